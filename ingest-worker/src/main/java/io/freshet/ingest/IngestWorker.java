@@ -1,0 +1,203 @@
+package io.freshet.ingest;
+
+import io.freshet.ingest.catalog.IcebergCatalogFactory;
+import io.freshet.ingest.consumer.TableBinding;
+import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.ingest.schema.ArrowSchemas;
+import io.freshet.ingest.schema.KafkaMetadataColumns;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs ingestion for every Freshet table of one Iceberg catalog: one {@link TableIngester} per table,
+ * all sharing the hot-buffer memory limit.
+ */
+public final class IngestWorker
+        implements Closeable
+{
+    private static final Logger log = LoggerFactory.getLogger(IngestWorker.class);
+
+    private final IngestSettings settings;
+    private final Catalog catalog;
+    private final BufferAllocator allocator = new RootAllocator();
+    private final Map<TableIdentifier, TableIngester> ingesters = new ConcurrentHashMap<>();
+
+    public IngestWorker(IngestSettings settings)
+    {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.catalog = IcebergCatalogFactory.create(settings.catalog());
+    }
+
+    public Catalog catalog()
+    {
+        return catalog;
+    }
+
+    public IngestSettings settings()
+    {
+        return settings;
+    }
+
+    /** Starts ingestion for every table of the catalog that is bound to a Kafka topic. */
+    public void startAll()
+    {
+        for (TableIdentifier identifier : listFreshetTables()) {
+            try {
+                start(identifier);
+            }
+            catch (RuntimeException e) {
+                log.error("Cannot start ingestion of {}: {}", identifier, e.getMessage(), e);
+            }
+        }
+    }
+
+    public List<TableIdentifier> listFreshetTables()
+    {
+        List<TableIdentifier> tables = new ArrayList<>();
+        if (!(catalog instanceof SupportsNamespaces namespaces)) {
+            return tables;
+        }
+        for (Namespace namespace : namespaces.listNamespaces()) {
+            for (TableIdentifier identifier : catalog.listTables(namespace)) {
+                Table table = catalog.loadTable(identifier);
+                if (TableBinding.fromTableProperties(table.properties()).isPresent()) {
+                    tables.add(identifier);
+                }
+            }
+        }
+        return tables;
+    }
+
+    public synchronized TableIngester start(TableIdentifier identifier)
+    {
+        TableIngester existing = ingesters.get(identifier);
+        if (existing != null) {
+            return existing;
+        }
+        Table table = catalog.loadTable(identifier);
+        TableBinding binding = TableBinding.fromTableProperties(table.properties())
+                .orElseThrow(() -> new IllegalArgumentException("Table %s has no Kafka topic (table property %s)".formatted(identifier, TableBinding.TOPIC_PROPERTY)));
+        TableIngester ingester = new TableIngester(identifier, table, binding, settings, allocator);
+        ingesters.put(identifier, ingester);
+        return ingester.start();
+    }
+
+    public Optional<TableIngester> ingester(TableIdentifier identifier)
+    {
+        return Optional.ofNullable(ingesters.get(identifier));
+    }
+
+    public synchronized void stop(TableIdentifier identifier)
+    {
+        TableIngester ingester = ingesters.remove(identifier);
+        if (ingester != null) {
+            ingester.close();
+        }
+    }
+
+    /**
+     * Creates the Iceberg table for a topic (declared columns plus the Kafka metadata columns) and starts
+     * ingesting it. Fails before creating anything when the topic does not exist.
+     */
+    public Table createTable(TableIdentifier identifier, List<NestedField> declaredColumns, TableBinding binding, Map<String, String> extraProperties)
+    {
+        Schema schema = KafkaMetadataColumns.withMetadataColumns(declaredColumns);
+        ArrowSchemas.toArrow(schema);
+        requireTopic(binding.topic());
+        if (binding.badRecordPolicy().orElse(settings.badRecordPolicy()) == io.freshet.ingest.decoding.BadRecordPolicy.DEAD_LETTER) {
+            requireTopic(binding.effectiveDeadLetterTopic());
+        }
+        if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(identifier.namespace())) {
+            throw new IllegalArgumentException("Schema %s does not exist".formatted(identifier.namespace()));
+        }
+        Map<String, String> properties = new HashMap<>(extraProperties);
+        properties.putAll(binding.toTableProperties());
+        properties.putIfAbsent(TableProperties.FORMAT_VERSION, "2");
+        properties.putIfAbsent(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
+        properties.putIfAbsent(TableProperties.PARQUET_COMPRESSION, "zstd");
+        Table table = catalog.createTable(identifier, schema, PartitionSpec.unpartitioned(), properties);
+        start(identifier);
+        return table;
+    }
+
+    public void dropTable(TableIdentifier identifier)
+    {
+        stop(identifier);
+        catalog.dropTable(identifier, true);
+    }
+
+    /** Fails with a message that says what to do when the topic does not exist or the brokers cannot be reached. */
+    public void requireTopic(String topic)
+    {
+        Map<String, Object> properties = new HashMap<>(settings.kafkaProperties());
+        properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        properties.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        try (Admin admin = Admin.create(properties)) {
+            admin.describeTopics(List.of(topic)).allTopicNames().get(20, TimeUnit.SECONDS);
+        }
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalArgumentException("Kafka topic '%s' does not exist at %s: create the topic first, or check the topic name and kafka.bootstrap.servers"
+                        .formatted(topic, settings.kafkaProperties().get("bootstrap.servers")));
+            }
+            throw new IllegalStateException("Cannot describe Kafka topic '%s' at %s: %s".formatted(topic, settings.kafkaProperties().get("bootstrap.servers"), e.getCause().getMessage()), e.getCause());
+        }
+        catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka brokers at %s did not answer within 20 seconds: check kafka.bootstrap.servers and the security settings"
+                    .formatted(settings.kafkaProperties().get("bootstrap.servers")), e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        List<TableIdentifier> running = new ArrayList<>(ingesters.keySet());
+        running.parallelStream().forEach(this::stop);
+        if (catalog instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            }
+            catch (IOException e) {
+                log.warn("Cannot close the Iceberg catalog: {}", e.getMessage());
+            }
+        }
+        try {
+            allocator.close();
+        }
+        catch (IllegalStateException e) {
+            log.debug("Hot-buffer memory still referenced at close: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.freshet.ingest.buffer;
+
+import io.freshet.ingest.schema.KafkaMetadataColumns;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An immutable Arrow record batch of one Kafka partition, holding the records between two consumer
+ * positions. Reference counted: the hot buffer holds one reference until the batch is committed, and
+ * each query cut that includes it holds one more, so its memory is released only when nobody reads it.
+ */
+public final class HotBatch
+{
+    private final VectorSchemaRoot root;
+    private final int partition;
+    private final long startOffset;
+    private final long endOffset;
+    private final long sizeInBytes;
+    private final long createdNanos;
+    private final BigIntVector offsets;
+    private final AtomicInteger references = new AtomicInteger(1);
+
+    HotBatch(VectorSchemaRoot root, int partition, long startOffset, long endOffset)
+    {
+        this.root = requireNonNull(root, "root is null");
+        this.partition = partition;
+        this.startOffset = startOffset;
+        this.endOffset = endOffset;
+        this.sizeInBytes = root.getFieldVectors().stream().mapToLong(vector -> vector.getBufferSize()).sum();
+        this.createdNanos = System.nanoTime();
+        this.offsets = (BigIntVector) root.getVector(KafkaMetadataColumns.PARTITION_OFFSET);
+    }
+
+    public VectorSchemaRoot root()
+    {
+        return root;
+    }
+
+    public int partition()
+    {
+        return partition;
+    }
+
+    /** Consumer position before the first record of the batch. */
+    public long startOffset()
+    {
+        return startOffset;
+    }
+
+    /** Consumer position after the last record of the batch, skipped records included. */
+    public long endOffset()
+    {
+        return endOffset;
+    }
+
+    public int rowCount()
+    {
+        return root.getRowCount();
+    }
+
+    public long sizeInBytes()
+    {
+        return sizeInBytes;
+    }
+
+    long createdNanos()
+    {
+        return createdNanos;
+    }
+
+    /** First row whose offset is at or after {@code offset}: offsets grow within a batch, so a binary search finds it. */
+    public int firstRowAtOrAfter(long offset)
+    {
+        int low = 0;
+        int high = root.getRowCount();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (offsets.get(middle) < offset) {
+                low = middle + 1;
+            }
+            else {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    /** Takes a reference; false when the batch was already released. */
+    boolean retain()
+    {
+        while (true) {
+            int count = references.get();
+            if (count == 0) {
+                return false;
+            }
+            if (references.compareAndSet(count, count + 1)) {
+                return true;
+            }
+        }
+    }
+
+    public void release()
+    {
+        int remaining = references.decrementAndGet();
+        if (remaining < 0) {
+            throw new IllegalStateException("batch released more often than retained");
+        }
+        if (remaining == 0) {
+            root.close();
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.freshet.ingest.buffer;
+
+import io.freshet.ingest.commit.OffsetWatermark;
+import io.freshet.ingest.commit.TransactionLog.CommittedState;
+import org.apache.arrow.memory.BufferAllocator;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The hot buffer of one table: per Kafka partition the sealed Arrow batches above the committed offset
+ * watermark. One writer (the table's ingest loop) appends; any number of readers take cuts. Every state
+ * change happens under one lock so that a cut always pairs a snapshot with exactly the batches above its
+ * watermark, whatever flush or commit runs at the same time.
+ */
+public final class HotBuffer
+        implements AutoCloseable
+{
+    private final BufferAllocator allocator;
+    private final Map<Integer, Deque<HotBatch>> batches = new TreeMap<>();
+    private final Map<Integer, Long> highWaterMarks = new TreeMap<>();
+    private final Map<String, HotCut> leases = new HashMap<>();
+    private CommittedState committed;
+    private long unflushedSinceNanos = -1;
+    private boolean closed;
+
+    public HotBuffer(BufferAllocator allocator, CommittedState committed)
+    {
+        this.allocator = requireNonNull(allocator, "allocator is null");
+        this.committed = requireNonNull(committed, "committed is null");
+    }
+
+    public BufferAllocator allocator()
+    {
+        return allocator;
+    }
+
+    /** Makes a sealed batch visible to readers. */
+    public synchronized void append(HotBatch batch)
+    {
+        if (closed) {
+            batch.release();
+            return;
+        }
+        batches.computeIfAbsent(batch.partition(), _ -> new ArrayDeque<>()).addLast(batch);
+        advance(batch.partition(), batch.endOffset());
+    }
+
+    /** Moves a partition's high-water mark past records that produced no row (skipped or dead-lettered). */
+    public synchronized void advance(int partition, long endOffset)
+    {
+        Long previous = highWaterMarks.get(partition);
+        if (previous == null || endOffset > previous) {
+            highWaterMarks.put(partition, endOffset);
+            if (unflushedSinceNanos < 0 && endOffset > committed.watermark().nextOffset(partition)) {
+                unflushedSinceNanos = System.nanoTime();
+            }
+        }
+    }
+
+    public synchronized CommittedState committed()
+    {
+        return committed;
+    }
+
+    /** Everything above the committed watermark, retained for the flush, or empty when nothing is new. */
+    public synchronized Optional<FlushPlan> planFlush()
+    {
+        OffsetWatermark target = committed.watermark().advancedTo(highWaterMarks);
+        if (target.equals(committed.watermark())) {
+            return Optional.empty();
+        }
+        List<HotBatch> flushed = new ArrayList<>();
+        for (Deque<HotBatch> partitionBatches : batches.values()) {
+            for (HotBatch batch : partitionBatches) {
+                if (batch.retain()) {
+                    flushed.add(batch);
+                }
+            }
+        }
+        return Optional.of(new FlushPlan(committed.watermark(), target, flushed));
+    }
+
+    /** Publishes a commit: later cuts read the new snapshot, and batches it covers leave the buffer. */
+    public synchronized void publishCommit(CommittedState state)
+    {
+        committed = state;
+        OffsetWatermark watermark = state.watermark();
+        for (Map.Entry<Integer, Deque<HotBatch>> entry : batches.entrySet()) {
+            long committedOffset = watermark.nextOffset(entry.getKey());
+            Deque<HotBatch> partitionBatches = entry.getValue();
+            while (!partitionBatches.isEmpty() && partitionBatches.peekFirst().endOffset() <= committedOffset) {
+                partitionBatches.removeFirst().release();
+            }
+        }
+        unflushedSinceNanos = -1;
+        for (Map.Entry<Integer, Long> entry : highWaterMarks.entrySet()) {
+            if (entry.getValue() > watermark.nextOffset(entry.getKey())) {
+                unflushedSinceNanos = System.nanoTime();
+                break;
+            }
+        }
+    }
+
+    /** Takes a cut for a query and keeps it under {@code leaseId} until it is released. */
+    public synchronized HotCut cut(String leaseId)
+    {
+        Map<Integer, List<HotBatch>> retained = new TreeMap<>();
+        for (Map.Entry<Integer, Deque<HotBatch>> entry : batches.entrySet()) {
+            List<HotBatch> partitionBatches = new ArrayList<>();
+            for (HotBatch batch : entry.getValue()) {
+                if (batch.retain()) {
+                    partitionBatches.add(batch);
+                }
+            }
+            retained.put(entry.getKey(), partitionBatches);
+        }
+        HotCut cut = new HotCut(leaseId, committed.snapshotId(), committed.watermark(), highWaterMarks, retained);
+        HotCut previous = leases.put(leaseId, cut);
+        if (previous != null) {
+            previous.close();
+        }
+        return cut;
+    }
+
+    public synchronized Optional<HotCut> lease(String leaseId)
+    {
+        return Optional.ofNullable(leases.get(leaseId));
+    }
+
+    /** Releases every cut whose lease id starts with the prefix (all cuts of one query). */
+    public synchronized void releaseLeases(String leaseIdPrefix)
+    {
+        for (Iterator<Map.Entry<String, HotCut>> iterator = leases.entrySet().iterator(); iterator.hasNext(); ) {
+            Map.Entry<String, HotCut> entry = iterator.next();
+            if (entry.getKey().startsWith(leaseIdPrefix)) {
+                entry.getValue().close();
+                iterator.remove();
+            }
+        }
+    }
+
+    /** Releases cuts older than the limit: a safety net for queries whose end was never reported. */
+    public synchronized int expireLeases(long maxAgeMillis)
+    {
+        long oldest = System.currentTimeMillis() - maxAgeMillis;
+        int expired = 0;
+        for (Iterator<HotCut> iterator = leases.values().iterator(); iterator.hasNext(); ) {
+            HotCut cut = iterator.next();
+            if (cut.createdMillis() < oldest) {
+                cut.close();
+                iterator.remove();
+                expired++;
+            }
+        }
+        return expired;
+    }
+
+    /** Nanoseconds since the oldest row not yet committed arrived, or -1 when all is committed. */
+    public synchronized long unflushedAgeNanos()
+    {
+        return unflushedSinceNanos < 0 ? -1 : System.nanoTime() - unflushedSinceNanos;
+    }
+
+    public synchronized List<PartitionStatus> status()
+    {
+        List<PartitionStatus> statuses = new ArrayList<>();
+        for (Map.Entry<Integer, Long> entry : highWaterMarks.entrySet()) {
+            int partition = entry.getKey();
+            long rows = 0;
+            long bytes = 0;
+            for (HotBatch batch : batches.getOrDefault(partition, new ArrayDeque<>())) {
+                rows += batch.rowCount();
+                bytes += batch.sizeInBytes();
+            }
+            statuses.add(new PartitionStatus(partition, entry.getValue(), committed.watermark().nextOffset(partition), rows, bytes));
+        }
+        return statuses;
+    }
+
+    public synchronized long bufferedBytes()
+    {
+        return batches.values().stream().flatMap(Deque::stream).mapToLong(HotBatch::sizeInBytes).sum();
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        closed = true;
+        leases.values().forEach(HotCut::close);
+        leases.clear();
+        batches.values().forEach(partitionBatches -> partitionBatches.forEach(HotBatch::release));
+        batches.clear();
+    }
+
+    /** The batches of one flush and the watermark its commit moves to. */
+    public record FlushPlan(OffsetWatermark base, OffsetWatermark target, List<HotBatch> batches)
+            implements AutoCloseable
+    {
+        public FlushPlan
+        {
+            requireNonNull(base, "base is null");
+            requireNonNull(target, "target is null");
+            batches = List.copyOf(batches);
+        }
+
+        public long rowCount()
+        {
+            return batches.stream().mapToLong(HotBatch::rowCount).sum();
+        }
+
+        @Override
+        public void close()
+        {
+            batches.forEach(HotBatch::release);
+        }
+    }
+
+    public record PartitionStatus(int partition, long highWaterMark, long committedOffset, long hotRows, long hotBytes) {}
+}

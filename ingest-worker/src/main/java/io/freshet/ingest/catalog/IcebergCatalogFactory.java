@@ -1,0 +1,60 @@
+package io.freshet.ingest.catalog;
+
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.rest.RESTCatalog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Opens the configured Iceberg catalog. */
+public final class IcebergCatalogFactory
+{
+    private IcebergCatalogFactory() {}
+
+    public static Catalog create(CatalogSettings settings)
+    {
+        Map<String, String> properties = new HashMap<>();
+        properties.put(CatalogProperties.WAREHOUSE_LOCATION, settings.warehouseLocation());
+        properties.put(CatalogProperties.FILE_IO_IMPL, settings.fileIoImplementation());
+        return switch (settings.type()) {
+            case JDBC -> {
+                String url = settings.effectiveJdbcConnectionUrl();
+                if (settings.jdbcConnectionUrl().isEmpty()) {
+                    createLocalDirectory(settings);
+                }
+                properties.put(CatalogProperties.CATALOG_IMPL, JdbcCatalog.class.getName());
+                properties.put(CatalogProperties.URI, url);
+                properties.put("jdbc.schema-version", "V1");
+                settings.jdbcUser().ifPresent(user -> properties.put("jdbc.user", user));
+                settings.jdbcPassword().ifPresent(password -> properties.put("jdbc.password", password));
+                if (url.startsWith("jdbc:sqlite:")) {
+                    // the embedded database is shared by ingestion, queries and upkeep: wait for a lock instead of failing
+                    properties.put("jdbc.busy_timeout", "30000");
+                    properties.put("jdbc.journal_mode", "WAL");
+                }
+                yield CatalogUtil.buildIcebergCatalog(settings.catalogName(), properties, null);
+            }
+            case REST -> {
+                properties.put(CatalogProperties.CATALOG_IMPL, RESTCatalog.class.getName());
+                properties.put(CatalogProperties.URI, settings.restUri().orElseThrow());
+                yield CatalogUtil.buildIcebergCatalog(settings.catalogName(), properties, null);
+            }
+        };
+    }
+
+    private static void createLocalDirectory(CatalogSettings settings)
+    {
+        try {
+            Files.createDirectories(LocalFileIO.toPath(settings.warehouseLocation()));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the warehouse directory " + settings.warehouseLocation(), e);
+        }
+    }
+}

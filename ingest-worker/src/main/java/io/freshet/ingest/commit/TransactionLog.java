@@ -1,0 +1,149 @@
+package io.freshet.ingest.commit;
+
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.util.SnapshotUtil;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The chain of Iceberg snapshots of a table, read as Freshet's transaction log: every commit's summary
+ * carries the offset watermark, so the data and the Kafka progress are committed by one atomic catalog
+ * update and recovery needs no second store.
+ */
+public final class TransactionLog
+{
+    /** Snapshot summary key holding the offset watermark as JSON, {"partition": nextOffset, ...}. */
+    public static final String WATERMARK_KEY = "freshet.offset-watermark";
+    private static final int MAX_ATTEMPTS = 10;
+
+    private final Table table;
+
+    public TransactionLog(Table table)
+    {
+        this.table = requireNonNull(table, "table is null");
+    }
+
+    public Table table()
+    {
+        return table;
+    }
+
+    /** The watermark a snapshot carries, or that of its nearest ancestor that has one (another engine's commits carry none). */
+    public OffsetWatermark watermark(Snapshot snapshot)
+    {
+        for (Snapshot ancestor : SnapshotUtil.ancestorsOf(snapshot.snapshotId(), table::snapshot)) {
+            String json = ancestor.summary().get(WATERMARK_KEY);
+            if (json != null) {
+                return OffsetWatermark.fromJson(json);
+            }
+        }
+        return OffsetWatermark.EMPTY;
+    }
+
+    /** The table's current snapshot and its watermark, read fresh from the catalog. */
+    public CommittedState current()
+    {
+        table.refresh();
+        Snapshot snapshot = table.currentSnapshot();
+        if (snapshot == null) {
+            return new CommittedState(Optional.empty(), OffsetWatermark.EMPTY);
+        }
+        return new CommittedState(Optional.of(snapshot.snapshotId()), watermark(snapshot));
+    }
+
+    /**
+     * Appends data files and advances the watermark from {@code expected} to {@code next} in one snapshot.
+     * A commit whose outcome is unknown is checked against the catalog before it is tried again, so a file
+     * set is never appended twice; a watermark that moved elsewhere means a second writer, which is refused.
+     */
+    public CommittedState append(List<DataFile> files, OffsetWatermark expected, OffsetWatermark next)
+    {
+        RuntimeException lastFailure = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            CommittedState current = current();
+            if (current.watermark().equals(next) && !next.equals(expected)) {
+                // an earlier attempt landed although its outcome was reported unknown
+                return current;
+            }
+            if (!current.watermark().equals(expected)) {
+                throw new ConcurrentWriterException(table.name(), expected, current.watermark());
+            }
+            try {
+                AppendFiles append = table.newFastAppend();
+                files.forEach(append::appendFile);
+                append.set(WATERMARK_KEY, next.toJson());
+                append.set("freshet.records", Long.toString(files.stream().mapToLong(DataFile::recordCount).sum()));
+                append.commit();
+                Snapshot snapshot = table.currentSnapshot();
+                return new CommittedState(Optional.of(snapshot.snapshotId()), next);
+            }
+            catch (CommitStateUnknownException | CommitFailedException e) {
+                lastFailure = e;
+                sleepBeforeRetry(attempt);
+            }
+        }
+        throw new IllegalStateException("Commit to " + table.name() + " failed after " + MAX_ATTEMPTS + " attempts", lastFailure);
+    }
+
+    /** Every snapshot from the oldest kept to the current one, with the watermark in force after it. */
+    public List<LogEntry> history()
+    {
+        table.refresh();
+        Snapshot current = table.currentSnapshot();
+        if (current == null) {
+            return List.of();
+        }
+        List<LogEntry> entries = new ArrayList<>();
+        for (Snapshot snapshot : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
+            entries.add(new LogEntry(snapshot.snapshotId(), snapshot.timestampMillis(), snapshot.operation(), watermark(snapshot)));
+        }
+        return entries.reversed();
+    }
+
+    private static void sleepBeforeRetry(int attempt)
+    {
+        try {
+            Thread.sleep(Math.min(2_000, 50L << attempt));
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while retrying a commit", e);
+        }
+    }
+
+    public record CommittedState(Optional<Long> snapshotId, OffsetWatermark watermark)
+    {
+        public CommittedState
+        {
+            requireNonNull(snapshotId, "snapshotId is null");
+            requireNonNull(watermark, "watermark is null");
+        }
+    }
+
+    public record LogEntry(long snapshotId, long timestampMillis, String operation, OffsetWatermark watermark)
+    {
+        public LogEntry
+        {
+            requireNonNull(watermark, "watermark is null");
+        }
+    }
+
+    public static class ConcurrentWriterException
+            extends RuntimeException
+    {
+        public ConcurrentWriterException(String table, OffsetWatermark expected, OffsetWatermark found)
+        {
+            super("Another writer advanced the offset watermark of %s (expected %s, found %s): only one Freshet ingest worker may write a table; stop the other one"
+                    .formatted(table, expected, found));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.freshet.ingest.consumer;
+
+import io.freshet.ingest.buffer.HotBuffer.PartitionStatus;
+
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** A table's ingestion as seen now, for system tables, logs and tests. */
+public record IngestionStatus(
+        State state,
+        Optional<String> failure,
+        List<PartitionStatus> partitions,
+        long consumedRecords,
+        long badRecords,
+        long deadLetteredRecords,
+        long commits,
+        Optional<Long> lastCommitMillis,
+        boolean paused)
+{
+    public enum State
+    {
+        STARTING, RUNNING, WAITING_FOR_TOPIC, FAILED, STOPPED
+    }
+
+    public IngestionStatus
+    {
+        requireNonNull(state, "state is null");
+        requireNonNull(failure, "failure is null");
+        partitions = List.copyOf(partitions);
+        requireNonNull(lastCommitMillis, "lastCommitMillis is null");
+    }
+}

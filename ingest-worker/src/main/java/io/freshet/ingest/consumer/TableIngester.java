@@ -1,0 +1,504 @@
+package io.freshet.ingest.consumer;
+
+import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.buffer.HotBatchBuilder;
+import io.freshet.ingest.buffer.HotBuffer;
+import io.freshet.ingest.buffer.HotBuffer.FlushPlan;
+import io.freshet.ingest.commit.OffsetWatermark;
+import io.freshet.ingest.commit.TransactionLog;
+import io.freshet.ingest.commit.TransactionLog.CommittedState;
+import io.freshet.ingest.consumer.IngestionStatus.State;
+import io.freshet.ingest.decoding.BadRecordException;
+import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.decoding.JsonRecordDecoder;
+import io.freshet.ingest.decoding.RecordDecoder;
+import io.freshet.ingest.flush.ParquetFlusher;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The single-writer loop of one table: polls the topic, decodes records into the hot buffer, and hands
+ * full or old buffers to an asynchronous flush that writes Parquet and commits one snapshot with the new
+ * offset watermark. Only this loop changes the table's data, so watermarks advance in order.
+ */
+public final class TableIngester
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(TableIngester.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
+    private static final long PARTITION_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long FLUSH_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final TableIdentifier identifier;
+    private final Table table;
+    private final TableBinding binding;
+    private final IngestSettings settings;
+    private final BufferAllocator rootAllocator;
+    private final TransactionLog transactionLog;
+    private final HotBuffer buffer;
+    private final BadRecordPolicy badRecordPolicy;
+    private final RecordDecoder decoder;
+    private final ParquetFlusher flusher;
+    private final ExecutorService flushExecutor;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
+    private final List<FlushRequest> waitingFlushRequests = new ArrayList<>();
+    private final AtomicLong consumedRecords = new AtomicLong();
+    private final AtomicLong badRecords = new AtomicLong();
+    private final AtomicLong deadLetteredRecords = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+    private final Map<Integer, HotBatchBuilder> builders = new TreeMap<>();
+
+    private volatile boolean running = true;
+    private volatile State state = State.STARTING;
+    private volatile String failure;
+    private volatile Long lastCommitMillis;
+    private volatile boolean paused;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private DeadLetterPublisher deadLetterPublisher;
+    private CompletableFuture<CommittedState> flushInFlight;
+    private long nextFlushAttemptNanos;
+    private long nextPartitionRefreshNanos;
+
+    public TableIngester(TableIdentifier identifier, Table table, TableBinding binding, IngestSettings settings, BufferAllocator rootAllocator)
+    {
+        this.identifier = requireNonNull(identifier, "identifier is null");
+        this.table = requireNonNull(table, "table is null");
+        this.binding = requireNonNull(binding, "binding is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.rootAllocator = requireNonNull(rootAllocator, "rootAllocator is null");
+        this.transactionLog = new TransactionLog(table);
+        this.buffer = new HotBuffer(rootAllocator.newChildAllocator("hot-buffer-" + identifier, 0, Long.MAX_VALUE), transactionLog.current());
+        this.badRecordPolicy = binding.badRecordPolicy().orElse(settings.badRecordPolicy());
+        this.decoder = new JsonRecordDecoder(table.schema());
+        this.flusher = new ParquetFlusher(table);
+        this.flushExecutor = Executors.newSingleThreadExecutor(runnable -> {
+            Thread flushThread = new Thread(runnable, "freshet-flush-" + identifier);
+            flushThread.setDaemon(true);
+            flushThread.setContextClassLoader(TableIngester.class.getClassLoader());
+            return flushThread;
+        });
+        this.thread = new Thread(this::run, "freshet-ingest-" + identifier);
+        this.thread.setDaemon(true);
+        this.thread.setContextClassLoader(TableIngester.class.getClassLoader());
+    }
+
+    public TableIngester start()
+    {
+        thread.start();
+        return this;
+    }
+
+    public TableIdentifier identifier()
+    {
+        return identifier;
+    }
+
+    public Table table()
+    {
+        return table;
+    }
+
+    public TableBinding binding()
+    {
+        return binding;
+    }
+
+    public HotBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public TransactionLog transactionLog()
+    {
+        return transactionLog;
+    }
+
+    /** Completes once everything consumed so far is committed to Iceberg. */
+    public CompletableFuture<CommittedState> flush()
+    {
+        FlushRequest request = new FlushRequest(currentHighWaterMarks(), new CompletableFuture<>());
+        flushRequests.add(request);
+        if (state == State.FAILED || state == State.STOPPED) {
+            request.future().completeExceptionally(new IllegalStateException("Ingestion of " + identifier + " is " + state + (failure == null ? "" : ": " + failure)));
+        }
+        return request.future();
+    }
+
+    public IngestionStatus status()
+    {
+        return new IngestionStatus(state, Optional.ofNullable(failure), buffer.status(), consumedRecords.get(), badRecords.get(), deadLetteredRecords.get(),
+                commits.get(), Optional.ofNullable(lastCommitMillis), paused);
+    }
+
+    private Map<Integer, Long> currentHighWaterMarks()
+    {
+        Map<Integer, Long> marks = new HashMap<>();
+        buffer.status().forEach(partition -> marks.put(partition.partition(), partition.highWaterMark()));
+        return marks;
+    }
+
+    private void run()
+    {
+        try {
+            consumer = createConsumer();
+            while (running && !assignPartitions()) {
+                state = State.WAITING_FOR_TOPIC;
+                sleep(Duration.ofSeconds(2));
+            }
+            state = State.RUNNING;
+            log.info("Ingesting topic {} into {} from offset watermark {}", binding.topic(), identifier, buffer.committed().watermark());
+            while (running) {
+                pollOnce();
+                completeFlush();
+                startFlushIfDue();
+                buffer.expireLeases(settings.leaseTimeout().toMillis());
+                refreshPartitionsIfDue();
+            }
+        }
+        catch (WakeupException e) {
+            // stop() woke the consumer up
+        }
+        catch (RuntimeException | Error e) {
+            failure = e.getMessage();
+            state = State.FAILED;
+            log.error("Ingestion of {} from topic {} stopped: {}", identifier, binding.topic(), e.getMessage(), e);
+        }
+        finally {
+            awaitFlushInFlight();
+            builders.values().forEach(HotBatchBuilder::close);
+            builders.clear();
+            if (consumer != null) {
+                consumer.close(Duration.ofSeconds(5));
+            }
+            if (deadLetterPublisher != null) {
+                deadLetterPublisher.close();
+            }
+            if (state != State.FAILED) {
+                state = State.STOPPED;
+            }
+            failPendingFlushRequests();
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> createConsumer()
+    {
+        Map<String, Object> properties = new HashMap<>(settings.kafkaProperties());
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        // the offset watermark in Iceberg is the only position that counts; group offsets are informational
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "freshet." + identifier);
+        properties.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "freshet-" + identifier);
+        return new KafkaConsumer<>(properties);
+    }
+
+    /** Assigns every partition of the topic that is not assigned yet, positioned at its offset watermark. */
+    private boolean assignPartitions()
+    {
+        List<PartitionInfo> partitions = consumer.partitionsFor(binding.topic(), Duration.ofSeconds(10));
+        nextPartitionRefreshNanos = System.nanoTime() + PARTITION_REFRESH_NANOS;
+        if (partitions == null || partitions.isEmpty()) {
+            log.warn("Kafka topic {} of table {} not found; waiting for it", binding.topic(), identifier);
+            return false;
+        }
+        if (partitions.size() == builders.size()) {
+            return true;
+        }
+        List<TopicPartition> assignment = partitions.stream()
+                .map(info -> new TopicPartition(binding.topic(), info.partition()))
+                .toList();
+        consumer.assign(assignment);
+        OffsetWatermark watermark = buffer.committed().watermark();
+        for (TopicPartition partition : assignment) {
+            if (builders.containsKey(partition.partition())) {
+                continue;
+            }
+            if (watermark.contains(partition.partition())) {
+                consumer.seek(partition, watermark.nextOffset(partition.partition()));
+            }
+            else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+            long position = consumer.position(partition);
+            builders.put(partition.partition(), new HotBatchBuilder(buffer.allocator(), table.schema(), partition.partition(), position));
+            buffer.advance(partition.partition(), position);
+        }
+        return true;
+    }
+
+    private void refreshPartitionsIfDue()
+    {
+        if (System.nanoTime() >= nextPartitionRefreshNanos) {
+            assignPartitions();
+        }
+    }
+
+    private void pollOnce()
+    {
+        applyBackpressure();
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        for (TopicPartition partition : records.partitions()) {
+            HotBatchBuilder builder = builders.get(partition.partition());
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                append(builder, record);
+            }
+        }
+        // positions move past transaction markers and compacted gaps too
+        for (TopicPartition partition : consumer.assignment()) {
+            HotBatchBuilder builder = builders.get(partition.partition());
+            if (builder != null && !consumer.paused().contains(partition)) {
+                builder.skipTo(consumer.position(partition, Duration.ofSeconds(30)));
+            }
+        }
+        for (HotBatchBuilder builder : builders.values()) {
+            if (builder.hasRows()) {
+                buffer.append(builder.seal());
+            }
+            else if (builder.endOffset() > builder.startOffset()) {
+                buffer.advance(builder.partition(), builder.endOffset());
+            }
+        }
+        consumedRecords.addAndGet(records.count());
+    }
+
+    private void append(HotBatchBuilder builder, ConsumerRecord<byte[], byte[]> record)
+    {
+        try {
+            int size = record.serializedValueSize();
+            if (size > settings.maxRecordBytes()) {
+                throw new BadRecordException("record value of %s bytes exceeds freshet.max-record-size (%s bytes)".formatted(size, settings.maxRecordBytes()));
+            }
+            decoder.decode(record.value(), builder.vectors(), builder.nextRow());
+            builder.completeRow(record.offset(), record.timestamp(), record.key(), record.headers());
+        }
+        catch (BadRecordException e) {
+            handleBadRecord(record, e.getMessage());
+            builder.skipTo(record.offset() + 1);
+        }
+    }
+
+    private void handleBadRecord(ConsumerRecord<byte[], byte[]> record, String reason)
+    {
+        badRecords.incrementAndGet();
+        switch (badRecordPolicy) {
+            case SKIP -> log.debug("Skipped record {}-{}@{} of table {}: {}", record.topic(), record.partition(), record.offset(), identifier, reason);
+            case DEAD_LETTER -> {
+                if (deadLetterPublisher == null) {
+                    deadLetterPublisher = new DeadLetterPublisher(settings.kafkaProperties(), binding.effectiveDeadLetterTopic());
+                }
+                deadLetterPublisher.publish(record, reason);
+                deadLetteredRecords.incrementAndGet();
+            }
+            case FAIL -> throw new IllegalStateException(
+                    "Record at topic %s partition %s offset %s cannot be decoded: %s. Ingestion of %s stopped with every earlier record kept; fix the record or set bad_record_policy to SKIP or DEAD_LETTER"
+                            .formatted(record.topic(), record.partition(), record.offset(), reason, identifier));
+        }
+    }
+
+    private void applyBackpressure()
+    {
+        long allocated = rootAllocator.getAllocatedMemory();
+        if (!paused && allocated >= settings.hotBufferMaxBytes()) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+            log.info("Hot buffer full ({} bytes); pausing consumption of {} until a commit frees memory", allocated, binding.topic());
+        }
+        else if (paused && allocated < settings.hotBufferMaxBytes() * 9 / 10) {
+            consumer.resume(consumer.assignment());
+            paused = false;
+        }
+    }
+
+    private void startFlushIfDue()
+    {
+        for (FlushRequest request; (request = flushRequests.poll()) != null; ) {
+            waitingFlushRequests.add(request);
+        }
+        completeSatisfiedFlushRequests(buffer.committed().watermark());
+        if (flushInFlight != null || System.nanoTime() < nextFlushAttemptNanos) {
+            return;
+        }
+        long age = buffer.unflushedAgeNanos();
+        boolean due = !waitingFlushRequests.isEmpty()
+                || buffer.bufferedBytes() >= settings.flushMaxBytes()
+                || (age >= 0 && age >= settings.flushInterval().toNanos())
+                || (paused && age >= 0);
+        if (!due) {
+            return;
+        }
+        Optional<FlushPlan> plan = buffer.planFlush();
+        if (plan.isEmpty()) {
+            return;
+        }
+        DeadLetterPublisher publisher = deadLetterPublisher;
+        flushInFlight = CompletableFuture.supplyAsync(() -> flushAndCommit(plan.get(), publisher), flushExecutor);
+    }
+
+    private CommittedState flushAndCommit(FlushPlan plan, DeadLetterPublisher publisher)
+    {
+        try (plan) {
+            if (publisher != null) {
+                publisher.awaitSent();
+            }
+            List<DataFile> files = flusher.write(plan.batches());
+            CommittedState committed;
+            try {
+                committed = transactionLog.append(files, plan.base(), plan.target());
+            }
+            catch (RuntimeException e) {
+                files.forEach(file -> table.io().deleteFile(file.location()));
+                throw e;
+            }
+            buffer.publishCommit(committed);
+            log.debug("Committed {} rows in {} files to {} at watermark {}", plan.rowCount(), files.size(), identifier, committed.watermark());
+            return committed;
+        }
+    }
+
+    private void completeFlush()
+    {
+        if (flushInFlight == null || !flushInFlight.isDone()) {
+            return;
+        }
+        try {
+            CommittedState committed = flushInFlight.join();
+            commits.incrementAndGet();
+            lastCommitMillis = System.currentTimeMillis();
+            commitConsumerOffsets(committed.watermark());
+            completeSatisfiedFlushRequests(committed.watermark());
+        }
+        catch (RuntimeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof TransactionLog.ConcurrentWriterException concurrent) {
+                throw concurrent;
+            }
+            if (cause instanceof IllegalStateException && cause.getMessage() != null && cause.getMessage().startsWith("Cannot write to dead-letter topic")) {
+                throw (IllegalStateException) cause;
+            }
+            log.warn("Flush of {} failed, retrying: {}", identifier, cause.getMessage(), cause);
+            nextFlushAttemptNanos = System.nanoTime() + FLUSH_RETRY_NANOS;
+        }
+        finally {
+            flushInFlight = null;
+        }
+    }
+
+    private void commitConsumerOffsets(OffsetWatermark watermark)
+    {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        watermark.nextOffsets().forEach((partition, offset) -> offsets.put(new TopicPartition(binding.topic(), partition), new OffsetAndMetadata(offset)));
+        consumer.commitAsync(offsets, (_, exception) -> {
+            if (exception != null) {
+                log.debug("Informational offset commit for {} failed: {}", identifier, exception.getMessage());
+            }
+        });
+    }
+
+    private void completeSatisfiedFlushRequests(OffsetWatermark watermark)
+    {
+        waitingFlushRequests.removeIf(request -> {
+            boolean satisfied = request.highWaterMarks().entrySet().stream().allMatch(entry -> watermark.nextOffset(entry.getKey()) >= entry.getValue());
+            if (satisfied) {
+                request.future().complete(buffer.committed());
+            }
+            return satisfied;
+        });
+    }
+
+    private void awaitFlushInFlight()
+    {
+        if (flushInFlight != null) {
+            try {
+                flushInFlight.get(5, TimeUnit.MINUTES);
+                commits.incrementAndGet();
+                completeSatisfiedFlushRequests(buffer.committed().watermark());
+            }
+            catch (Exception e) {
+                log.warn("Flush of {} did not complete while stopping: {}", identifier, e.getMessage());
+            }
+            flushInFlight = null;
+        }
+    }
+
+    private void failPendingFlushRequests()
+    {
+        for (FlushRequest request; (request = flushRequests.poll()) != null; ) {
+            waitingFlushRequests.add(request);
+        }
+        for (FlushRequest request : waitingFlushRequests) {
+            request.future().completeExceptionally(new IllegalStateException("Ingestion of " + identifier + " is " + state + (failure == null ? "" : ": " + failure)));
+        }
+        waitingFlushRequests.clear();
+    }
+
+    private void sleep(Duration duration)
+    {
+        try {
+            Thread.sleep(duration);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        running = false;
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flushExecutor.shutdown();
+        buffer.close();
+        try {
+            buffer.allocator().close();
+        }
+        catch (IllegalStateException e) {
+            // a batch still referenced by a running query frees its memory when the query releases it
+            log.debug("Hot buffer of {} closed with memory in use: {}", identifier, e.getMessage());
+        }
+    }
+
+    private record FlushRequest(Map<Integer, Long> highWaterMarks, CompletableFuture<CommittedState> future) {}
+}

@@ -1,0 +1,189 @@
+package io.freshet.ingest;
+
+import io.freshet.ingest.buffer.HotBatch;
+import io.freshet.ingest.buffer.HotCut;
+import io.freshet.ingest.commit.OffsetWatermark;
+import io.freshet.ingest.commit.TransactionLog;
+import io.freshet.ingest.consumer.IngestionStatus;
+import io.freshet.ingest.consumer.TableBinding;
+import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.testing.TestingIngest.PartitionOffset;
+import io.freshet.ingest.testing.TestingKafka;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+import static io.freshet.ingest.testing.TestingIngest.committedOffsets;
+import static io.freshet.ingest.testing.TestingIngest.committedRecords;
+import static io.freshet.ingest.testing.TestingIngest.expectedOffsets;
+import static io.freshet.ingest.testing.TestingIngest.settings;
+import static io.freshet.ingest.testing.TestingIngest.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TestIngestWorker
+{
+    private static final List<NestedField> COLUMNS = List.of(
+            NestedField.optional(1, "id", Types.LongType.get()),
+            NestedField.optional(2, "customer", Types.StringType.get()),
+            NestedField.optional(3, "amount", Types.DecimalType.of(10, 2)),
+            NestedField.optional(4, "created", Types.TimestampType.withZone()),
+            NestedField.optional(5, "tags", Types.ListType.ofOptional(6, Types.StringType.get())));
+
+    private TestingKafka kafka;
+
+    @TempDir
+    Path warehouse;
+
+    @BeforeAll
+    void startKafka()
+    {
+        kafka = new TestingKafka();
+    }
+
+    @AfterAll
+    void stopKafka()
+            throws Exception
+    {
+        kafka.close();
+    }
+
+    @Test
+    void hotRowsThenCommittedRowsExactlyOnceAcrossRestart()
+    {
+        String topic = "orders_restart";
+        kafka.createTopic(topic, 3);
+        TableIdentifier identifier = TableIdentifier.of("sales", "orders");
+        kafka.sendAll(topic, 3, orders(0, 300));
+
+        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("a"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+            ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("sales"));
+            Table table = worker.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            TableIngester ingester = worker.ingester(identifier).orElseThrow();
+
+            waitUntil("all records are hot", Duration.ofSeconds(60), () -> hotRows(ingester) == 300);
+            try (HotCut cut = ingester.buffer().cut("query-1")) {
+                assertThat(cut.snapshotId()).isEmpty();
+                assertThat(cut.ranges()).extracting(HotCut.HotRange::offsetCount).containsExactly(100L, 100L, 100L);
+            }
+            assertThat(committedOffsets(table)).isEmpty();
+
+            ingester.flush().join();
+            OffsetWatermark watermark = new TransactionLog(table).current().watermark();
+            assertThat(watermark.nextOffsets()).isEqualTo(Map.of(0, 100L, 1, 100L, 2, 100L));
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            assertThat(hotRows(ingester)).isZero();
+
+            Record first = committedRecords(table).stream().filter(record -> record.getField("id").equals(7L)).findFirst().orElseThrow();
+            assertThat(first.getField("customer")).isEqualTo("customer-7");
+            assertThat(first.getField("amount").toString()).isEqualTo("7.50");
+            assertThat(first.getField("tags")).isEqualTo(List.of("a", "b"));
+            assertThat(first.getField("_key")).isEqualTo("7");
+
+            kafka.sendAll(topic, 3, orders(300, 150));
+            waitUntil("new records are hot", Duration.ofSeconds(60), () -> hotRows(ingester) == 150);
+        }
+
+        // restart: the 150 uncommitted records are consumed again from the watermark, nothing twice
+        kafka.sendAll(topic, 3, orders(450, 60));
+        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("a"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+            worker.startAll();
+            TableIngester ingester = worker.ingester(identifier).orElseThrow();
+            waitUntil("uncommitted records are hot again", Duration.ofSeconds(60), () -> hotRows(ingester) == 210);
+            ingester.flush().join();
+            Table table = worker.catalog().loadTable(identifier);
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            assertThat(new TransactionLog(table).history())
+                    .extracting(entry -> entry.watermark().nextOffsets().values().stream().mapToLong(Long::longValue).sum())
+                    .containsExactly(300L, 510L);
+        }
+    }
+
+    @Test
+    void badRecordsAreCountedAndDeadLettered()
+    {
+        String topic = "payments_bad";
+        kafka.createTopic(topic, 1);
+        kafka.createTopic(topic + ".dlq", 1);
+        kafka.send(topic, 0, "1", "{\"id\": 1, \"customer\": \"ok\"}");
+        kafka.send(topic, 0, "2", "not json at all");
+        kafka.send(topic, 0, "3", "{\"id\": \"seven\"}");
+        kafka.send(topic, 0, "4", null);
+        kafka.send(topic, 0, "5", "{\"id\": 5, \"tags\": {\"not\": \"a list\"}}");
+        kafka.send(topic, 0, "6", "{\"id\": 6, \"unknown_field\": true, \"CUSTOMER\": \"upper\"}");
+
+        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("b"), Duration.ofHours(1), BadRecordPolicy.DEAD_LETTER))) {
+            ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("sales"));
+            Table table = worker.createTable(TableIdentifier.of("sales", "payments"), COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            TableIngester ingester = worker.ingester(table.name().endsWith("payments") ? TableIdentifier.of("sales", "payments") : null).orElseThrow();
+            waitUntil("all records are consumed", Duration.ofSeconds(60), () -> ingester.status().partitions().stream().anyMatch(partition -> partition.highWaterMark() == 6));
+            ingester.flush().join();
+
+            IngestionStatus status = ingester.status();
+            assertThat(status.badRecords()).isEqualTo(4);
+            assertThat(status.deadLetteredRecords()).isEqualTo(4);
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrder(new PartitionOffset(0, 0), new PartitionOffset(0, 5));
+            assertThat(committedRecords(table)).extracting(record -> record.getField("customer")).containsExactlyInAnyOrder("ok", "upper");
+            assertThat(new TransactionLog(table).current().watermark().nextOffsets()).isEqualTo(Map.of(0, 6L));
+
+            List<ConsumerRecord<byte[], byte[]>> deadLetters = kafka.readAll(topic + ".dlq");
+            assertThat(deadLetters).hasSize(4);
+            assertThat(deadLetters).extracting(record -> new String(record.headers().lastHeader("freshet.source.offset").value(), StandardCharsets.UTF_8))
+                    .containsExactly("1", "2", "3", "4");
+            assertThat(new String(deadLetters.get(1).headers().lastHeader("freshet.error").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("field id: expected an integer, found \"seven\"");
+        }
+    }
+
+    @Test
+    void unknownTopicFailsTableCreation()
+    {
+        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("c"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+            ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("sales"));
+            assertThatThrownBy(() -> worker.createTable(TableIdentifier.of("sales", "missing"), COLUMNS, new TableBinding("no_such_topic", "json", Optional.empty(), Optional.empty()), Map.of()))
+                    .hasMessageContaining("Kafka topic 'no_such_topic' does not exist")
+                    .hasMessageContaining("create the topic first");
+            assertThat(worker.catalog().tableExists(TableIdentifier.of("sales", "missing"))).isFalse();
+        }
+    }
+
+    private static long hotRows(TableIngester ingester)
+    {
+        return ingester.status().partitions().stream().mapToLong(partition -> partition.hotRows()).sum();
+    }
+
+    static List<String> orders(int first, int count)
+    {
+        List<String> values = new ArrayList<>();
+        IntStream.range(first, first + count).forEach(id -> values.add(
+                "{\"id\": %d, \"customer\": \"customer-%d\", \"amount\": %d.5, \"created\": \"2026-11-28T10:00:00.%06dZ\", \"tags\": [\"a\", \"b\"]}".formatted(id, id, id, id)));
+        return values;
+    }
+
+    @SuppressWarnings("unused")
+    private static long rows(List<HotBatch> batches)
+    {
+        return batches.stream().mapToLong(HotBatch::rowCount).sum();
+    }
+}

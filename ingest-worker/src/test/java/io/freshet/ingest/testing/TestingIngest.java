@@ -1,0 +1,97 @@
+package io.freshet.ingest.testing;
+
+import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.catalog.CatalogSettings;
+import io.freshet.ingest.decoding.BadRecordPolicy;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** Shared pieces of ingestion tests. */
+public final class TestingIngest
+{
+    private TestingIngest() {}
+
+    public static IngestSettings settings(String bootstrapServers, Path warehouse, Duration flushInterval, BadRecordPolicy policy)
+    {
+        return new IngestSettings(
+                Map.of("bootstrap.servers", bootstrapServers),
+                CatalogSettings.embedded(warehouse),
+                256L << 20,
+                64L << 20,
+                flushInterval,
+                policy,
+                1L << 20,
+                Duration.ofMinutes(10));
+    }
+
+    /** The (partition, offset) of every committed row, read with Iceberg's own generic reader. */
+    public static List<PartitionOffset> committedOffsets(Table table)
+    {
+        table.refresh();
+        List<PartitionOffset> offsets = new ArrayList<>();
+        try (CloseableIterable<Record> records = IcebergGenerics.read(table).select("_partition_id", "_partition_offset").build()) {
+            for (Record record : records) {
+                offsets.add(new PartitionOffset(((Long) record.getField("_partition_id")).intValue(), (Long) record.getField("_partition_offset")));
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return offsets;
+    }
+
+    public static List<Record> committedRecords(Table table)
+    {
+        table.refresh();
+        List<Record> result = new ArrayList<>();
+        try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+            records.forEach(result::add);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return result;
+    }
+
+    /** Every offset below each partition's end, as the table must hold them exactly once. */
+    public static List<PartitionOffset> expectedOffsets(Map<Integer, Long> endOffsets)
+    {
+        List<PartitionOffset> expected = new ArrayList<>();
+        endOffsets.forEach((partition, end) -> {
+            for (long offset = 0; offset < end; offset++) {
+                expected.add(new PartitionOffset(partition, offset));
+            }
+        });
+        return expected;
+    }
+
+    public static void waitUntil(String description, Duration timeout, BooleanSupplier condition)
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out after " + timeout + " waiting until " + description);
+            }
+            try {
+                Thread.sleep(20);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    public record PartitionOffset(int partition, long offset) {}
+}
