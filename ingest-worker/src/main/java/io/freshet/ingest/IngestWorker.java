@@ -110,6 +110,11 @@ public final class IngestWorker
         return ingester.start();
     }
 
+    public List<TableIdentifier> listRunning()
+    {
+        return List.copyOf(ingesters.keySet());
+    }
+
     public Optional<TableIngester> ingester(TableIdentifier identifier)
     {
         return Optional.ofNullable(ingesters.get(identifier));
@@ -129,6 +134,11 @@ public final class IngestWorker
      */
     public Table createTable(TableIdentifier identifier, List<NestedField> declaredColumns, TableBinding binding, Map<String, String> extraProperties)
     {
+        return createTable(identifier, declaredColumns, binding, extraProperties, true);
+    }
+
+    public Table createTable(TableIdentifier identifier, List<NestedField> declaredColumns, TableBinding binding, Map<String, String> extraProperties, boolean startIngestion)
+    {
         Schema schema = KafkaMetadataColumns.withMetadataColumns(declaredColumns);
         ArrowSchemas.toArrow(schema);
         requireTopic(binding.topic());
@@ -144,7 +154,9 @@ public final class IngestWorker
         properties.putIfAbsent(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
         properties.putIfAbsent(TableProperties.PARQUET_COMPRESSION, "zstd");
         Table table = catalog.createTable(identifier, schema, PartitionSpec.unpartitioned(), properties);
-        start(identifier);
+        if (startIngestion) {
+            start(identifier);
+        }
         return table;
     }
 

@@ -1,9 +1,10 @@
 package io.freshet.trino.testing;
 
 import io.freshet.ingest.catalog.LocalFileIO;
+import io.trino.server.PluginClassLoader;
+import io.trino.spi.Plugin;
 import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.MaterializedRow;
-import io.trino.testing.QueryRunner;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -47,6 +48,19 @@ class TestTrinoIcebergPluginLoads
     Path directory;
 
     @Test
+    void pluginIsIsolatedAsOnTheServer()
+            throws Exception
+    {
+        ClassLoader pluginClassLoader = TestingTrinoPlugins.loadPlugin(TestingTrinoPlugins.pluginDirectory(ICEBERG)).getClass().getClassLoader();
+
+        assertThat(pluginClassLoader).isInstanceOf(PluginClassLoader.class);
+        // the engine's SPI is shared, so handles and pages cross the boundary
+        assertThat(pluginClassLoader.loadClass(Plugin.class.getName())).isSameAs(Plugin.class);
+        // everything else is the plugin's own copy: its Iceberg never meets the one Freshet writes with
+        assertThat(pluginClassLoader.loadClass(Table.class.getName())).isNotSameAs(Table.class);
+    }
+
+    @Test
     void trinoIcebergConnectorReadsTableWrittenByIcebergJavaApi()
             throws Exception
     {
@@ -66,7 +80,7 @@ class TestTrinoIcebergPluginLoads
         // Trino compares the given location with the one in the metadata JSON, so it must be spelled the same (file:///…)
         assertThat(tableLocation).startsWith("file:///");
 
-        try (QueryRunner queryRunner = DistributedQueryRunner.builder(testSessionBuilder().build()).setWorkerCount(0).build()) {
+        try (DistributedQueryRunner queryRunner = DistributedQueryRunner.builder(testSessionBuilder().build()).setWorkerCount(0).build()) {
             TestingTrinoPlugins.installPlugin(queryRunner, ICEBERG);
             queryRunner.createCatalog("iceberg", "iceberg", icebergCatalogProperties(directory.resolve("trino-metastore")));
 

@@ -1,9 +1,13 @@
 package io.freshet.trino.testing;
 
+import com.google.inject.Key;
+import io.trino.metadata.HandleResolver;
+import io.trino.server.PluginClassLoader;
 import io.trino.server.PluginManager;
+import io.trino.server.testing.TestingTrinoServer;
 import io.trino.spi.Plugin;
 import io.trino.spi.classloader.ThreadContextClassLoader;
-import io.trino.testing.QueryRunner;
+import io.trino.testing.DistributedQueryRunner;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,11 +58,17 @@ public final class TestingTrinoPlugins
     }
 
     /** Loads the plugin Maven unpacked under {@code target/trino-plugins/<pluginName>} and installs it on every node. */
-    public static Plugin installPlugin(QueryRunner queryRunner, String pluginName)
+    public static Plugin installPlugin(DistributedQueryRunner queryRunner, String pluginName)
     {
         Plugin plugin = loadPlugin(pluginDirectory(pluginName));
+        PluginClassLoader classLoader = (PluginClassLoader) plugin.getClass().getClassLoader();
+        for (TestingTrinoServer server : queryRunner.getServers()) {
+            // handles travel to tasks as JSON ids "<class loader id>:<class name>"; without this, a node cannot resolve
+            // the plugin's handle classes (Unknown handle id: iceberg:...IcebergTableHandle). The server does it in loadPlugin.
+            server.getInstance(Key.get(HandleResolver.class)).registerClassLoader(classLoader);
+        }
         // the server installs a plugin with the plugin's class loader as context class loader; some plugins look up services through it
-        try (ThreadContextClassLoader _ = new ThreadContextClassLoader(plugin.getClass().getClassLoader())) {
+        try (ThreadContextClassLoader _ = new ThreadContextClassLoader(classLoader)) {
             queryRunner.installPlugin(plugin);
         }
         return plugin;

@@ -1,0 +1,56 @@
+package io.freshet.trino;
+
+import com.google.inject.Injector;
+import io.airlift.bootstrap.Bootstrap;
+import io.freshet.trino.ingestion.KafkaClientProperties;
+import io.trino.spi.NodeManager;
+import io.trino.spi.connector.Connector;
+import io.trino.spi.connector.ConnectorContext;
+import io.trino.spi.connector.ConnectorFactory;
+import io.trino.spi.type.TypeManager;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.trino.plugin.base.Versions.checkStrictSpiVersionMatch;
+
+public class FreshetConnectorFactory
+        implements ConnectorFactory
+{
+    @Override
+    public String getName()
+    {
+        return "freshet";
+    }
+
+    @Override
+    public Connector create(String catalogName, Map<String, String> config, ConnectorContext context)
+    {
+        checkStrictSpiVersionMatch(context, this);
+
+        // kafka.* properties go to the Kafka clients as they are; the rest are Freshet's own
+        KafkaClientProperties kafkaProperties = KafkaClientProperties.fromCatalogProperties(config);
+        Map<String, String> freshetProperties = new HashMap<>(config);
+        freshetProperties.keySet().removeIf(name -> name.startsWith(KafkaClientProperties.PREFIX));
+
+        ClassLoader original = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(FreshetConnectorFactory.class.getClassLoader());
+        try {
+            Bootstrap app = new Bootstrap(
+                    new FreshetModule(),
+                    binder -> {
+                        binder.bind(KafkaClientProperties.class).toInstance(kafkaProperties);
+                        binder.bind(NodeManager.class).toInstance(context.getNodeManager());
+                        binder.bind(TypeManager.class).toInstance(context.getTypeManager());
+                    });
+            Injector injector = app
+                    .doNotInitializeLogging()
+                    .setRequiredConfigurationProperties(freshetProperties)
+                    .initialize();
+            return injector.getInstance(FreshetConnector.class);
+        }
+        finally {
+            Thread.currentThread().setContextClassLoader(original);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package io.freshet.trino;
+
+import com.google.inject.Inject;
+import io.freshet.ingest.buffer.HotCut;
+import io.freshet.ingest.consumer.TableBinding;
+import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.type.TypeConverter;
+import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ColumnHandle;
+import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ConnectorMetadata;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.connector.ConnectorTableMetadata;
+import io.trino.spi.connector.ConnectorTableProperties;
+import io.trino.spi.connector.ConnectorTableVersion;
+import io.trino.spi.connector.Constraint;
+import io.trino.spi.connector.ConstraintApplicationResult;
+import io.trino.spi.connector.SaveMode;
+import io.trino.spi.connector.SchemaNotFoundException;
+import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.TableNotFoundException;
+import io.trino.spi.predicate.TupleDomain;
+import io.trino.spi.security.TrinoPrincipal;
+import io.trino.spi.type.TypeManager;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NamespaceNotEmptyException;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.types.Types.NestedField;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
+import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
+import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
+import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
+import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
+import static io.trino.spi.StandardErrorCode.SCHEMA_NOT_EMPTY;
+import static java.util.Objects.requireNonNull;
+
+public class FreshetMetadata
+        implements ConnectorMetadata
+{
+    private final IngestionManager ingestion;
+    private final TypeManager typeManager;
+    private final AtomicLong nextLease = new AtomicLong();
+
+    @Inject
+    public FreshetMetadata(IngestionManager ingestion, TypeManager typeManager)
+    {
+        this.ingestion = requireNonNull(ingestion, "ingestion is null");
+        this.typeManager = requireNonNull(typeManager, "typeManager is null");
+    }
+
+    private Catalog catalog()
+    {
+        return ingestion.catalog();
+    }
+
+    private SupportsNamespaces namespaces()
+    {
+        if (catalog() instanceof SupportsNamespaces namespaces) {
+            return namespaces;
+        }
+        throw new TrinoException(NOT_SUPPORTED, "The Iceberg catalog does not support schemas");
+    }
+
+    @Override
+    public boolean schemaExists(ConnectorSession session, String schemaName)
+    {
+        return withPluginClassLoader(() -> namespaces().namespaceExists(Namespace.of(schemaName)));
+    }
+
+    @Override
+    public List<String> listSchemaNames(ConnectorSession session)
+    {
+        return withPluginClassLoader(() -> namespaces().listNamespaces().stream()
+                .map(namespace -> namespace.level(0))
+                .toList());
+    }
+
+    @Override
+    public void createSchema(ConnectorSession session, String schemaName, Map<String, Object> properties, TrinoPrincipal owner)
+    {
+        withPluginClassLoader(() -> {
+            namespaces().createNamespace(Namespace.of(schemaName));
+            return null;
+        });
+    }
+
+    @Override
+    public void dropSchema(ConnectorSession session, String schemaName, boolean cascade)
+    {
+        withPluginClassLoader(() -> {
+            try {
+                if (cascade) {
+                    for (TableIdentifier table : catalog().listTables(Namespace.of(schemaName))) {
+                        ingestion.worker().dropTable(table);
+                    }
+                }
+                namespaces().dropNamespace(Namespace.of(schemaName));
+            }
+            catch (NamespaceNotEmptyException e) {
+                throw new TrinoException(SCHEMA_NOT_EMPTY, "Schema %s is not empty: drop its tables first or use DROP SCHEMA ... CASCADE".formatted(schemaName));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<SchemaTableName> listTables(ConnectorSession session, Optional<String> schemaName)
+    {
+        return withPluginClassLoader(() -> {
+            List<String> schemas = schemaName.map(List::of).orElseGet(() -> listSchemaNames(session));
+            List<SchemaTableName> tables = new ArrayList<>();
+            for (String schema : schemas) {
+                try {
+                    for (TableIdentifier identifier : catalog().listTables(Namespace.of(schema))) {
+                        tables.add(new SchemaTableName(schema, identifier.name()));
+                    }
+                }
+                catch (NoSuchNamespaceException ignored) {
+                    // listed schema dropped concurrently
+                }
+            }
+            return tables;
+        });
+    }
+
+    /**
+     * Fixes the cut of this query: the current snapshot with its offset watermark and, when this node ingests
+     * the table, the hot ranges above it, leased until the query ends.
+     */
+    @Override
+    public ConnectorTableHandle getTableHandle(ConnectorSession session, SchemaTableName tableName, Optional<ConnectorTableVersion> startVersion, Optional<ConnectorTableVersion> endVersion)
+    {
+        if (startVersion.isPresent() || endVersion.isPresent()) {
+            throw new TrinoException(NOT_SUPPORTED, "Freshet tables do not support time travel; read older snapshots with Trino's Iceberg connector");
+        }
+        return withPluginClassLoader(() -> {
+            TableIdentifier identifier = toIdentifier(tableName);
+            Optional<TableIngester> ingester = ingestion.ingester(identifier);
+            if (ingester.isPresent()) {
+                HotCut cut = ingester.get().buffer().cut(session.getQueryId() + "/" + nextLease.incrementAndGet());
+                List<FreshetTableHandle.HotRange> ranges = cut.ranges().stream()
+                        .map(range -> new FreshetTableHandle.HotRange(range.partition(), range.startOffset(), range.endOffset()))
+                        .toList();
+                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), cut.snapshotId(), Optional.of(cut.leaseId()), ranges, TupleDomain.all());
+            }
+            Table table;
+            try {
+                table = catalog().loadTable(identifier);
+            }
+            catch (NoSuchTableException e) {
+                return null;
+            }
+            Optional<Long> snapshotId = Optional.ofNullable(table.currentSnapshot()).map(Snapshot::snapshotId);
+            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), snapshotId, Optional.empty(), List.of(), TupleDomain.all());
+        });
+    }
+
+    @Override
+    public void cleanupQuery(ConnectorSession session)
+    {
+        String prefix = session.getQueryId() + "/";
+        for (TableIdentifier identifier : ingestion.worker().listRunning()) {
+            ingestion.ingester(identifier).ifPresent(ingester -> ingester.buffer().releaseLeases(prefix));
+        }
+    }
+
+    @Override
+    public ConnectorTableMetadata getTableMetadata(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
+        return withPluginClassLoader(() -> {
+            Table table = loadTable(handle.schemaTableName());
+            List<ColumnMetadata> columns = columnHandles(table.schema()).values().stream()
+                    .map(FreshetColumnHandle::toColumnMetadata)
+                    .toList();
+            Map<String, Object> properties = TableBinding.fromTableProperties(table.properties())
+                    .map(FreshetTableProperties::toProperties)
+                    .orElse(Map.of());
+            return new ConnectorTableMetadata(handle.schemaTableName(), columns, properties, Optional.ofNullable(table.properties().get("comment")));
+        });
+    }
+
+    @Override
+    public Map<String, ColumnHandle> getColumnHandles(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
+        return withPluginClassLoader(() -> new LinkedHashMap<>(columnHandles(loadTable(handle.schemaTableName()).schema())));
+    }
+
+    @Override
+    public ColumnMetadata getColumnMetadata(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle columnHandle)
+    {
+        return ((FreshetColumnHandle) columnHandle).toColumnMetadata();
+    }
+
+    private Map<String, FreshetColumnHandle> columnHandles(Schema schema)
+    {
+        Map<String, FreshetColumnHandle> columns = new LinkedHashMap<>();
+        for (NestedField field : schema.columns()) {
+            columns.put(field.name(), new FreshetColumnHandle(field.name(), field.fieldId(), TypeConverter.toTrinoType(field.type(), typeManager), field.isOptional()));
+        }
+        return columns;
+    }
+
+    @Override
+    public void createTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, SaveMode saveMode)
+    {
+        if (saveMode == SaveMode.REPLACE) {
+            throw new TrinoException(NOT_SUPPORTED, "CREATE OR REPLACE TABLE is not supported: drop the table first");
+        }
+        SchemaTableName name = tableMetadata.getTable();
+        TableBinding binding = FreshetTableProperties.binding(tableMetadata.getProperties());
+        List<NestedField> columns = TypeConverter.toIcebergColumns(tableMetadata.getColumns());
+        withPluginClassLoader(() -> {
+            TableIdentifier identifier = toIdentifier(name);
+            if (!namespaces().namespaceExists(identifier.namespace())) {
+                throw new SchemaNotFoundException(name.getSchemaName());
+            }
+            if (catalog().tableExists(identifier)) {
+                if (saveMode == SaveMode.IGNORE) {
+                    return null;
+                }
+                throw new TrinoException(ALREADY_EXISTS, "Table already exists: " + name);
+            }
+            Map<String, String> extra = new LinkedHashMap<>();
+            tableMetadata.getComment().ifPresent(comment -> extra.put("comment", comment));
+            try {
+                ingestion.worker().createTable(identifier, columns, binding, extra, ingestion.isIngesting());
+            }
+            catch (IllegalArgumentException e) {
+                throw new TrinoException(e.getMessage() != null && e.getMessage().startsWith("Kafka topic") ? FRESHET_KAFKA_ERROR : INVALID_TABLE_PROPERTY, e.getMessage(), e);
+            }
+            catch (IllegalStateException e) {
+                throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void dropTable(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
+        withPluginClassLoader(() -> {
+            try {
+                ingestion.worker().dropTable(toIdentifier(handle.schemaTableName()));
+            }
+            catch (NoSuchTableException e) {
+                throw new TableNotFoundException(handle.schemaTableName());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public ConnectorTableProperties getTableProperties(ConnectorSession session, ConnectorTableHandle table)
+    {
+        return new ConnectorTableProperties();
+    }
+
+    @Override
+    public Optional<ConstraintApplicationResult<ConnectorTableHandle>> applyFilter(ConnectorSession session, ConnectorTableHandle tableHandle, Constraint constraint)
+    {
+        FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
+        TupleDomain<FreshetColumnHandle> newConstraint = constraint.getSummary()
+                .transformKeys(FreshetColumnHandle.class::cast)
+                .intersect(handle.constraint());
+        if (newConstraint.equals(handle.constraint())) {
+            return Optional.empty();
+        }
+        // the constraint prunes files, row groups and hot ranges; Trino still filters the rows
+        return Optional.of(new ConstraintApplicationResult<>(handle.withConstraint(newConstraint), constraint.getSummary(), constraint.getExpression(), false));
+    }
+
+    private Table loadTable(SchemaTableName name)
+    {
+        try {
+            return catalog().loadTable(toIdentifier(name));
+        }
+        catch (NoSuchTableException e) {
+            throw new TableNotFoundException(name);
+        }
+        catch (RuntimeException e) {
+            throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot load table %s: %s".formatted(name, e.getMessage()), e);
+        }
+    }
+
+    public static TableIdentifier toIdentifier(SchemaTableName name)
+    {
+        return TableIdentifier.of(Namespace.of(name.getSchemaName()), name.getTableName());
+    }
+}

@@ -1,0 +1,34 @@
+package io.freshet.trino;
+
+import com.google.inject.Binder;
+import com.google.inject.Module;
+import com.google.inject.Scopes;
+import com.google.inject.multibindings.Multibinder;
+import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.procedure.FlushProcedure;
+import io.freshet.trino.reader.FreshetPageSourceProvider;
+import io.freshet.trino.reader.parquet.ParquetFilePageSourceFactory;
+import io.freshet.trino.split.FreshetSplitManager;
+import io.trino.spi.procedure.Procedure;
+
+import static io.airlift.configuration.ConfigBinder.configBinder;
+
+/** Connector services: metadata, splits, page sources and procedures. */
+public class FreshetModule
+        implements Module
+{
+    @Override
+    public void configure(Binder binder)
+    {
+        configBinder(binder).bindConfig(FreshetConfig.class);
+        binder.bind(IngestionManager.class).in(Scopes.SINGLETON);
+        binder.bind(FreshetConnector.class).in(Scopes.SINGLETON);
+        binder.bind(FreshetMetadata.class).in(Scopes.SINGLETON);
+        binder.bind(FreshetSplitManager.class).in(Scopes.SINGLETON);
+        binder.bind(FreshetPageSourceProvider.class).in(Scopes.SINGLETON);
+        binder.bind(ParquetFilePageSourceFactory.class).toInstance(new ParquetFilePageSourceFactory());
+
+        Multibinder<Procedure> procedures = Multibinder.newSetBinder(binder, Procedure.class);
+        procedures.addBinding().toProvider(FlushProcedure.class).in(Scopes.SINGLETON);
+    }
+}

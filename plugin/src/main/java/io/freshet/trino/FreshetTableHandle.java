@@ -1,0 +1,48 @@
+package io.freshet.trino;
+
+import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.predicate.TupleDomain;
+
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A table as one query reads it: the cut. The Iceberg snapshot holds every row below its offset watermark;
+ * the hot ranges hold, per Kafka partition, the rows from that watermark up to the high-water mark, kept in
+ * the hot buffer of the node that ingests the table under the lease id until the query ends.
+ */
+public record FreshetTableHandle(
+        String schemaName,
+        String tableName,
+        Optional<Long> snapshotId,
+        Optional<String> leaseId,
+        List<HotRange> hotRanges,
+        TupleDomain<FreshetColumnHandle> constraint)
+        implements ConnectorTableHandle
+{
+    public FreshetTableHandle
+    {
+        requireNonNull(schemaName, "schemaName is null");
+        requireNonNull(tableName, "tableName is null");
+        requireNonNull(snapshotId, "snapshotId is null");
+        requireNonNull(leaseId, "leaseId is null");
+        hotRanges = List.copyOf(requireNonNull(hotRanges, "hotRanges is null"));
+        requireNonNull(constraint, "constraint is null");
+    }
+
+    public SchemaTableName schemaTableName()
+    {
+        return new SchemaTableName(schemaName, tableName);
+    }
+
+    public FreshetTableHandle withConstraint(TupleDomain<FreshetColumnHandle> newConstraint)
+    {
+        return new FreshetTableHandle(schemaName, tableName, snapshotId, leaseId, hotRanges, newConstraint);
+    }
+
+    /** Offsets [startOffset, endOffset) of one Kafka partition, read from the hot buffer. */
+    public record HotRange(int partition, long startOffset, long endOffset) {}
+}

@@ -1,0 +1,62 @@
+package io.freshet.trino;
+
+import io.freshet.ingest.consumer.TableBinding;
+import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.trino.spi.TrinoException;
+import io.trino.spi.session.PropertyMetadata;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
+import static io.trino.spi.session.PropertyMetadata.stringProperty;
+
+/** Table properties of {@code CREATE TABLE ... WITH (...)}; they are stored as Iceberg table properties. */
+public final class FreshetTableProperties
+{
+    public static final String KAFKA_TOPIC = "kafka_topic";
+    public static final String FORMAT = "format";
+    public static final String BAD_RECORD_POLICY = "bad_record_policy";
+    public static final String DEAD_LETTER_TOPIC = "dead_letter_topic";
+
+    private FreshetTableProperties() {}
+
+    public static List<PropertyMetadata<?>> properties()
+    {
+        return List.of(
+                stringProperty(KAFKA_TOPIC, "Kafka topic whose records become the rows of the table", null, false),
+                stringProperty(FORMAT, "Encoding of the record values: json", TableBinding.JSON, false),
+                stringProperty(BAD_RECORD_POLICY, "SKIP, DEAD_LETTER or FAIL for records that do not decode; default from freshet.bad-record-policy", null, false),
+                stringProperty(DEAD_LETTER_TOPIC, "Topic for records that do not decode, with the DEAD_LETTER policy; default <kafka_topic>.dlq", null, false));
+    }
+
+    public static TableBinding binding(Map<String, Object> properties)
+    {
+        String topic = (String) properties.get(KAFKA_TOPIC);
+        if (topic == null || topic.isBlank()) {
+            throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, "Table property kafka_topic is required: CREATE TABLE ... WITH (kafka_topic = 'topic name')");
+        }
+        try {
+            return new TableBinding(
+                    topic,
+                    (String) properties.getOrDefault(FORMAT, TableBinding.JSON),
+                    Optional.ofNullable((String) properties.get(BAD_RECORD_POLICY)).map(BadRecordPolicy::fromString),
+                    Optional.ofNullable((String) properties.get(DEAD_LETTER_TOPIC)));
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
+        }
+    }
+
+    public static Map<String, Object> toProperties(TableBinding binding)
+    {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(KAFKA_TOPIC, binding.topic());
+        properties.put(FORMAT, binding.format());
+        binding.badRecordPolicy().ifPresent(policy -> properties.put(BAD_RECORD_POLICY, policy.name()));
+        binding.deadLetterTopic().ifPresent(topic -> properties.put(DEAD_LETTER_TOPIC, topic));
+        return properties;
+    }
+}

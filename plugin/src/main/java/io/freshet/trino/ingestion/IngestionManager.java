@@ -1,0 +1,113 @@
+package io.freshet.trino.ingestion;
+
+import com.google.inject.Inject;
+import io.airlift.log.Logger;
+import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.IngestWorker;
+import io.freshet.ingest.catalog.CatalogSettings;
+import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.trino.FreshetConfig;
+import io.trino.spi.NodeManager;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Runs the ingest worker inside Trino. Ingestion runs on the coordinator, which therefore owns every
+ * table's hot buffer; other nodes only open the catalog to read committed files.
+ */
+public final class IngestionManager
+{
+    private static final Logger log = Logger.get(IngestionManager.class);
+
+    private final IngestWorker worker;
+    private final boolean ingesting;
+
+    @Inject
+    public IngestionManager(FreshetConfig config, KafkaClientProperties kafkaProperties, NodeManager nodeManager)
+    {
+        CatalogSettings catalog = new CatalogSettings(
+                config.getCatalogType(),
+                config.getCatalogName(),
+                config.getWarehouse(),
+                config.getJdbcConnectionUrl(),
+                config.getJdbcUser(),
+                config.getJdbcPassword(),
+                config.getRestUri(),
+                io.freshet.ingest.catalog.LocalFileIO.class.getName());
+        IngestSettings settings = new IngestSettings(
+                kafkaProperties.properties(),
+                catalog,
+                config.getHotBufferMaxSize().toBytes(),
+                config.getFlushMaxSize().toBytes(),
+                Duration.ofMillis(config.getFlushInterval().toMillis()),
+                config.getBadRecordPolicy(),
+                config.getMaxRecordSize().toBytes(),
+                Duration.ofMillis(config.getQueryLeaseTimeout().toMillis()));
+        this.worker = withPluginClassLoader(() -> new IngestWorker(settings));
+        this.ingesting = config.isIngestionEnabled() && nodeManager.getCurrentNode().isCoordinator();
+    }
+
+    @PostConstruct
+    public void start()
+    {
+        if (ingesting) {
+            withPluginClassLoader(() -> {
+                worker.startAll();
+                return null;
+            });
+            log.info("Freshet ingestion started");
+        }
+    }
+
+    @PreDestroy
+    public void stop()
+    {
+        worker.close();
+    }
+
+    public boolean isIngesting()
+    {
+        return ingesting;
+    }
+
+    public IngestWorker worker()
+    {
+        return worker;
+    }
+
+    public Catalog catalog()
+    {
+        return worker.catalog();
+    }
+
+    public Optional<TableIngester> ingester(TableIdentifier identifier)
+    {
+        return worker.ingester(identifier);
+    }
+
+    public void startIngestion(TableIdentifier identifier)
+    {
+        if (ingesting) {
+            withPluginClassLoader(() -> worker.start(identifier));
+        }
+    }
+
+    /** Kafka and Iceberg look classes up through the thread's context class loader: make it the plugin's. */
+    public static <T> T withPluginClassLoader(java.util.function.Supplier<T> action)
+    {
+        Thread thread = Thread.currentThread();
+        ClassLoader original = thread.getContextClassLoader();
+        thread.setContextClassLoader(IngestionManager.class.getClassLoader());
+        try {
+            return action.get();
+        }
+        finally {
+            thread.setContextClassLoader(original);
+        }
+    }
+}

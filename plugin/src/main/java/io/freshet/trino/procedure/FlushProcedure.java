@@ -1,0 +1,85 @@
+package io.freshet.trino.procedure;
+
+import com.google.inject.Inject;
+import com.google.inject.Provider;
+import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.trino.ingestion.IngestionManager;
+import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.procedure.Procedure;
+import io.trino.spi.procedure.Procedure.Argument;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static io.freshet.trino.FreshetErrorCode.FRESHET_INGESTION_NOT_RUNNING;
+import static io.trino.spi.StandardErrorCode.GENERIC_INTERNAL_ERROR;
+import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
+import static io.trino.spi.type.VarcharType.VARCHAR;
+import static java.lang.invoke.MethodHandles.lookup;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code CALL system.flush(schema_name, table_name)}: writes everything the table's hot buffer holds to
+ * Parquet and commits it, returning once the commit is done.
+ */
+public class FlushProcedure
+        implements Provider<Procedure>
+{
+    private static final MethodHandle FLUSH;
+
+    static {
+        try {
+            FLUSH = lookup().unreflect(FlushProcedure.class.getMethod("flush", ConnectorSession.class, String.class, String.class));
+        }
+        catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private final IngestionManager ingestion;
+
+    @Inject
+    public FlushProcedure(IngestionManager ingestion)
+    {
+        this.ingestion = requireNonNull(ingestion, "ingestion is null");
+    }
+
+    @Override
+    public Procedure get()
+    {
+        return new Procedure(
+                "system",
+                "flush",
+                List.of(new Argument("SCHEMA_NAME", VARCHAR), new Argument("TABLE_NAME", VARCHAR)),
+                FLUSH.bindTo(this));
+    }
+
+    public void flush(ConnectorSession session, String schemaName, String tableName)
+    {
+        if (schemaName == null || tableName == null) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "schema_name and table_name are required");
+        }
+        SchemaTableName name = new SchemaTableName(schemaName, tableName);
+        TableIngester ingester = ingestion.ingester(TableIdentifier.of(name.getSchemaName(), name.getTableName()))
+                .orElseThrow(() -> new TrinoException(FRESHET_INGESTION_NOT_RUNNING, "Table %s is not being ingested on this coordinator (unknown table, or freshet.ingestion.enabled=false)".formatted(name)));
+        try {
+            ingester.flush().get(10, TimeUnit.MINUTES);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrinoException(GENERIC_INTERNAL_ERROR, "Interrupted while flushing " + name, e);
+        }
+        catch (TimeoutException e) {
+            throw new TrinoException(GENERIC_INTERNAL_ERROR, "Flush of %s did not finish within 10 minutes".formatted(name), e);
+        }
+        catch (java.util.concurrent.ExecutionException | CompletionException e) {
+            throw new TrinoException(FRESHET_INGESTION_NOT_RUNNING, "Flush of %s failed: %s".formatted(name, e.getCause().getMessage()), e.getCause());
+        }
+    }
+}

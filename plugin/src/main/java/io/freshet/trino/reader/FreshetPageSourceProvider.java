@@ -1,0 +1,94 @@
+package io.freshet.trino.reader;
+
+import com.google.inject.Inject;
+import io.freshet.ingest.buffer.HotCut;
+import io.freshet.trino.FreshetColumnHandle;
+import io.freshet.trino.FreshetTableHandle;
+import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.reader.parquet.ParquetFilePageSourceFactory;
+import io.freshet.trino.reader.parquet.ParquetReadColumn;
+import io.freshet.trino.split.FileSplit;
+import io.freshet.trino.split.HotSplit;
+import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ColumnHandle;
+import io.trino.spi.connector.ConnectorPageSource;
+import io.trino.spi.connector.ConnectorPageSourceProvider;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorSplit;
+import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.connector.ConnectorTransactionHandle;
+import io.trino.spi.connector.DynamicFilter;
+import io.trino.spi.predicate.TupleDomain;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.freshet.trino.FreshetErrorCode.FRESHET_HOT_RANGE_RELEASED;
+import static java.util.Objects.requireNonNull;
+
+public class FreshetPageSourceProvider
+        implements ConnectorPageSourceProvider
+{
+    private final IngestionManager ingestion;
+    private final ParquetFilePageSourceFactory parquetFactory;
+
+    @Inject
+    public FreshetPageSourceProvider(IngestionManager ingestion, ParquetFilePageSourceFactory parquetFactory)
+    {
+        this.ingestion = requireNonNull(ingestion, "ingestion is null");
+        this.parquetFactory = requireNonNull(parquetFactory, "parquetFactory is null");
+    }
+
+    @Override
+    public ConnectorPageSource createPageSource(
+            ConnectorTransactionHandle transaction,
+            ConnectorSession session,
+            ConnectorSplit split,
+            ConnectorTableHandle table,
+            List<ColumnHandle> columns,
+            DynamicFilter dynamicFilter)
+    {
+        List<FreshetColumnHandle> freshetColumns = columns.stream().map(FreshetColumnHandle.class::cast).toList();
+        FreshetTableHandle handle = (FreshetTableHandle) table;
+        return switch (split) {
+            case HotSplit hot -> hotPageSource(hot, freshetColumns);
+            case FileSplit file -> filePageSource(session, file, freshetColumns, handle.constraint().intersect(dynamicFilter.getCurrentPredicate().transformKeys(FreshetColumnHandle.class::cast)));
+            default -> throw new IllegalArgumentException("Unknown split " + split);
+        };
+    }
+
+    private ConnectorPageSource hotPageSource(HotSplit split, List<FreshetColumnHandle> columns)
+    {
+        HotCut cut = ingestion.ingester(TableIdentifier.of(split.schemaName(), split.tableName()))
+                .flatMap(ingester -> ingester.buffer().lease(split.leaseId()))
+                .orElseThrow(() -> new TrinoException(FRESHET_HOT_RANGE_RELEASED,
+                        "Rows of %s.%s from the hot buffer were released before the query read them (ingestion restarted or freshet.query-lease-timeout passed): run the query again"
+                                .formatted(split.schemaName(), split.tableName())));
+        return new HotPageSource(cut.batches(split.partition(), split.startOffset(), split.endOffset()), columns, split.startOffset(), split.endOffset());
+    }
+
+    private ConnectorPageSource filePageSource(ConnectorSession session, FileSplit split, List<FreshetColumnHandle> columns, TupleDomain<FreshetColumnHandle> predicate)
+    {
+        Map<FreshetColumnHandle, ParquetReadColumn> readColumns = new HashMap<>();
+        for (FreshetColumnHandle column : columns) {
+            readColumns.put(column, toReadColumn(column));
+        }
+        TupleDomain<ParquetReadColumn> filePredicate = predicate.transformKeys(column -> readColumns.computeIfAbsent(column, FreshetPageSourceProvider::toReadColumn));
+        return parquetFactory.createPageSource(
+                session,
+                split.path(),
+                split.start(),
+                split.length(),
+                split.fileSize(),
+                columns.stream().map(readColumns::get).toList(),
+                filePredicate);
+    }
+
+    private static ParquetReadColumn toReadColumn(FreshetColumnHandle column)
+    {
+        // top-level columns match by Iceberg field id; nested fields by name, which Freshet never renames
+        return new ParquetReadColumn(column.fieldId(), column.name(), column.type());
+    }
+}

@@ -1,0 +1,96 @@
+package io.freshet.trino;
+
+import io.airlift.units.DataSize;
+import io.airlift.units.Duration;
+import io.freshet.ingest.catalog.CatalogType;
+import io.freshet.ingest.decoding.BadRecordPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.airlift.configuration.testing.ConfigAssertions.assertFullMapping;
+import static io.airlift.configuration.testing.ConfigAssertions.assertRecordedDefaults;
+import static io.airlift.configuration.testing.ConfigAssertions.recordDefaults;
+import static io.airlift.units.DataSize.Unit.KILOBYTE;
+import static io.airlift.units.DataSize.Unit.MEGABYTE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TestFreshetConfig
+{
+    private static final Map<String, String> EXPLICIT = Map.ofEntries(
+            Map.entry("iceberg.catalog.type", "REST"),
+            Map.entry("iceberg.jdbc-catalog.catalog-name", "lake"),
+            Map.entry("iceberg.jdbc-catalog.default-warehouse-dir", "/data/warehouse"),
+            Map.entry("iceberg.jdbc-catalog.connection-url", "jdbc:postgresql://localhost/iceberg"),
+            Map.entry("iceberg.jdbc-catalog.connection-user", "iceberg"),
+            Map.entry("iceberg.jdbc-catalog.connection-password", "secret"),
+            Map.entry("iceberg.rest-catalog.uri", "http://localhost:8181"),
+            Map.entry("freshet.hot-buffer.max-size", "2GB"),
+            Map.entry("freshet.flush.max-size", "256MB"),
+            Map.entry("freshet.flush.interval", "30s"),
+            Map.entry("freshet.bad-record-policy", "DEAD_LETTER"),
+            Map.entry("freshet.max-record-size", "512kB"),
+            Map.entry("freshet.query-lease-timeout", "10m"),
+            Map.entry("freshet.ingestion.enabled", "false"));
+
+    @Test
+    void defaults()
+    {
+        assertRecordedDefaults(recordDefaults(FreshetConfig.class)
+                .setCatalogType(CatalogType.JDBC)
+                .setCatalogName("freshet")
+                .setWarehouse("freshet-data")
+                .setJdbcConnectionUrl(null)
+                .setJdbcUser(null)
+                .setJdbcPassword(null)
+                .setRestUri(null)
+                .setHotBufferMaxSize(DataSize.of(1024, MEGABYTE))
+                .setFlushMaxSize(DataSize.of(128, MEGABYTE))
+                .setFlushInterval(new Duration(5, TimeUnit.MINUTES))
+                .setBadRecordPolicy(BadRecordPolicy.SKIP)
+                .setMaxRecordSize(DataSize.of(8, MEGABYTE))
+                .setQueryLeaseTimeout(new Duration(1, TimeUnit.HOURS))
+                .setIngestionEnabled(true));
+    }
+
+    @Test
+    void explicitProperties()
+    {
+        FreshetConfig expected = new FreshetConfig()
+                .setCatalogType(CatalogType.REST)
+                .setCatalogName("lake")
+                .setWarehouse("/data/warehouse")
+                .setJdbcConnectionUrl("jdbc:postgresql://localhost/iceberg")
+                .setJdbcUser("iceberg")
+                .setJdbcPassword("secret")
+                .setRestUri("http://localhost:8181")
+                .setHotBufferMaxSize(DataSize.of(2, DataSize.Unit.GIGABYTE))
+                .setFlushMaxSize(DataSize.of(256, MEGABYTE))
+                .setFlushInterval(new Duration(30, TimeUnit.SECONDS))
+                .setBadRecordPolicy(BadRecordPolicy.DEAD_LETTER)
+                .setMaxRecordSize(DataSize.of(512, KILOBYTE))
+                .setQueryLeaseTimeout(new Duration(10, TimeUnit.MINUTES))
+                .setIngestionEnabled(false);
+        assertFullMapping(EXPLICIT, expected);
+    }
+
+    /** docs/configuration.md names every property with its default, and no property that does not exist. */
+    @Test
+    void documentationMatchesConfiguration()
+            throws Exception
+    {
+        String documentation = Files.readString(Path.of("..", "docs", "configuration.md"));
+        for (String property : EXPLICIT.keySet()) {
+            assertThat(documentation).as("docs/configuration.md documents %s", property).contains("`" + property + "`");
+        }
+        Matcher documented = Pattern.compile("^\\| `((?:iceberg|freshet)\\.[a-z.-]+)`", Pattern.MULTILINE).matcher(documentation);
+        while (documented.find()) {
+            assertThat(EXPLICIT).as("documented property %s exists", documented.group(1)).containsKey(documented.group(1));
+        }
+    }
+}

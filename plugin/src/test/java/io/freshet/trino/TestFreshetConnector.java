@@ -1,0 +1,267 @@
+package io.freshet.trino;
+
+import io.freshet.ingest.testing.TestingKafka;
+import io.freshet.trino.testing.FreshetQueryRunner;
+import io.freshet.trino.testing.TestingTrinoPlugins;
+import io.trino.testing.DistributedQueryRunner;
+import io.trino.testing.MaterializedResult;
+import io.trino.testing.MaterializedRow;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+
+import static io.freshet.ingest.testing.TestingIngest.waitUntil;
+import static io.freshet.trino.testing.TestingTrinoPlugins.ICEBERG;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TestFreshetConnector
+{
+    private static final String COLUMNS = """
+            id bigint,
+            customer varchar,
+            amount decimal(10, 2),
+            quantity integer,
+            price double,
+            paid boolean,
+            created timestamp(6) with time zone,
+            placed timestamp(6),
+            day date,
+            tags array(varchar),
+            address row(city varchar, zip varchar),
+            attributes map(varchar, bigint),
+            payload varbinary""";
+
+    private TestingKafka kafka;
+    private DistributedQueryRunner queryRunner;
+    private Path warehouse;
+
+    @BeforeAll
+    void setUp()
+            throws Exception
+    {
+        kafka = new TestingKafka();
+        warehouse = Files.createTempDirectory("freshet-warehouse");
+        queryRunner = FreshetQueryRunner.create(kafka.bootstrapServers(), warehouse, Map.of("freshet.flush.interval", "1h"));
+        queryRunner.execute("CREATE SCHEMA freshet.shop");
+    }
+
+    @AfterAll
+    void tearDown()
+            throws Exception
+    {
+        queryRunner.close();
+        kafka.close();
+    }
+
+    @Test
+    void hotThenColdThenMixedExactlyOnce()
+    {
+        kafka.createTopic("orders", 3);
+        queryRunner.execute("CREATE TABLE orders (" + COLUMNS + ") WITH (kafka_topic = 'orders')");
+        kafka.sendAll("orders", 3, orders(0, 300));
+
+        // all hot
+        waitForCount("orders", 300);
+        assertExactOffsets("orders");
+        assertThat(scalar("SELECT sum(id) FROM orders")).isEqualTo(299L * 300 / 2);
+        assertThat(scalar("SELECT count(*) FROM \"orders\" WHERE _partition_id = 1")).isEqualTo(100L);
+        assertThat(scalar("SELECT count(*) FROM orders WHERE _partition_offset >= 90")).isEqualTo(30L);
+
+        // all cold
+        queryRunner.execute("CALL freshet.system.flush('shop', 'orders')");
+        assertThat(hotRows("orders")).isZero();
+        assertExactOffsets("orders");
+        assertThat(scalar("SELECT sum(id) FROM orders")).isEqualTo(299L * 300 / 2);
+        assertThat(scalar("SELECT count(*) FROM orders WHERE _partition_id = 1")).isEqualTo(100L);
+        assertThat(scalar("SELECT count(*) FROM orders WHERE _partition_offset >= 90")).isEqualTo(30L);
+
+        // hot and cold together
+        kafka.sendAll("orders", 3, orders(300, 150));
+        waitForCount("orders", 450);
+        assertExactOffsets("orders");
+        assertThat(scalar("SELECT sum(id) FROM orders")).isEqualTo(449L * 450 / 2);
+
+        // every type comes back the same from the hot buffer and from Parquet
+        String row = "SELECT id, customer, amount, quantity, price, paid, created, placed, day, tags, address, attributes, payload, _key, _timestamp IS NOT NULL FROM orders WHERE id IN (7, 301) ORDER BY id";
+        MaterializedResult mixed = queryRunner.execute(row);
+        assertThat(mixed.getMaterializedRows()).hasSize(2);
+        MaterializedRow first = mixed.getMaterializedRows().get(0);
+        assertThat(first.getField(1)).isEqualTo("customer-7");
+        assertThat(first.getField(2).toString()).isEqualTo("7.50");
+        assertThat(first.getField(3)).isEqualTo(7);
+        assertThat(first.getField(5)).isEqualTo(false);
+        assertThat(first.getField(9)).isEqualTo(List.of("a", "b"));
+        assertThat(first.getField(11)).isEqualTo(Map.of("x", 7L));
+        assertThat(first.getField(13)).isEqualTo("7");
+        queryRunner.execute("CALL freshet.system.flush('shop', 'orders')");
+        assertThat(queryRunner.execute(row).getMaterializedRows()).isEqualTo(mixed.getMaterializedRows());
+
+        assertThat((String) queryRunner.execute("SHOW CREATE TABLE orders").getOnlyValue()).contains("kafka_topic = 'orders'");
+        assertThat(queryRunner.execute("SHOW TABLES").getOnlyColumnAsSet()).contains("orders");
+        assertThat(queryRunner.execute("DESCRIBE orders").getMaterializedRows().stream().map(described -> described.getField(0)).toList()).contains("id", "_partition_id", "_partition_offset", "_timestamp", "_key", "_headers");
+    }
+
+    @Test
+    void trinoIcebergConnectorReadsTheSameCommittedRows()
+            throws Exception
+    {
+        kafka.createTopic("clicks", 2);
+        queryRunner.execute("CREATE TABLE clicks (" + COLUMNS + ") WITH (kafka_topic = 'clicks')");
+        kafka.sendAll("clicks", 2, orders(0, 200));
+        waitForCount("clicks", 200);
+        queryRunner.execute("CALL freshet.system.flush('shop', 'clicks')");
+
+        TestingTrinoPlugins.installPlugin(queryRunner, ICEBERG);
+        Path metastore = Files.createTempDirectory("trino-metastore");
+        queryRunner.createCatalog("iceberg", "iceberg", Map.of(
+                "iceberg.catalog.type", "TESTING_FILE_METASTORE",
+                "hive.metastore.catalog.dir", metastore.toUri().toString(),
+                "fs.native-local.enabled", "true",
+                "local.location", "/",
+                "iceberg.register-table-procedure.enabled", "true"));
+        queryRunner.execute("CREATE SCHEMA iceberg.shop");
+        Table table = loadTable("clicks");
+        queryRunner.execute("CALL iceberg.system.register_table(schema_name => 'shop', table_name => 'clicks', table_location => '%s')".formatted(table.location()));
+
+        String query = "SELECT id, customer, amount, quantity, price, paid, created, placed, day, tags, address, attributes, payload, _partition_id, _partition_offset, _timestamp, _key FROM %s.shop.clicks";
+        MaterializedResult throughIceberg = queryRunner.execute(query.formatted("iceberg"));
+        MaterializedResult throughFreshet = queryRunner.execute(query.formatted("freshet"));
+        assertThat(throughIceberg.getRowCount()).isEqualTo(200);
+        assertThat(throughFreshet.getMaterializedRows()).containsExactlyInAnyOrderElementsOf(throughIceberg.getMaterializedRows());
+    }
+
+    @Test
+    void queriesDuringIngestionAndCommitsSeeGapFreePrefixes()
+            throws Exception
+    {
+        kafka.createTopic("events", 3);
+        queryRunner.execute("CREATE TABLE events (id bigint, customer varchar) WITH (kafka_topic = 'events')");
+        AtomicBoolean producing = new AtomicBoolean(true);
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> producer = executor.submit(() -> {
+                int next = 0;
+                while (producing.get() && next < 30_000) {
+                    kafka.sendAll("events", 3, orders(next, 300));
+                    next += 300;
+                }
+            });
+            Future<?> flusher = executor.submit(() -> {
+                while (producing.get()) {
+                    queryRunner.execute("CALL freshet.system.flush('shop', 'events')");
+                }
+            });
+            long lastTotal = 0;
+            for (int query = 0; query < 25; query++) {
+                MaterializedResult result = queryRunner.execute("""
+                        SELECT _partition_id, count(*), count(DISTINCT _partition_offset), min(_partition_offset), max(_partition_offset)
+                        FROM events GROUP BY _partition_id""");
+                long total = 0;
+                for (MaterializedRow row : result.getMaterializedRows()) {
+                    long count = (Long) row.getField(1);
+                    assertThat(row.getField(2)).as("duplicate offsets in partition %s", row.getField(0)).isEqualTo(count);
+                    assertThat(row.getField(3)).as("first offset of partition %s", row.getField(0)).isEqualTo(0L);
+                    assertThat(row.getField(4)).as("gap in partition %s", row.getField(0)).isEqualTo(count - 1);
+                    total += count;
+                }
+                assertThat(total).isGreaterThanOrEqualTo(lastTotal);
+                lastTotal = total;
+            }
+            producing.set(false);
+            producer.get();
+            flusher.get();
+            assertThat(lastTotal).isPositive();
+            long produced = kafka.endOffsets("events").values().stream().mapToLong(Long::longValue).sum();
+            waitForCount("events", produced);
+            assertExactOffsets("events");
+        }
+        finally {
+            producing.set(false);
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void unknownTopicIsAClearError()
+    {
+        assertThatThrownBy(() -> queryRunner.execute("CREATE TABLE nothing (id bigint) WITH (kafka_topic = 'no_such_topic')"))
+                .hasMessageContaining("Kafka topic 'no_such_topic' does not exist");
+        assertThat(queryRunner.execute("SHOW TABLES").getOnlyColumnAsSet()).doesNotContain("nothing");
+        assertThatThrownBy(() -> queryRunner.execute("CREATE TABLE nothing (id bigint)"))
+                .hasMessageContaining("kafka_topic is required");
+        assertThatThrownBy(() -> queryRunner.execute("CREATE TABLE nothing (_partition_id bigint) WITH (kafka_topic = 'orders')"))
+                .hasMessageContaining("reserved for Kafka metadata");
+    }
+
+    private Table loadTable(String table)
+    {
+        io.freshet.ingest.catalog.CatalogSettings settings = io.freshet.ingest.catalog.CatalogSettings.embedded(warehouse);
+        return io.freshet.ingest.catalog.IcebergCatalogFactory.create(settings).loadTable(org.apache.iceberg.catalog.TableIdentifier.of("shop", table));
+    }
+
+    private void waitForCount(String table, long count)
+    {
+        waitUntil(table + " has " + count + " rows", Duration.ofSeconds(60), () -> (Long) scalar("SELECT count(*) FROM " + table) == count);
+    }
+
+    private long hotRows(String table)
+    {
+        return (Long) scalar("SELECT count(*) FROM " + table) - committedRows(table);
+    }
+
+    private long committedRows(String table)
+    {
+        Table loaded = loadTable(table);
+        return loaded.currentSnapshot() == null ? 0 : Long.parseLong(loaded.currentSnapshot().summary().getOrDefault("total-records", "0"));
+    }
+
+    /** Asserts that the table holds every offset of its topic exactly once: per partition, offsets 0 to end - 1 without duplicates. */
+    private void assertExactOffsets(String table)
+    {
+        Map<Long, List<Object>> actual = new HashMap<>();
+        for (MaterializedRow row : queryRunner.execute("""
+                SELECT _partition_id, count(*), count(DISTINCT _partition_offset), min(_partition_offset), max(_partition_offset)
+                FROM %s GROUP BY _partition_id""".formatted(table)).getMaterializedRows()) {
+            actual.put((Long) row.getField(0), List.of(row.getField(1), row.getField(2), row.getField(3), row.getField(4)));
+        }
+        Map<Long, List<Object>> expected = new HashMap<>();
+        kafka.endOffsets(table).forEach((partition, end) -> {
+            if (end > 0) {
+                expected.put((long) partition, List.of(end, end, 0L, end - 1));
+            }
+        });
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    private Object scalar(String sql)
+    {
+        return queryRunner.execute(sql).getOnlyValue();
+    }
+
+    static List<String> orders(int first, int count)
+    {
+        return IntStream.range(first, first + count)
+                .mapToObj(id -> """
+                        {"id": %d, "customer": "customer-%d", "amount": "%d.5", "quantity": %d, "price": %d.25, "paid": %s,
+                         "created": "2026-11-28T10:00:00.%06dZ", "placed": "2026-11-28 10:00:00", "day": "2026-11-28",
+                         "tags": ["a", "b"], "address": {"city": "Oslo", "zip": "0%d"}, "attributes": {"x": %d}, "payload": "AAEC"}"""
+                        .formatted(id, id, id, id % 1000, id, id % 2 == 1 ? "false" : "true", id % 1_000_000, id, id))
+                .toList();
+    }
+}
