@@ -217,7 +217,6 @@ public final class TableIngester
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         // the offset watermark in Iceberg is the only position that counts; group offsets are informational
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "freshet." + identifier);
         properties.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
@@ -416,8 +415,12 @@ public final class TableIngester
         }
     }
 
+    /** With {@code kafka.group.id} set, mirrors the watermark into the group's offsets so lag tools can watch it. */
     private void commitConsumerOffsets(OffsetWatermark watermark)
     {
+        if (!settings.kafkaProperties().containsKey(ConsumerConfig.GROUP_ID_CONFIG)) {
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         watermark.nextOffsets().forEach((partition, offset) -> offsets.put(new TopicPartition(binding.topic(), partition), new OffsetAndMetadata(offset)));
         consumer.commitAsync(offsets, (_, exception) -> {

@@ -76,6 +76,16 @@ public final class TestingIngest
         return expected;
     }
 
+    public static void waitUntil(String description, Duration timeout, BooleanSupplier condition, java.util.function.Supplier<Object> state)
+    {
+        try {
+            waitUntil(description, timeout, condition);
+        }
+        catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last state: " + state.get(), e);
+        }
+    }
+
     public static void waitUntil(String description, Duration timeout, BooleanSupplier condition)
     {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,0 +1,115 @@
+package io.freshet.ingest;
+
+import io.freshet.ingest.catalog.CatalogSettings;
+import io.freshet.ingest.catalog.CatalogType;
+import io.freshet.ingest.catalog.LocalFileIO;
+import io.freshet.ingest.decoding.BadRecordPolicy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the ingest worker's settings from the same property names as the Trino catalog file, so one file
+ * serves both. Unknown names fail fast, as Trino does.
+ */
+public final class IngestProperties
+{
+    public static final String KAFKA_PREFIX = "kafka.";
+    private static final Pattern DATA_SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(B|kB|KB|MB|GB|TB)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
+    private static final Set<String> KNOWN = Set.of(
+            "connector.name",
+            "iceberg.catalog.type",
+            "iceberg.jdbc-catalog.catalog-name",
+            "iceberg.jdbc-catalog.default-warehouse-dir",
+            "iceberg.jdbc-catalog.connection-url",
+            "iceberg.jdbc-catalog.connection-user",
+            "iceberg.jdbc-catalog.connection-password",
+            "iceberg.rest-catalog.uri",
+            "freshet.hot-buffer.max-size",
+            "freshet.flush.max-size",
+            "freshet.flush.interval",
+            "freshet.bad-record-policy",
+            "freshet.max-record-size",
+            "freshet.query-lease-timeout",
+            "freshet.ingestion.enabled");
+
+    private IngestProperties() {}
+
+    public static IngestSettings parse(Map<String, String> properties)
+    {
+        Set<String> unknown = new HashSet<>();
+        Map<String, String> kafka = new HashMap<>();
+        properties.forEach((name, value) -> {
+            if (name.startsWith(KAFKA_PREFIX)) {
+                kafka.put(name.substring(KAFKA_PREFIX.length()), value);
+            }
+            else if (!KNOWN.contains(name)) {
+                unknown.add(name);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("Unknown properties " + unknown + ": see docs/configuration.md for the valid names");
+        }
+        CatalogSettings catalog = new CatalogSettings(
+                CatalogType.valueOf(properties.getOrDefault("iceberg.catalog.type", "JDBC").toUpperCase(Locale.ROOT)),
+                properties.getOrDefault("iceberg.jdbc-catalog.catalog-name", "freshet"),
+                properties.getOrDefault("iceberg.jdbc-catalog.default-warehouse-dir", "freshet-data"),
+                Optional.ofNullable(properties.get("iceberg.jdbc-catalog.connection-url")),
+                Optional.ofNullable(properties.get("iceberg.jdbc-catalog.connection-user")),
+                Optional.ofNullable(properties.get("iceberg.jdbc-catalog.connection-password")),
+                Optional.ofNullable(properties.get("iceberg.rest-catalog.uri")),
+                LocalFileIO.class.getName());
+        return new IngestSettings(
+                kafka,
+                catalog,
+                dataSize(properties, "freshet.hot-buffer.max-size", "1GB"),
+                dataSize(properties, "freshet.flush.max-size", "128MB"),
+                duration(properties, "freshet.flush.interval", "5m"),
+                BadRecordPolicy.fromString(properties.getOrDefault("freshet.bad-record-policy", "SKIP")),
+                dataSize(properties, "freshet.max-record-size", "8MB"),
+                duration(properties, "freshet.query-lease-timeout", "1h"));
+    }
+
+    static long dataSize(Map<String, String> properties, String name, String defaultValue)
+    {
+        String value = properties.getOrDefault(name, defaultValue).trim();
+        Matcher matcher = DATA_SIZE.matcher(value);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("Invalid %s '%s': use a size such as 128MB".formatted(name, value));
+        }
+        long unit = switch (matcher.group(2).toUpperCase(Locale.ROOT)) {
+            case "B" -> 1;
+            case "KB" -> 1L << 10;
+            case "MB" -> 1L << 20;
+            case "GB" -> 1L << 30;
+            default -> 1L << 40;
+        };
+        return (long) (Double.parseDouble(matcher.group(1)) * unit);
+    }
+
+    static Duration duration(Map<String, String> properties, String name, String defaultValue)
+    {
+        String value = properties.getOrDefault(name, defaultValue).trim();
+        Matcher matcher = DURATION.matcher(value);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("Invalid %s '%s': use a duration such as 500ms, 30s or 5m".formatted(name, value));
+        }
+        double amount = Double.parseDouble(matcher.group(1));
+        long millis = switch (matcher.group(2)) {
+            case "ms" -> 1;
+            case "s" -> 1000;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            default -> 86_400_000;
+        };
+        return Duration.ofMillis((long) (amount * millis));
+    }
+}

@@ -1,0 +1,256 @@
+package io.freshet.trino.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.freshet.ingest.testing.TestingKafka;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * bin/quickstart: an in-process Kafka broker, a stock Trino server with the Freshet plugin zip and an embedded Iceberg
+ * catalog, a demo table fed with order events, and a line a second showing how fresh the query results are.
+ * Arguments: the state directory (fresh, will be filled) and optionally the number of seconds to run (default: until Ctrl-C).
+ */
+public final class Quickstart
+{
+    private static final String TOPIC = "orders";
+    private static final int PARTITIONS = 3;
+    private static final int ORDERS_PER_SECOND = 50;
+    private static final String[] CUSTOMERS = {"ada", "grace", "linus", "margaret", "ken", "barbara", "dennis", "frances", "edsger", "radia"};
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Quickstart() {}
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        if (args.length < 1) {
+            System.err.println("usage: Quickstart <state-dir> [seconds]");
+            System.exit(2);
+        }
+        Path stateDir = Path.of(args[0]).toAbsolutePath();
+        long seconds = args.length > 1 ? Long.parseLong(args[1]) : Long.MAX_VALUE;
+        quietLogging();
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<AutoCloseable> resources = new ArrayList<>();
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.set(false);
+            main.interrupt();
+            System.out.println("\nStopping Trino and Kafka ...");
+            for (AutoCloseable resource : resources.reversed()) {
+                try {
+                    resource.close();
+                }
+                catch (Exception ignored) {
+                    // shutting down anyway
+                }
+            }
+        }));
+
+        step("Starting an embedded Kafka broker");
+        TestingKafka kafka = new TestingKafka();
+        resources.add(kafka);
+        kafka.createTopic(TOPIC, PARTITIONS);
+        System.out.println("Kafka at " + kafka.bootstrapServers() + ", topic '" + TOPIC + "' with " + PARTITIONS + " partitions");
+
+        step("Starting Trino 476 with the Freshet plugin (plugin/freshet from the plugin zip; takes ~15 s)");
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        TrinoServerProcess server = TrinoServerProcess.start(
+                Path.of(requiredProperty("freshet.trino.server")),
+                Path.of(requiredProperty("freshet.plugin.zip")),
+                stateDir,
+                javaHome,
+                Map.of(
+                        "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                        "iceberg.jdbc-catalog.default-warehouse-dir", stateDir.resolve("warehouse").toString(),
+                        "freshet.flush.interval", "30s"),
+                Duration.ofSeconds(120));
+        resources.add(server);
+        String address = server.serverAddress();
+        System.out.println("Trino at http://" + address + ", state in " + stateDir);
+
+        step("Creating the demo table");
+        for (String sql : List.of(
+                "CREATE SCHEMA freshet.shop",
+                "CREATE TABLE freshet.shop.orders (id bigint, customer varchar, amount double, created timestamp(6) with time zone) WITH (kafka_topic = 'orders')")) {
+            System.out.println("trino> " + sql);
+            query(address, sql);
+        }
+
+        // the newest order handed to the producer and when: {id, nanoTime}
+        AtomicReference<long[]> latest = new AtomicReference<>(new long[] {-1, 0});
+        Thread producer = Thread.ofPlatform().daemon().name("order-producer").start(() -> produce(kafka, latest, running));
+
+        step("Producing ~" + ORDERS_PER_SECOND + " orders/s; freshness = ms from producing an order until a SELECT returns it (query time included)");
+        printConnectHelp(address, stateDir);
+        String check = "SELECT count(*), max(_partition_offset), max(id) FROM freshet.shop.orders";
+        long end = seconds == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        try {
+            while (running.get() && System.nanoTime() < end) {
+                long tickStart = System.nanoTime();
+                long[] target = latest.get();
+                List<JsonNode> row = List.of();
+                long freshnessMs = -1;
+                long queryMs = -1;
+                while (running.get() && System.nanoTime() - tickStart < TimeUnit.SECONDS.toNanos(10)) {
+                    long queryStart = System.nanoTime();
+                    List<List<JsonNode>> rows = query(address, check);
+                    row = rows.getFirst();
+                    long visibleAt = System.nanoTime();
+                    queryMs = TimeUnit.NANOSECONDS.toMillis(visibleAt - queryStart);
+                    if (target[0] >= 0 && !row.get(2).isNull() && row.get(2).asLong() >= target[0]) {
+                        freshnessMs = TimeUnit.NANOSECONDS.toMillis(visibleAt - target[1]);
+                        break;
+                    }
+                    if (target[0] < 0) {
+                        break;
+                    }
+                }
+                System.out.printf(Locale.ROOT, "%s  rows=%-8s max_offset=%-8s freshness=%-9s (query %d ms)%n",
+                        Instant.now().toString().substring(11, 19),
+                        row.isEmpty() ? "?" : row.get(0).asText(),
+                        row.isEmpty() || row.get(1).isNull() ? "-" : row.get(1).asText(),
+                        freshnessMs < 0 ? "-" : freshnessMs + " ms",
+                        queryMs);
+                long sleep = TimeUnit.SECONDS.toMillis(1) - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - tickStart);
+                if (sleep > 0) {
+                    Thread.sleep(sleep);
+                }
+                if (!server.isAlive()) {
+                    System.err.println("Trino exited:\n" + server.logTail(60));
+                    System.exit(1);
+                }
+            }
+        }
+        catch (InterruptedException e) {
+            return;
+        }
+        running.set(false);
+        producer.join(2000);
+        System.exit(0);
+    }
+
+    private static void produce(TestingKafka kafka, AtomicReference<long[]> latest, AtomicBoolean running)
+    {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long pauseNanos = TimeUnit.SECONDS.toNanos(1) / ORDERS_PER_SECOND;
+        for (long id = 1; running.get(); id++) {
+            String customer = CUSTOMERS[random.nextInt(CUSTOMERS.length)];
+            double amount = Math.round(random.nextDouble(3, 250) * 100) / 100.0;
+            String value = String.format(Locale.ROOT, "{\"id\":%d,\"customer\":\"%s\",\"amount\":%.2f,\"created\":\"%s\"}", id, customer, amount, Instant.now());
+            long producedAt = System.nanoTime();
+            try {
+                kafka.send(TOPIC, (int) (id % PARTITIONS), customer, value);
+            }
+            catch (RuntimeException e) {
+                if (running.get()) {
+                    System.err.println("producer: " + e.getMessage());
+                }
+                return;
+            }
+            latest.set(new long[] {id, producedAt});
+            long rest = pauseNanos - (System.nanoTime() - producedAt);
+            if (rest > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(rest);
+                }
+                catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One statement through Trino's HTTP client protocol; returns the rows. */
+    static List<List<JsonNode>> query(String address, String sql)
+            throws IOException, InterruptedException
+    {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + "/v1/statement"))
+                .header("X-Trino-User", "quickstart")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(sql))
+                .build();
+        List<List<JsonNode>> rows = new ArrayList<>();
+        while (true) {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode() + " for " + sql + ": " + response.body());
+            }
+            JsonNode result = JSON.readTree(response.body());
+            if (result.has("error")) {
+                throw new IOException(sql + " failed: " + result.get("error").path("message").asText());
+            }
+            for (JsonNode row : result.path("data")) {
+                List<JsonNode> values = new ArrayList<>();
+                row.forEach(values::add);
+                rows.add(values);
+            }
+            if (!result.hasNonNull("nextUri")) {
+                return rows;
+            }
+            request = HttpRequest.newBuilder(URI.create(result.get("nextUri").asText()))
+                    .header("X-Trino-User", "quickstart")
+                    .timeout(Duration.ofSeconds(30))
+                    .GET()
+                    .build();
+        }
+    }
+
+    private static void printConnectHelp(String address, Path stateDir)
+    {
+        String cli = System.getProperty("freshet.trino.cli", "trino-cli-476-executable.jar");
+        System.out.println();
+        System.out.println("Connect with the Trino CLI in another terminal:");
+        System.out.println("  " + Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + cli + " --server http://" + address + " --catalog freshet --schema shop");
+        System.out.println("  trino:shop> SELECT customer, count(*), round(sum(amount), 2) FROM orders GROUP BY customer ORDER BY 3 DESC;");
+        System.out.println("  trino:shop> CALL freshet.system.flush('shop', 'orders');   -- commit the hot buffer to Iceberg now (also every 30 s)");
+        System.out.println("Iceberg table files: " + stateDir.resolve("warehouse/shop/orders") + "   Trino log: " + stateDir.resolve("server-console.log"));
+        System.out.println("Ctrl-C stops everything.");
+        System.out.println();
+    }
+
+    private static void step(String message)
+    {
+        System.out.println("==> " + message);
+    }
+
+    private static String requiredProperty(String name)
+    {
+        String value = System.getProperty(name);
+        if (value == null) {
+            throw new IllegalStateException("System property " + name + " is not set; run bin/quickstart");
+        }
+        return value;
+    }
+
+    private static void quietLogging()
+    {
+        // the in-process broker logs through slf4j -> java.util.logging; keep the console for the demo
+        Logger root = Logger.getLogger("");
+        root.setLevel(Level.SEVERE);
+        for (var handler : root.getHandlers()) {
+            handler.setLevel(Level.SEVERE);
+        }
+    }
+}

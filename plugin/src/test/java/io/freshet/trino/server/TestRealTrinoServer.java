@@ -1,0 +1,137 @@
+package io.freshet.trino.server;
+
+import io.freshet.ingest.testing.TestingKafka;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The only proof that the plugin works the way users install it: the built zip unpacked into plugin/freshet/ of a stock
+ * Trino 476 server (bin/launcher, its own plugin class loader), a real Kafka broker, and SQL through the Trino CLI.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class TestRealTrinoServer
+{
+    private static final int PARTITIONS = 2;
+    private static final int RECORDS = 500;
+
+    private final Path javaHome = Path.of(System.getProperty("java.home"));
+    private final Path cliJar = Path.of(System.getProperty("freshet.trino.cli"));
+    private TestingKafka kafka;
+    private TrinoServerProcess server;
+    private Path warehouse;
+
+    @BeforeAll
+    void setUp()
+            throws Exception
+    {
+        kafka = new TestingKafka();
+        Path stateDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "real-trino-server");
+        warehouse = stateDir.resolve("warehouse");
+        server = TrinoServerProcess.start(
+                Path.of(System.getProperty("freshet.trino.server")),
+                Path.of(System.getProperty("freshet.plugin.zip")),
+                stateDir,
+                javaHome,
+                Map.of(
+                        "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                        "iceberg.jdbc-catalog.default-warehouse-dir", warehouse.toString(),
+                        "freshet.flush.interval", "2s"),
+                Duration.ofSeconds(90));
+    }
+
+    @AfterAll
+    void tearDown()
+            throws Exception
+    {
+        if (server != null) {
+            server.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void hotThenColdThroughTheCli()
+            throws Exception
+    {
+        try {
+            kafka.createTopic("orders", PARTITIONS);
+            sql("CREATE SCHEMA freshet.shop");
+            sql("CREATE TABLE freshet.shop.orders (id bigint, customer varchar, amount double, created timestamp(6) with time zone) WITH (kafka_topic = 'orders')");
+            assertThat(sql("SHOW TABLES FROM freshet.shop")).containsExactly("\"orders\"");
+
+            Instant created = Instant.parse("2026-11-28T10:00:00Z");
+            List<String> values = IntStream.range(0, RECORDS)
+                    .mapToObj(i -> "{\"id\":%d,\"customer\":\"c%d\",\"amount\":%d.5,\"created\":\"%s\"}".formatted(i, i % 17, i, created.plusSeconds(i)))
+                    .toList();
+            kafka.sendAll("orders", PARTITIONS, values);
+            assertThat(kafka.endOffsets("orders").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(RECORDS);
+
+            String check = "SELECT count(*), count(DISTINCT CAST(_partition_id AS varchar) || ':' || CAST(_partition_offset AS varchar)), count(DISTINCT id), sum(id) FROM freshet.shop.orders";
+            String expected = "\"%d\",\"%d\",\"%d\",\"%d\"".formatted(RECORDS, RECORDS, RECORDS, (long) RECORDS * (RECORDS - 1) / 2);
+
+            // hot: visible from the buffer before any commit
+            long start = System.nanoTime();
+            awaitResult(check, expected, Duration.ofSeconds(30));
+            System.out.printf("hot: %d records visible %d ms after the last acknowledgement%n", RECORDS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+
+            // cold: committed to Iceberg, still exactly once
+            sql("CALL freshet.system.flush('shop', 'orders')");
+            assertThat(sql(check)).containsExactly(expected);
+            assertThat(metadataFiles()).as("Iceberg metadata under %s", warehouse).isNotEmpty();
+            assertThat(sql("SELECT customer, amount FROM freshet.shop.orders WHERE id = 42")).containsExactly("\"c8\",\"42.5\"");
+        }
+        catch (Throwable e) {
+            System.err.println("--- Trino server log tail ---\n" + server.logTail(150));
+            throw e;
+        }
+    }
+
+    private List<String> sql(String statement)
+            throws IOException, InterruptedException
+    {
+        return TrinoServerProcess.cli(javaHome, cliJar, server.serverAddress(), statement);
+    }
+
+    private void awaitResult(String query, String expected, Duration timeout)
+            throws IOException, InterruptedException
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> last = List.of();
+        while (System.nanoTime() < deadline) {
+            last = sql(query);
+            if (last.equals(List.of(expected))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail("%s returned %s, not %s, within %s", query, last, expected, timeout);
+    }
+
+    private List<Path> metadataFiles()
+            throws IOException
+    {
+        try (Stream<Path> files = Files.walk(warehouse)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".metadata.json")).toList();
+        }
+    }
+}

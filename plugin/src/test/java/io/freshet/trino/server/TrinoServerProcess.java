@@ -1,0 +1,308 @@
+package io.freshet.trino.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A stock Trino server (the unpacked trino-server-core tarball, never modified) started with {@code bin/launcher run}
+ * as a child process. Everything it writes lives under one state directory: etc/, var/ (data dir, logs), plugin/freshet/
+ * unpacked from the plugin zip, and the catalog's warehouse. Shared by TestRealTrinoServer and the quickstart.
+ */
+public final class TrinoServerProcess
+        implements AutoCloseable
+{
+    public static final String CATALOG = "freshet";
+
+    private final Path stateDir;
+    private final int port;
+    private final Process process;
+    private final Path consoleLog;
+
+    private TrinoServerProcess(Path stateDir, int port, Process process, Path consoleLog)
+    {
+        this.stateDir = stateDir;
+        this.port = port;
+        this.process = process;
+        this.consoleLog = consoleLog;
+    }
+
+    /**
+     * Installs the plugin zip into {@code stateDir/plugin/freshet}, writes etc/ with a freshet catalog holding
+     * {@code catalogProperties}, starts the server with the JDK at {@code javaHome} and waits until it accepts queries.
+     */
+    public static TrinoServerProcess start(Path serverHome, Path pluginZip, Path stateDir, Path javaHome, Map<String, String> catalogProperties, Duration startupTimeout)
+            throws IOException, InterruptedException
+    {
+        requireExists(serverHome.resolve("bin/launcher"), "the Trino server (unpacked io.trino:trino-server-core tarball)");
+        requireExists(pluginZip, "the Freshet plugin zip (built by mvn package)");
+        requireExists(javaHome.resolve("bin/java"), "a JDK");
+
+        Files.createDirectories(stateDir);
+        Path pluginDir = stateDir.resolve("plugin");
+        installPlugin(pluginZip, pluginDir.resolve("freshet"));
+
+        int port = freePort();
+        Path etc = stateDir.resolve("etc");
+        Path dataDir = stateDir.resolve("var");
+        Files.createDirectories(etc.resolve("catalog"));
+        Files.createDirectories(dataDir);
+
+        write(etc.resolve("node.properties"), Map.of(
+                "node.environment", "test",
+                "node.id", "freshet-" + port,
+                "node.data-dir", dataDir.toString()));
+        Files.writeString(etc.resolve("jvm.config"), String.join("\n", jvmConfig()) + "\n", UTF_8);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("coordinator", "true");
+        config.put("node-scheduler.include-coordinator", "true");
+        config.put("http-server.http.port", Integer.toString(port));
+        config.put("discovery.uri", "http://127.0.0.1:" + port);
+        config.put("plugin.dir", pluginDir.toString());
+        config.put("catalog.config-dir", etc.resolve("catalog").toString());
+        write(etc.resolve("config.properties"), config);
+        write(etc.resolve("log.properties"), Map.of("io.trino", "INFO", "io.freshet", "INFO"));
+        Map<String, String> catalog = new LinkedHashMap<>();
+        catalog.put("connector.name", "freshet");
+        catalog.putAll(catalogProperties);
+        write(etc.resolve("catalog").resolve(CATALOG + ".properties"), catalog);
+
+        // the tarball's launcher scripts are executable, but an unpacker may have dropped the bits
+        serverHome.resolve("bin/launcher").toFile().setExecutable(true);
+        try (Stream<Path> launchers = Files.list(serverHome.resolve("bin"))) {
+            launchers.filter(Files::isDirectory).forEach(dir -> dir.resolve("launcher").toFile().setExecutable(true));
+        }
+
+        Path consoleLog = stateDir.resolve("server-console.log");
+        ProcessBuilder builder = new ProcessBuilder(
+                serverHome.resolve("bin/launcher").toString(),
+                "--etc-dir=" + etc,
+                "--data-dir=" + dataDir,
+                "--jvm-dir=" + javaHome,
+                "run")
+                .directory(stateDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(consoleLog.toFile());
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        builder.environment().put("PATH", javaHome.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        Process process = builder.start();
+        TrinoServerProcess server = new TrinoServerProcess(stateDir, port, process, consoleLog);
+        try {
+            server.awaitStarted(startupTimeout);
+            return server;
+        }
+        catch (IOException | InterruptedException | RuntimeException e) {
+            String tail = server.logTail(80);
+            server.close();
+            throw new IllegalStateException("Trino did not start on port " + port + ": " + e.getMessage() + "\n--- server log tail ---\n" + tail, e);
+        }
+    }
+
+    private static List<String> jvmConfig()
+    {
+        return List.of(
+                "-server",
+                "-Xmx2G",
+                "-XX:+UseG1GC",
+                "-XX:G1HeapRegionSize=32M",
+                "-XX:+ExplicitGCInvokesConcurrent",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:-OmitStackTraceInFastThrow",
+                "-XX:ReservedCodeCacheSize=256M",
+                "-XX:PerMethodRecompilationCutoff=10000",
+                "-XX:PerBytecodeRecompilationCutoff=10000",
+                "-XX:+EnableDynamicAgentLoading",
+                "-Djdk.attach.allowAttachSelf=true",
+                "-Djdk.nio.maxCachedBufferSize=2000000",
+                "-Dfile.encoding=UTF-8",
+                // Arrow (hot buffer) reads off-heap buffers through java.nio internals and sun.misc.Unsafe
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                // SQLite JDBC (embedded Iceberg catalog) loads a native library
+                "--enable-native-access=ALL-UNNAMED");
+    }
+
+    /** Unpacks the zip's jars flat into {@code target} (the zip holds one top folder freshet-<version>/). */
+    static void installPlugin(Path pluginZip, Path target)
+            throws IOException
+    {
+        Files.createDirectories(target);
+        int jars = 0;
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(pluginZip))) {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                if (entry.isDirectory() || !entry.getName().endsWith(".jar")) {
+                    continue;
+                }
+                String name = entry.getName().substring(entry.getName().lastIndexOf('/') + 1);
+                Files.copy(zip, target.resolve(name));
+                jars++;
+            }
+        }
+        if (jars == 0) {
+            throw new IllegalStateException("No jars in " + pluginZip);
+        }
+    }
+
+    private void awaitStarted(Duration timeout)
+            throws IOException, InterruptedException
+    {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/info")).timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server process exited with " + process.exitValue());
+            }
+            try {
+                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                last = response.statusCode() + " " + response.body();
+                if (response.statusCode() == 200 && response.body().replace(" ", "").contains("\"starting\":false")) {
+                    return;
+                }
+            }
+            catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("timed out after " + timeout + " waiting for /v1/info starting=false; last: " + last);
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public String serverAddress()
+    {
+        return "127.0.0.1:" + port;
+    }
+
+    public Path stateDir()
+    {
+        return stateDir;
+    }
+
+    public boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
+    /** The last lines of var/log/server.log when it exists, else of the launcher's console output. */
+    public String logTail(int lines)
+    {
+        List<String> out = new ArrayList<>();
+        for (Path log : List.of(stateDir.resolve("var/log/server.log"), consoleLog)) {
+            if (Files.exists(log)) {
+                try {
+                    List<String> all = Files.readAllLines(log, UTF_8);
+                    out.add("==> " + log);
+                    out.addAll(all.subList(Math.max(0, all.size() - lines), all.size()));
+                }
+                catch (IOException | UncheckedIOException e) {
+                    out.add("cannot read " + log + ": " + e);
+                }
+            }
+        }
+        return String.join("\n", out);
+    }
+
+    @Override
+    public void close()
+    {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        for (ProcessHandle handle : tree) {
+            try {
+                handle.onExit().get(30, TimeUnit.SECONDS);
+            }
+            catch (Exception e) {
+                handle.destroyForcibly();
+            }
+        }
+    }
+
+    static int freePort()
+            throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void write(Path file, Map<String, String> properties)
+            throws IOException
+    {
+        StringBuilder text = new StringBuilder();
+        properties.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        Files.writeString(file, text.toString(), UTF_8);
+    }
+
+    private static void requireExists(Path path, String what)
+    {
+        requireNonNull(path, what);
+        if (!Files.exists(path)) {
+            throw new IllegalStateException("Missing " + what + ": " + path);
+        }
+    }
+
+    /** Runs one statement with the Trino CLI executable jar and returns its CSV output lines (stdout only). */
+    public static List<String> cli(Path javaHome, Path cliJar, String server, String sql)
+            throws IOException, InterruptedException
+    {
+        Path stderr = Files.createTempFile("trino-cli", ".err");
+        try {
+            Process cli = new ProcessBuilder(
+                    javaHome.resolve("bin/java").toString(),
+                    "--sun-misc-unsafe-memory-access=allow",
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-jar", cliJar.toString(),
+                    "--server", "http://" + server,
+                    "--user", "freshet",
+                    "--output-format", "CSV",
+                    "--execute", sql)
+                    .redirectError(stderr.toFile())
+                    .start();
+            cli.getOutputStream().close();
+            byte[] output;
+            try (InputStream in = cli.getInputStream()) {
+                output = in.readAllBytes();
+            }
+            if (!cli.waitFor(2, TimeUnit.MINUTES)) {
+                cli.destroyForcibly();
+                throw new IllegalStateException("Trino CLI hung on: " + sql);
+            }
+            String text = new String(output, UTF_8);
+            if (cli.exitValue() != 0) {
+                throw new IllegalStateException("Trino CLI exited with " + cli.exitValue() + " on: " + sql + "\n" + text + Files.readString(stderr, UTF_8));
+            }
+            return text.lines().toList();
+        }
+        finally {
+            Files.deleteIfExists(stderr);
+        }
+    }
+}
