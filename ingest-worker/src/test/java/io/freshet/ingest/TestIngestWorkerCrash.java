@@ -44,7 +44,7 @@ class TestIngestWorkerCrash
     // more kills for long runs: -Dfreshet.test.kills=200
     private static final int KILLS = Integer.getInteger("freshet.test.kills", 4);
     private static final long SEED = Long.getLong("freshet.test.seed", System.nanoTime());
-    private static final int RECORDS = 6000;
+    private static final int MAX_RECORDS = 100_000;
 
     @TempDir
     Path directory;
@@ -72,14 +72,18 @@ class TestIngestWorkerCrash
                     freshet.flush.interval=200ms
                     """.formatted(kafka.bootstrapServers(), warehouse));
 
+            java.util.concurrent.atomic.AtomicBoolean killing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicInteger produced = new java.util.concurrent.atomic.AtomicInteger();
             CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
-                for (int sent = 0; sent < RECORDS; sent += 100) {
+                // production goes on through every kill and restart
+                for (int sent = 0; sent < MAX_RECORDS && killing.get(); sent += 100) {
                     List<String> values = new ArrayList<>();
                     for (int id = sent; id < sent + 100; id++) {
                         values.add("{\"id\": %d, \"note\": \"record %d\"}".formatted(id, id));
                     }
                     kafka.sendAll("crash", 3, values);
-                    sleep(40);
+                    produced.addAndGet(values.size());
+                    sleep(100);
                 }
             });
             for (int kill = 0; kill < KILLS; kill++) {
@@ -88,6 +92,7 @@ class TestIngestWorkerCrash
                     child.kill();
                 }
             }
+            killing.set(false);
             producer.join();
 
             Map<Integer, Long> endOffsets = kafka.endOffsets("crash");
@@ -106,7 +111,7 @@ class TestIngestWorkerCrash
                     assertThat(watermarks.get(i).covers(watermarks.get(i - 1))).as("watermark moves forward at commit %s", i).isTrue();
                 }
                 assertThat(watermarks).isNotEmpty();
-                System.out.printf("TestIngestWorkerCrash: %s kills, %s records, %s commits, 0 missing, 0 duplicated%n", KILLS, RECORDS, watermarks.size());
+                System.out.printf("TestIngestWorkerCrash: %s kills, %s records, %s commits, 0 missing, 0 duplicated%n", KILLS, produced.get(), watermarks.size());
             }
             finally {
                 ((Closeable) catalog).close();
