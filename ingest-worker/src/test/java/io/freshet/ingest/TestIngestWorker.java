@@ -1,6 +1,5 @@
 package io.freshet.ingest;
 
-import io.freshet.ingest.buffer.HotBatch;
 import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
@@ -132,25 +131,28 @@ class TestIngestWorker
         kafka.send(topic, 0, "4", null);
         kafka.send(topic, 0, "5", "{\"id\": 5, \"tags\": {\"not\": \"a list\"}}");
         kafka.send(topic, 0, "6", "{\"id\": 6, \"unknown_field\": true, \"CUSTOMER\": \"upper\"}");
+        kafka.send(topic, 0, "7", "{\"id\": 7, \"customer\": \"%s\"}".formatted("x".repeat(5000)));
 
-        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("b"), Duration.ofHours(1), BadRecordPolicy.DEAD_LETTER))) {
+        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("b"), Duration.ofHours(1), BadRecordPolicy.DEAD_LETTER, 4096))) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("sales"));
             Table table = worker.createTable(TableIdentifier.of("sales", "payments"), COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
-            TableIngester ingester = worker.ingester(table.name().endsWith("payments") ? TableIdentifier.of("sales", "payments") : null).orElseThrow();
-            waitUntil("all records are consumed", Duration.ofSeconds(60), () -> ingester.status().partitions().stream().anyMatch(partition -> partition.highWaterMark() == 6));
+            TableIngester ingester = worker.ingester(TableIdentifier.of("sales", "payments")).orElseThrow();
+            waitUntil("all records are consumed", Duration.ofSeconds(60), () -> ingester.status().partitions().stream().anyMatch(partition -> partition.highWaterMark() == 7));
             ingester.flush().join();
 
             IngestionStatus status = ingester.status();
-            assertThat(status.badRecords()).isEqualTo(4);
-            assertThat(status.deadLetteredRecords()).isEqualTo(4);
+            assertThat(status.badRecords()).isEqualTo(5);
+            assertThat(status.deadLetteredRecords()).isEqualTo(5);
             assertThat(committedOffsets(table)).containsExactlyInAnyOrder(new PartitionOffset(0, 0), new PartitionOffset(0, 5));
             assertThat(committedRecords(table)).extracting(record -> record.getField("customer")).containsExactlyInAnyOrder("ok", "upper");
-            assertThat(new TransactionLog(table).current().watermark().nextOffsets()).isEqualTo(Map.of(0, 6L));
+            assertThat(new TransactionLog(table).current().watermark().nextOffsets()).isEqualTo(Map.of(0, 7L));
 
             List<ConsumerRecord<byte[], byte[]>> deadLetters = kafka.readAll(topic + ".dlq");
-            assertThat(deadLetters).hasSize(4);
+            assertThat(deadLetters).hasSize(5);
             assertThat(deadLetters).extracting(record -> new String(record.headers().lastHeader("freshet.source.offset").value(), StandardCharsets.UTF_8))
-                    .containsExactly("1", "2", "3", "4");
+                    .containsExactly("1", "2", "3", "4", "6");
+            assertThat(new String(deadLetters.get(4).headers().lastHeader("freshet.error").value(), StandardCharsets.UTF_8))
+                    .contains("exceeds freshet.max-record-size");
             assertThat(new String(deadLetters.get(1).headers().lastHeader("freshet.error").value(), StandardCharsets.UTF_8))
                     .isEqualTo("field id: expected an integer, found \"seven\"");
         }
@@ -179,11 +181,5 @@ class TestIngestWorker
         IntStream.range(first, first + count).forEach(id -> values.add(
                 "{\"id\": %d, \"customer\": \"customer-%d\", \"amount\": %d.5, \"created\": \"2026-11-28T10:00:00.%06dZ\", \"tags\": [\"a\", \"b\"]}".formatted(id, id, id, id)));
         return values;
-    }
-
-    @SuppressWarnings("unused")
-    private static long rows(List<HotBatch> batches)
-    {
-        return batches.stream().mapToLong(HotBatch::rowCount).sum();
     }
 }

@@ -29,6 +29,8 @@ public final class JsonRecordDecoder
             .build();
 
     private final Types.StructType declaredColumns;
+    private VectorSchemaRoot cachedVectors;
+    private List<FieldVector> cachedColumns;
 
     public JsonRecordDecoder(Schema schema)
     {
@@ -58,10 +60,14 @@ public final class JsonRecordDecoder
         if (node == null || !node.isObject()) {
             throw new BadRecordException("expected a JSON object, found " + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
-        List<FieldVector> columns = declaredColumns.fields().stream()
-                .map(field -> vectors.getVector(field.name()))
-                .toList();
-        JsonValueWriter.writeFields(columns, declaredColumns, row, node);
+        if (vectors != cachedVectors) {
+            // a builder fills one set of vectors for many rows: look the columns up once per set
+            cachedColumns = declaredColumns.fields().stream()
+                    .map(field -> vectors.getVector(field.name()))
+                    .toList();
+            cachedVectors = vectors;
+        }
+        JsonValueWriter.writeFields(cachedColumns, declaredColumns, row, node);
     }
 
     private static String firstLine(String message)

@@ -24,6 +24,11 @@ public final class TestingIngest
 
     public static IngestSettings settings(String bootstrapServers, Path warehouse, Duration flushInterval, BadRecordPolicy policy)
     {
+        return settings(bootstrapServers, warehouse, flushInterval, policy, 1L << 20);
+    }
+
+    public static IngestSettings settings(String bootstrapServers, Path warehouse, Duration flushInterval, BadRecordPolicy policy, long maxRecordBytes)
+    {
         return new IngestSettings(
                 Map.of("bootstrap.servers", bootstrapServers),
                 CatalogSettings.embedded(warehouse),
@@ -31,7 +36,7 @@ public final class TestingIngest
                 64L << 20,
                 flushInterval,
                 policy,
-                1L << 20,
+                maxRecordBytes,
                 Duration.ofMinutes(10));
     }
 

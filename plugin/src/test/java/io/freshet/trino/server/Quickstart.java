@@ -1,14 +1,9 @@
 package io.freshet.trino.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.freshet.ingest.testing.TestingKafka;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,12 +30,23 @@ public final class Quickstart
     private static final int ORDERS_PER_SECOND = 50;
     private static final String[] CUSTOMERS = {"ada", "grace", "linus", "margaret", "ken", "barbara", "dennis", "frances", "edsger", "radia"};
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Quickstart() {}
 
     public static void main(String[] args)
+    {
+        try {
+            run(args);
+        }
+        catch (Throwable e) {
+            // Kafka and HTTP client threads would keep the JVM alive: exit, and let the shutdown hook stop everything
+            System.err.println("Quickstart failed: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args)
             throws Exception
     {
         if (args.length < 1) {
@@ -182,39 +188,10 @@ public final class Quickstart
         }
     }
 
-    /** One statement through Trino's HTTP client protocol; returns the rows. */
-    static List<List<JsonNode>> query(String address, String sql)
+    private static List<List<JsonNode>> query(String address, String sql)
             throws IOException, InterruptedException
     {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + "/v1/statement"))
-                .header("X-Trino-User", "quickstart")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(sql))
-                .build();
-        List<List<JsonNode>> rows = new ArrayList<>();
-        while (true) {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode() + " for " + sql + ": " + response.body());
-            }
-            JsonNode result = JSON.readTree(response.body());
-            if (result.has("error")) {
-                throw new IOException(sql + " failed: " + result.get("error").path("message").asText());
-            }
-            for (JsonNode row : result.path("data")) {
-                List<JsonNode> values = new ArrayList<>();
-                row.forEach(values::add);
-                rows.add(values);
-            }
-            if (!result.hasNonNull("nextUri")) {
-                return rows;
-            }
-            request = HttpRequest.newBuilder(URI.create(result.get("nextUri").asText()))
-                    .header("X-Trino-User", "quickstart")
-                    .timeout(Duration.ofSeconds(30))
-                    .GET()
-                    .build();
-        }
+        return TrinoServerProcess.query(address, sql);
     }
 
     private static void printConnectHelp(String address, Path stateDir)

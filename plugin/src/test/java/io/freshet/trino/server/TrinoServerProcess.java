@@ -1,5 +1,8 @@
 package io.freshet.trino.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,6 +36,8 @@ public final class TrinoServerProcess
         implements AutoCloseable
 {
     public static final String CATALOG = "freshet";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Path stateDir;
     private final int port;
@@ -178,13 +183,15 @@ public final class TrinoServerProcess
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                 last = response.statusCode() + " " + response.body();
                 if (response.statusCode() == 200 && response.body().replace(" ", "").contains("\"starting\":false")) {
+                    // the coordinator also has to see itself as an active worker node before it runs a query with splits
+                    query(serverAddress(), "SELECT count(*) FROM (VALUES 1, 2, 3)");
                     return;
                 }
             }
             catch (IOException e) {
                 last = e.toString();
             }
-            Thread.sleep(250);
+            Thread.sleep(500);
         }
         throw new IllegalStateException("timed out after " + timeout + " waiting for /v1/info starting=false; last: " + last);
     }
@@ -266,6 +273,41 @@ public final class TrinoServerProcess
         requireNonNull(path, what);
         if (!Files.exists(path)) {
             throw new IllegalStateException("Missing " + what + ": " + path);
+        }
+    }
+
+    /** One statement through Trino's HTTP client protocol (no CLI process): the rows, values as JSON. */
+    public static List<List<JsonNode>> query(String address, String sql)
+            throws IOException, InterruptedException
+    {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + "/v1/statement"))
+                .header("X-Trino-User", "freshet")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(sql))
+                .build();
+        List<List<JsonNode>> rows = new ArrayList<>();
+        while (true) {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode() + " for " + sql + ": " + response.body());
+            }
+            JsonNode result = JSON.readTree(response.body());
+            if (result.hasNonNull("error")) {
+                throw new IOException(sql + " failed: " + result.get("error").path("message").asText());
+            }
+            for (JsonNode row : result.path("data")) {
+                List<JsonNode> values = new ArrayList<>();
+                row.forEach(values::add);
+                rows.add(values);
+            }
+            if (!result.hasNonNull("nextUri")) {
+                return rows;
+            }
+            request = HttpRequest.newBuilder(URI.create(result.get("nextUri").asText()))
+                    .header("X-Trino-User", "freshet")
+                    .timeout(Duration.ofSeconds(60))
+                    .GET()
+                    .build();
         }
     }
 
