@@ -37,6 +37,12 @@ public final class IcebergCatalogFactory
                     // the embedded database is shared by ingestion, queries and upkeep: wait for a lock instead of failing
                     properties.put("jdbc.busy_timeout", "30000");
                     properties.put("jdbc.journal_mode", "WAL");
+                    // Creating the catalog tables leaves a metadata result set open on a pooled connection, which
+                    // pins that connection to an old snapshot of the database in WAL mode: it would never see
+                    // another process's commits. Create them with a short-lived catalog, then open the real one.
+                    Catalog initializer = CatalogUtil.buildIcebergCatalog(settings.catalogName(), properties, null);
+                    closeQuietly(initializer);
+                    properties.put("jdbc.init-catalog-tables", "false");
                 }
                 yield CatalogUtil.buildIcebergCatalog(settings.catalogName(), properties, null);
             }
@@ -46,6 +52,18 @@ public final class IcebergCatalogFactory
                 yield CatalogUtil.buildIcebergCatalog(settings.catalogName(), properties, null);
             }
         };
+    }
+
+    private static void closeQuietly(Catalog catalog)
+    {
+        if (catalog instanceof java.io.Closeable closeable) {
+            try {
+                closeable.close();
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("Cannot close the catalog", e);
+            }
+        }
     }
 
     private static void createLocalDirectory(CatalogSettings settings)

@@ -111,13 +111,8 @@ public final class TestingKafka
     /** The next offset of every partition of a topic. */
     public Map<Integer, Long> endOffsets(String topic)
     {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", bootstrapServers(),
-                "key.deserializer", ByteArrayDeserializer.class.getName(),
-                "value.deserializer", ByteArrayDeserializer.class.getName()))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
+        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
             Map<Integer, Long> offsets = new HashMap<>();
             consumer.endOffsets(partitions).forEach((partition, offset) -> offsets.put(partition.partition(), offset));
             return offsets;
@@ -127,13 +122,8 @@ public final class TestingKafka
     /** Values of every record in a topic, for checking a dead-letter topic. */
     public List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> readAll(String topic)
     {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", bootstrapServers(),
-                "key.deserializer", ByteArrayDeserializer.class.getName(),
-                "value.deserializer", ByteArrayDeserializer.class.getName()))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
+        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -144,6 +134,21 @@ public final class TestingKafka
             }
             return records;
         }
+    }
+
+    private KafkaConsumer<byte[], byte[]> newConsumer()
+    {
+        return new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", bootstrapServers(),
+                "key.deserializer", ByteArrayDeserializer.class.getName(),
+                "value.deserializer", ByteArrayDeserializer.class.getName()));
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic)
+    {
+        return consumer.partitionsFor(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
     }
 
     @Override
