@@ -10,6 +10,7 @@ import io.trino.spi.connector.ConnectorPageSourceProvider;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplitManager;
 import io.trino.spi.connector.ConnectorTransactionHandle;
+import io.trino.spi.connector.SystemTable;
 import io.trino.spi.procedure.Procedure;
 import io.trino.spi.session.PropertyMetadata;
 import io.trino.spi.transaction.IsolationLevel;
@@ -27,6 +28,7 @@ public class FreshetConnector
     private final FreshetSplitManager splitManager;
     private final FreshetPageSourceProvider pageSourceProvider;
     private final Set<Procedure> procedures;
+    private final Set<SystemTable> systemTables;
 
     @Inject
     public FreshetConnector(
@@ -34,13 +36,15 @@ public class FreshetConnector
             FreshetMetadata metadata,
             FreshetSplitManager splitManager,
             FreshetPageSourceProvider pageSourceProvider,
-            Set<Procedure> procedures)
+            Set<Procedure> procedures,
+            Set<SystemTable> systemTables)
     {
         this.lifeCycleManager = requireNonNull(lifeCycleManager, "lifeCycleManager is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.splitManager = requireNonNull(splitManager, "splitManager is null");
         this.pageSourceProvider = requireNonNull(pageSourceProvider, "pageSourceProvider is null");
         this.procedures = Set.copyOf(requireNonNull(procedures, "procedures is null"));
+        this.systemTables = Set.copyOf(requireNonNull(systemTables, "systemTables is null"));
     }
 
     @Override
@@ -77,6 +81,12 @@ public class FreshetConnector
     public Set<Procedure> getProcedures()
     {
         return procedures;
+    }
+
+    @Override
+    public Set<SystemTable> getSystemTables()
+    {
+        return systemTables;
     }
 
     @Override

@@ -9,6 +9,8 @@ import io.freshet.trino.procedure.FlushProcedure;
 import io.freshet.trino.reader.FreshetPageSourceProvider;
 import io.freshet.trino.reader.parquet.ParquetFilePageSourceFactory;
 import io.freshet.trino.split.FreshetSplitManager;
+import io.freshet.trino.system.IngestStatusSystemTable;
+import io.trino.spi.connector.SystemTable;
 import io.trino.spi.procedure.Procedure;
 
 import static io.airlift.configuration.ConfigBinder.configBinder;
@@ -30,5 +32,8 @@ public class FreshetModule
 
         Multibinder<Procedure> procedures = Multibinder.newSetBinder(binder, Procedure.class);
         procedures.addBinding().toProvider(FlushProcedure.class).in(Scopes.SINGLETON);
+
+        Multibinder<SystemTable> systemTables = Multibinder.newSetBinder(binder, SystemTable.class);
+        systemTables.addBinding().to(IngestStatusSystemTable.class).in(Scopes.SINGLETON);
     }
 }

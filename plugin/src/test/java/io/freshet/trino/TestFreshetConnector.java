@@ -198,6 +198,27 @@ class TestFreshetConnector
     }
 
     @Test
+    void badRecordsAreDeadLetteredAndCountedInIngestStatus()
+    {
+        kafka.createTopic("payments", 1);
+        kafka.createTopic("payments.dlq", 1);
+        queryRunner.execute("CREATE TABLE payments (id bigint, amount double) WITH (kafka_topic = 'payments', bad_record_policy = 'DEAD_LETTER')");
+        kafka.send("payments", 0, "1", "{\"id\": 1, \"amount\": 2.5}");
+        kafka.send("payments", 0, "2", "oops");
+        kafka.send("payments", 0, "3", "{\"id\": \"three\"}");
+        kafka.send("payments", 0, "4", "{\"id\": 4, \"amount\": 1}");
+
+        waitForCount("payments", 2);
+        assertThat(queryRunner.execute("SELECT id FROM payments").getOnlyColumnAsSet()).containsExactlyInAnyOrder(1L, 4L);
+        String status = "SELECT state, high_water_mark, offset_watermark, hot_rows, bad_records, dead_lettered_records FROM freshet.system.ingest_status WHERE table_name = 'payments'";
+        assertThat(queryRunner.execute(status).getMaterializedRows().getFirst().getFields()).containsExactly("RUNNING", 4L, 0L, 2L, 2L, 2L);
+        queryRunner.execute("CALL freshet.system.flush('shop', 'payments')");
+        assertThat(queryRunner.execute(status).getMaterializedRows().getFirst().getFields()).containsExactly("RUNNING", 4L, 4L, 0L, 2L, 2L);
+        assertThat(kafka.readAll("payments.dlq")).hasSize(2);
+        assertThat((String) queryRunner.execute("SHOW CREATE TABLE payments").getOnlyValue()).contains("bad_record_policy = 'DEAD_LETTER'");
+    }
+
+    @Test
     void unknownTopicIsAClearError()
     {
         assertThatThrownBy(() -> queryRunner.execute("CREATE TABLE nothing (id bigint) WITH (kafka_topic = 'no_such_topic')"))

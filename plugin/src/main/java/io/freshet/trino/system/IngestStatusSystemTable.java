@@ -1,0 +1,111 @@
+package io.freshet.trino.system;
+
+import com.google.inject.Inject;
+import io.freshet.ingest.buffer.HotBuffer.PartitionStatus;
+import io.freshet.ingest.consumer.IngestionStatus;
+import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.trino.ingestion.IngestionManager;
+import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorTableMetadata;
+import io.trino.spi.connector.ConnectorTransactionHandle;
+import io.trino.spi.connector.InMemoryRecordSet;
+import io.trino.spi.connector.RecordCursor;
+import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.SystemTable;
+import io.trino.spi.predicate.TupleDomain;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+import java.util.List;
+
+import static io.trino.spi.type.BigintType.BIGINT;
+import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
+import static io.trino.spi.type.IntegerType.INTEGER;
+import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
+import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
+import static io.trino.spi.type.VarcharType.VARCHAR;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code system.ingest_status}: one row per Kafka partition of every table this coordinator ingests, with
+ * its high-water mark, committed offset watermark, lag between them, hot rows and the table's counters.
+ */
+public class IngestStatusSystemTable
+        implements SystemTable
+{
+    private static final ConnectorTableMetadata METADATA = new ConnectorTableMetadata(
+            new SchemaTableName("system", "ingest_status"),
+            List.of(
+                    new ColumnMetadata("schema_name", VARCHAR),
+                    new ColumnMetadata("table_name", VARCHAR),
+                    new ColumnMetadata("topic", VARCHAR),
+                    new ColumnMetadata("state", VARCHAR),
+                    new ColumnMetadata("failure", VARCHAR),
+                    new ColumnMetadata("partition", INTEGER),
+                    new ColumnMetadata("high_water_mark", BIGINT),
+                    new ColumnMetadata("offset_watermark", BIGINT),
+                    new ColumnMetadata("uncommitted_offsets", BIGINT),
+                    new ColumnMetadata("hot_rows", BIGINT),
+                    new ColumnMetadata("hot_bytes", BIGINT),
+                    new ColumnMetadata("consumed_records", BIGINT),
+                    new ColumnMetadata("bad_records", BIGINT),
+                    new ColumnMetadata("dead_lettered_records", BIGINT),
+                    new ColumnMetadata("commits", BIGINT),
+                    new ColumnMetadata("last_commit", TIMESTAMP_TZ_MILLIS),
+                    new ColumnMetadata("paused", io.trino.spi.type.BooleanType.BOOLEAN)));
+
+    private final IngestionManager ingestion;
+
+    @Inject
+    public IngestStatusSystemTable(IngestionManager ingestion)
+    {
+        this.ingestion = requireNonNull(ingestion, "ingestion is null");
+    }
+
+    @Override
+    public Distribution getDistribution()
+    {
+        return Distribution.SINGLE_COORDINATOR;
+    }
+
+    @Override
+    public ConnectorTableMetadata getTableMetadata()
+    {
+        return METADATA;
+    }
+
+    @Override
+    public RecordCursor cursor(ConnectorTransactionHandle transaction, ConnectorSession session, TupleDomain<Integer> constraint)
+    {
+        InMemoryRecordSet.Builder rows = InMemoryRecordSet.builder(METADATA);
+        for (TableIdentifier identifier : ingestion.worker().listRunning()) {
+            TableIngester ingester = ingestion.ingester(identifier).orElse(null);
+            if (ingester == null) {
+                continue;
+            }
+            IngestionStatus status = ingester.status();
+            Long lastCommit = status.lastCommitMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null);
+            for (PartitionStatus partition : status.partitions()) {
+                rows.addRow(
+                        identifier.namespace().level(0),
+                        identifier.name(),
+                        ingester.binding().topic(),
+                        status.state().name(),
+                        status.failure().orElse(null),
+                        partition.partition(),
+                        partition.highWaterMark(),
+                        partition.committedOffset(),
+                        partition.highWaterMark() - partition.committedOffset(),
+                        partition.hotRows(),
+                        partition.hotBytes(),
+                        status.consumedRecords(),
+                        status.badRecords(),
+                        status.deadLetteredRecords(),
+                        status.commits(),
+                        lastCommit,
+                        status.paused());
+            }
+        }
+        return rows.build().cursor();
+    }
+}
