@@ -89,6 +89,32 @@ public final class HotBatch
         return low;
     }
 
+    /** One batch holding the rows of consecutive batches of a partition, in order. */
+    static HotBatch merge(org.apache.arrow.memory.BufferAllocator allocator, java.util.List<HotBatch> batches)
+    {
+        VectorSchemaRoot merged = VectorSchemaRoot.create(batches.getFirst().root.getSchema(), allocator);
+        try {
+            merged.allocateNew();
+            int row = 0;
+            for (HotBatch batch : batches) {
+                for (int column = 0; column < merged.getFieldVectors().size(); column++) {
+                    org.apache.arrow.vector.FieldVector target = merged.getVector(column);
+                    org.apache.arrow.vector.FieldVector source = batch.root.getVector(column);
+                    for (int index = 0; index < batch.rowCount(); index++) {
+                        target.copyFromSafe(index, row + index, source);
+                    }
+                }
+                row += batch.rowCount();
+            }
+            merged.setRowCount(row);
+            return new HotBatch(merged, batches.getFirst().partition, batches.getFirst().startOffset, batches.getLast().endOffset);
+        }
+        catch (RuntimeException e) {
+            merged.close();
+            throw e;
+        }
+    }
+
     /** Takes a reference; false when the batch was already released. */
     boolean retain()
     {

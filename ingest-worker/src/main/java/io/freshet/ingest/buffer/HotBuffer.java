@@ -111,6 +111,55 @@ public final class HotBuffer
         }
     }
 
+    /**
+     * Merges a partition's small batches into one, so that a high record rate sealed into many small polls
+     * neither wastes vector capacity nor slows scans. Only the writer calls it, and never while a flush is
+     * in flight: a merged batch must not mix rows a running flush commits with rows it does not.
+     *
+     * @return whether batches were merged
+     */
+    public boolean coalesce(int partition, int minimumBatches, int maximumRows)
+    {
+        List<HotBatch> small = new ArrayList<>();
+        synchronized (this) {
+            Deque<HotBatch> partitionBatches = batches.get(partition);
+            if (partitionBatches == null || partitionBatches.size() < minimumBatches) {
+                return false;
+            }
+            int rows = 0;
+            for (HotBatch batch : partitionBatches) {
+                if (batch.rowCount() >= maximumRows || rows + batch.rowCount() > maximumRows) {
+                    break;
+                }
+                rows += batch.rowCount();
+                small.add(batch);
+            }
+            if (small.size() < minimumBatches) {
+                return false;
+            }
+            small.forEach(HotBatch::retain);
+        }
+        HotBatch merged;
+        try {
+            merged = HotBatch.merge(allocator, small);
+        }
+        finally {
+            small.forEach(HotBatch::release);
+        }
+        synchronized (this) {
+            Deque<HotBatch> partitionBatches = batches.get(partition);
+            if (closed || partitionBatches == null || partitionBatches.peekFirst() != small.getFirst()) {
+                merged.release();
+                return false;
+            }
+            for (int i = 0; i < small.size(); i++) {
+                partitionBatches.removeFirst().release();
+            }
+            partitionBatches.addFirst(merged);
+            return true;
+        }
+    }
+
     /** Takes a cut for a query and keeps it under {@code leaseId} until it is released. */
     public synchronized HotCut cut(String leaseId)
     {

@@ -57,6 +57,9 @@ public final class TableIngester
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
     private static final long PARTITION_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long FLUSH_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    // every poll seals a batch so its rows are visible at once; runs of small ones are merged later
+    private static final int COALESCE_MINIMUM_BATCHES = 16;
+    private static final int COALESCE_MAXIMUM_ROWS = 64 * 1024;
 
     private final TableIdentifier identifier;
     private final Table table;
@@ -180,6 +183,7 @@ public final class TableIngester
             while (running) {
                 pollOnce();
                 completeFlush();
+                coalesceSmallBatches();
                 startFlushIfDue();
                 buffer.expireLeases(settings.leaseTimeout().toMillis());
                 refreshPartitionsIfDue();
@@ -291,6 +295,16 @@ public final class TableIngester
             }
         }
         consumedRecords.addAndGet(records.count());
+    }
+
+    private void coalesceSmallBatches()
+    {
+        if (flushInFlight != null) {
+            return;
+        }
+        for (Integer partition : builders.keySet()) {
+            buffer.coalesce(partition, COALESCE_MINIMUM_BATCHES, COALESCE_MAXIMUM_ROWS);
+        }
     }
 
     private void append(HotBatchBuilder builder, ConsumerRecord<byte[], byte[]> record)

@@ -121,7 +121,18 @@ public final class Quickstart
                 long queryMs = -1;
                 while (running.get() && System.nanoTime() - tickStart < TimeUnit.SECONDS.toNanos(10)) {
                     long queryStart = System.nanoTime();
-                    List<List<JsonNode>> rows = query(address, check);
+                    List<List<JsonNode>> rows;
+                    try {
+                        rows = query(address, check);
+                    }
+                    catch (IOException e) {
+                        if (!e.getMessage().contains("No nodes available")) {
+                            throw e;
+                        }
+                        // Trino is still refreshing its node list right after startup
+                        Thread.sleep(200);
+                        continue;
+                    }
                     row = rows.getFirst();
                     long visibleAt = System.nanoTime();
                     queryMs = TimeUnit.NANOSECONDS.toMillis(visibleAt - queryStart);

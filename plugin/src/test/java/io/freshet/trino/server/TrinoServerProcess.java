@@ -183,9 +183,13 @@ public final class TrinoServerProcess
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                 last = response.statusCode() + " " + response.body();
                 if (response.statusCode() == 200 && response.body().replace(" ", "").contains("\"starting\":false")) {
-                    // the coordinator also has to see itself as an active worker node before it runs a query with splits
-                    query(serverAddress(), "SELECT count(*) FROM (VALUES 1, 2, 3)");
-                    return;
+                    // the coordinator also has to list itself as an active node (its node manager refreshes every few
+                    // seconds) before it schedules table scans; until then queries fail with "No nodes available"
+                    List<List<JsonNode>> nodes = query(serverAddress(), "SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'");
+                    if (nodes.getFirst().getFirst().asLong() > 0) {
+                        return;
+                    }
+                    last = "no active node yet";
                 }
             }
             catch (IOException e) {
