@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +148,7 @@ public final class TrinoServerProcess
                 "--enable-native-access=ALL-UNNAMED");
     }
 
-    /** Unpacks the zip's jars flat into {@code target} (the zip holds one top folder freshet-<version>/). */
+    /** Unpacks the zip's jars into {@code target}, as {@code unzip freshet-<version>.zip -d plugin/freshet} does. */
     static void installPlugin(Path pluginZip, Path target)
             throws IOException
     {
@@ -252,6 +253,13 @@ public final class TrinoServerProcess
             catch (Exception e) {
                 handle.destroyForcibly();
             }
+        }
+        // the unpacked plugin is ~150 MB; logs, etc/ and the warehouse stay for inspection
+        try (Stream<Path> files = Files.walk(stateDir.resolve("plugin"))) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
+        catch (IOException | UncheckedIOException ignored) {
+            // best effort
         }
     }
 
