@@ -4,11 +4,16 @@ import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
 import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.IngestProperties;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,6 +96,33 @@ class TestFreshetConfig
         Matcher documented = Pattern.compile("^\\| `((?:iceberg|freshet)\\.[a-z.-]+)`", Pattern.MULTILINE).matcher(documentation);
         while (documented.find()) {
             assertThat(EXPLICIT).as("documented property %s exists", documented.group(1)).containsKey(documented.group(1));
+        }
+    }
+
+    /** The example catalog files (etc/ and docker/) and the standalone worker's file pass the same validation. */
+    @Test
+    void exampleCatalogFilesAreValid()
+            throws Exception
+    {
+        List<Path> files = new ArrayList<>();
+        try (var examples = Files.list(Path.of("..", "etc", "catalog"))) {
+            examples.forEach(files::add);
+        }
+        files.add(Path.of("..", "etc", "ingest-worker.properties"));
+        files.add(Path.of("..", "docker", "etc", "catalog", "freshet.properties"));
+        assertThat(files).hasSizeGreaterThanOrEqualTo(5);
+        for (Path file : files) {
+            Properties properties = new Properties();
+            try (var reader = Files.newBufferedReader(file)) {
+                properties.load(reader);
+            }
+            Map<String, String> values = new HashMap<>();
+            properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
+            assertThat(values.getOrDefault("connector.name", "freshet")).as(file.toString()).isEqualTo("freshet");
+            values.keySet().stream()
+                    .filter(name -> !name.startsWith("kafka.") && !name.equals("connector.name"))
+                    .forEach(name -> assertThat(EXPLICIT).as("%s uses property %s", file, name).containsKey(name));
+            assertThat(IngestProperties.parse(values).kafkaProperties()).as(file.toString()).containsKey("bootstrap.servers");
         }
     }
 }
