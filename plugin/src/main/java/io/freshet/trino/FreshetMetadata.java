@@ -270,6 +270,61 @@ public class FreshetMetadata
         });
     }
 
+    /**
+     * Changes how bad records are handled and restarts the table's ingestion from its offset watermark, so
+     * a table stopped by the FAIL policy resumes with SKIP or DEAD_LETTER. The topic and format are fixed.
+     */
+    @Override
+    public void setTableProperties(ConnectorSession session, ConnectorTableHandle tableHandle, Map<String, Optional<Object>> properties)
+    {
+        FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
+        for (String name : properties.keySet()) {
+            if (!name.equals(FreshetTableProperties.BAD_RECORD_POLICY) && !name.equals(FreshetTableProperties.DEAD_LETTER_TOPIC)) {
+                throw new TrinoException(INVALID_TABLE_PROPERTY, "Table property %s cannot be changed; only bad_record_policy and dead_letter_topic can".formatted(name));
+            }
+        }
+        withPluginClassLoader(() -> {
+            Table table = loadTable(handle.schemaTableName());
+            Map<String, Object> current = new java.util.HashMap<>(TableBinding.fromTableProperties(table.properties())
+                    .map(FreshetTableProperties::toProperties)
+                    .orElseThrow(() -> new TrinoException(INVALID_TABLE_PROPERTY, "Table %s is not bound to a Kafka topic".formatted(handle.schemaTableName()))));
+            properties.forEach((name, value) -> {
+                if (value.isPresent()) {
+                    current.put(name, value.get());
+                }
+                else {
+                    current.remove(name);
+                }
+            });
+            TableBinding binding = FreshetTableProperties.binding(current);
+            if (binding.badRecordPolicy().orElse(ingestion.worker().settings().badRecordPolicy()) == io.freshet.ingest.decoding.BadRecordPolicy.DEAD_LETTER) {
+                try {
+                    ingestion.worker().requireTopic(binding.effectiveDeadLetterTopic());
+                }
+                catch (RuntimeException e) {
+                    throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
+                }
+            }
+            Map<String, String> updated = binding.toTableProperties();
+            org.apache.iceberg.UpdateProperties update = table.updateProperties();
+            for (String key : List.of(TableBinding.BAD_RECORD_POLICY_PROPERTY, TableBinding.DEAD_LETTER_TOPIC_PROPERTY)) {
+                if (updated.containsKey(key)) {
+                    update.set(key, updated.get(key));
+                }
+                else {
+                    update.remove(key);
+                }
+            }
+            update.commit();
+            TableIdentifier identifier = toIdentifier(handle.schemaTableName());
+            if (ingestion.ingester(identifier).isPresent()) {
+                ingestion.worker().stop(identifier);
+                ingestion.startIngestion(identifier);
+            }
+            return null;
+        });
+    }
+
     @Override
     public ConnectorTableProperties getTableProperties(ConnectorSession session, ConnectorTableHandle table)
     {

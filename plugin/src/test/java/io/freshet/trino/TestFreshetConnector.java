@@ -219,6 +219,27 @@ class TestFreshetConnector
     }
 
     @Test
+    void failPolicyStopsTheTableUntilThePolicyIsChanged()
+    {
+        kafka.createTopic("refunds", 1);
+        queryRunner.execute("CREATE TABLE refunds (id bigint) WITH (kafka_topic = 'refunds', bad_record_policy = 'FAIL')");
+        kafka.send("refunds", 0, "1", "{\"id\": 1}");
+        kafka.send("refunds", 0, "2", "{\"id\": \"two\"}");
+        kafka.send("refunds", 0, "3", "{\"id\": 3}");
+        String status = "SELECT state, failure FROM freshet.system.ingest_status WHERE table_name = 'refunds'";
+        waitUntil("refunds failed", Duration.ofSeconds(60), () -> queryRunner.execute(status).getMaterializedRows().stream().anyMatch(row -> "FAILED".equals(row.getField(0))));
+        assertThat((String) queryRunner.execute(status).getMaterializedRows().getFirst().getField(1))
+                .contains("partition 0 offset 1", "field id: expected an integer", "set bad_record_policy to SKIP or DEAD_LETTER");
+
+        queryRunner.execute("ALTER TABLE refunds SET PROPERTIES bad_record_policy = 'SKIP'");
+        waitForCount("refunds", 2);
+        assertThat(queryRunner.execute("SELECT id FROM refunds").getOnlyColumnAsSet()).containsExactlyInAnyOrder(1L, 3L);
+        assertThat((String) queryRunner.execute("SHOW CREATE TABLE refunds").getOnlyValue()).contains("bad_record_policy = 'SKIP'");
+        assertThatThrownBy(() -> queryRunner.execute("ALTER TABLE refunds SET PROPERTIES kafka_topic = 'orders'"))
+                .hasMessageContaining("kafka_topic cannot be changed");
+    }
+
+    @Test
     void unknownTopicIsAClearError()
     {
         assertThatThrownBy(() -> queryRunner.execute("CREATE TABLE nothing (id bigint) WITH (kafka_topic = 'no_such_topic')"))
