@@ -110,6 +110,18 @@ public final class IngestWorker
         return ingester.start();
     }
 
+    /** Memory the hot buffers of all tables hold now, in bytes, counting batches only running queries still read. */
+    public long hotBufferAllocatedBytes()
+    {
+        return allocator.getAllocatedMemory();
+    }
+
+    /** Most memory the hot buffers of all tables ever held together, in bytes. */
+    public long hotBufferPeakBytes()
+    {
+        return allocator.getPeakMemoryAllocation();
+    }
+
     public List<TableIdentifier> listRunning()
     {
         return List.copyOf(ingesters.keySet());

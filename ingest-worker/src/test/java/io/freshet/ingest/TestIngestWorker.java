@@ -159,6 +159,39 @@ class TestIngestWorker
     }
 
     @Test
+    void fullHotBufferPausesConsumptionAndCommitsInsteadOfGrowing()
+    {
+        String topic = "clicks_backpressure";
+        kafka.createTopic(topic, 2);
+        int records = 100_000;
+        for (int first = 0; first < records; first += 20_000) {
+            kafka.sendAll(topic, 2, orders(first, 20_000));
+        }
+        long cap = 4L << 20;
+        IngestSettings base = settings(kafka.bootstrapServers(), warehouse.resolve("d"), Duration.ofHours(1), BadRecordPolicy.SKIP);
+        IngestSettings small = new IngestSettings(Map.of("bootstrap.servers", kafka.bootstrapServers(), "max.poll.records", "500"), base.catalog(),
+                cap, base.flushMaxBytes(), base.flushInterval(), base.badRecordPolicy(), base.maxRecordBytes(), base.leaseTimeout());
+        try (IngestWorker worker = new IngestWorker(small)) {
+            ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("sales"));
+            Table table = worker.createTable(TableIdentifier.of("sales", "clicks"), COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            TransactionLog log = new TransactionLog(table);
+            TableIngester ingester = worker.ingester(TableIdentifier.of("sales", "clicks")).orElseThrow();
+            waitUntil("everything is consumed", Duration.ofSeconds(60), () -> ingester.status().partitions().stream().mapToLong(partition -> partition.highWaterMark()).sum() == records,
+                    () -> ingester.status() + " allocated " + worker.hotBufferAllocatedBytes());
+            // what stays below the cap waits for the size or age threshold; a flush commits it now
+            ingester.flush().join();
+            assertThat(log.current().watermark().nextOffsets()).isEqualTo(kafka.endOffsets(topic));
+
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            // the cap forced many commits although neither the size nor the age threshold was reached
+            assertThat(log.history().size()).isGreaterThan(3);
+            // the buffers hold at most the cap plus what one poll and one merge add on top
+            assertThat(worker.hotBufferPeakBytes()).isLessThan(3 * cap);
+            System.out.println("backpressure: cap %s bytes, peak %s bytes, %s commits for %s records".formatted(cap, worker.hotBufferPeakBytes(), log.history().size(), records));
+        }
+    }
+
+    @Test
     void unknownTopicFailsTableCreation()
     {
         try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("c"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
