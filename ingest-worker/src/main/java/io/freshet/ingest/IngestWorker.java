@@ -189,7 +189,7 @@ public final class IngestWorker
         }
         catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new IllegalArgumentException("Kafka topic '%s' does not exist at %s: create the topic first, or check the topic name and kafka.bootstrap.servers"
+                throw new io.freshet.ingest.consumer.UnknownTopicException("Kafka topic '%s' does not exist at %s: create the topic first, or check the topic name and kafka.bootstrap.servers"
                         .formatted(topic, settings.kafkaProperties().get("bootstrap.servers")));
             }
             throw new IllegalStateException("Cannot describe Kafka topic '%s' at %s: %s".formatted(topic, settings.kafkaProperties().get("bootstrap.servers"), e.getCause().getMessage()), e.getCause());

@@ -17,6 +17,7 @@ public enum FreshetErrorCode
     FRESHET_INGESTION_NOT_RUNNING(3, USER_ERROR),
     FRESHET_INVALID_TABLE_PROPERTY(4, USER_ERROR),
     FRESHET_FILESYSTEM_ERROR(5, EXTERNAL),
+    FRESHET_UNKNOWN_TOPIC(6, USER_ERROR),
     /**/;
 
     // a base that no bundled Trino connector uses

@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.ingest.consumer.UnknownTopicException;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.type.TypeConverter;
 import io.trino.spi.TrinoException;
@@ -45,6 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
 import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
 import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
 import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
@@ -245,8 +247,12 @@ public class FreshetMetadata
             try {
                 ingestion.worker().createTable(identifier, columns, binding, extra, ingestion.isIngesting());
             }
+            catch (UnknownTopicException e) {
+                throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
+            }
             catch (IllegalArgumentException e) {
-                throw new TrinoException(e.getMessage() != null && e.getMessage().startsWith("Kafka topic") ? FRESHET_KAFKA_ERROR : INVALID_TABLE_PROPERTY, e.getMessage(), e);
+                // reserved column names and column types the hot buffer cannot hold
+                throw new TrinoException(NOT_SUPPORTED, e.getMessage(), e);
             }
             catch (IllegalStateException e) {
                 throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
@@ -300,6 +306,9 @@ public class FreshetMetadata
             if (binding.badRecordPolicy().orElse(ingestion.worker().settings().badRecordPolicy()) == io.freshet.ingest.decoding.BadRecordPolicy.DEAD_LETTER) {
                 try {
                     ingestion.worker().requireTopic(binding.effectiveDeadLetterTopic());
+                }
+                catch (UnknownTopicException e) {
+                    throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
                 }
                 catch (RuntimeException e) {
                     throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);

@@ -60,7 +60,17 @@ final class DeadLetterPublisher
         producer.flush();
         Exception exception = failure.get();
         if (exception != null) {
-            throw new IllegalStateException("Cannot write to dead-letter topic %s: %s; create the topic or fix the producer settings".formatted(topic, exception.getMessage()), exception);
+            throw new DeadLetterException("Cannot write to dead-letter topic %s: %s; create the topic or fix the producer settings".formatted(topic, exception.getMessage()), exception);
+        }
+    }
+
+    /** The dead-letter topic refused records: the table stops rather than commit past them. */
+    static class DeadLetterException
+            extends IllegalStateException
+    {
+        DeadLetterException(String message, Throwable cause)
+        {
+            super(message, cause);
         }
     }
 

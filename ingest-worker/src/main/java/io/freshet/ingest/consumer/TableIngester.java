@@ -418,8 +418,8 @@ public final class TableIngester
             if (cause instanceof TransactionLog.ConcurrentWriterException concurrent) {
                 throw concurrent;
             }
-            if (cause instanceof IllegalStateException && cause.getMessage() != null && cause.getMessage().startsWith("Cannot write to dead-letter topic")) {
-                throw (IllegalStateException) cause;
+            if (cause instanceof DeadLetterPublisher.DeadLetterException deadLetter) {
+                throw deadLetter;
             }
             log.warn("Flush of {} failed, retrying: {}", identifier, cause.getMessage(), cause);
             nextFlushAttemptNanos = System.nanoTime() + FLUSH_RETRY_NANOS;
