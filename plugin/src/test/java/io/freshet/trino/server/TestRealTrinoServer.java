@@ -53,7 +53,7 @@ class TestRealTrinoServer
                 Map.of(
                         "kafka.bootstrap.servers", kafka.bootstrapServers(),
                         "iceberg.jdbc-catalog.default-warehouse-dir", warehouse.toString(),
-                        "freshet.flush.interval", "2s"),
+                        "freshet.flush.interval", "1h"),
                 Duration.ofSeconds(90));
     }
 
@@ -93,9 +93,12 @@ class TestRealTrinoServer
             long start = System.nanoTime();
             awaitResult(check, expected, Duration.ofSeconds(30));
             System.out.printf("hot: %d records visible %d ms after the last acknowledgement%n", RECORDS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            String status = "SELECT sum(hot_rows), sum(offset_watermark) FROM freshet.system.ingest_status WHERE table_name = 'orders'";
+            assertThat(sql(status)).as("every row still in the hot buffer, nothing committed").containsExactly("\"%d\",\"0\"".formatted(RECORDS));
 
             // cold: committed to Iceberg, still exactly once
             sql("CALL freshet.system.flush('shop', 'orders')");
+            assertThat(sql(status)).as("every row committed").containsExactly("\"0\",\"%d\"".formatted(RECORDS));
             assertThat(sql(check)).containsExactly(expected);
             assertThat(metadataFiles()).as("Iceberg metadata under %s", warehouse).isNotEmpty();
             assertThat(sql("SELECT customer, amount FROM freshet.shop.orders WHERE id = 42")).containsExactly("\"c8\",\"42.5\"");
