@@ -46,15 +46,12 @@ public final class IngestProperties
     public static IngestSettings parse(Map<String, String> properties)
     {
         Set<String> unknown = new HashSet<>();
-        Map<String, String> kafka = new HashMap<>();
-        properties.forEach((name, value) -> {
-            if (name.startsWith(KAFKA_PREFIX)) {
-                kafka.put(name.substring(KAFKA_PREFIX.length()), value);
-            }
-            else if (!KNOWN.contains(name)) {
+        properties.keySet().forEach(name -> {
+            if (!name.startsWith(KAFKA_PREFIX) && !KNOWN.contains(name)) {
                 unknown.add(name);
             }
         });
+        Map<String, String> kafka = kafkaClientProperties(properties);
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("Unknown properties " + unknown + ": see docs/configuration.md for the valid names");
         }
@@ -76,6 +73,18 @@ public final class IngestProperties
                 BadRecordPolicy.fromString(properties.getOrDefault("freshet.bad-record-policy", "SKIP")),
                 dataSize(properties, "freshet.max-record-size", "8MB"),
                 duration(properties, "freshet.query-lease-timeout", "1h"));
+    }
+
+    /** Every {@code kafka.<name>} property as {@code <name>}, the way the Kafka clients take it. */
+    public static Map<String, String> kafkaClientProperties(Map<String, String> properties)
+    {
+        Map<String, String> kafka = new HashMap<>();
+        properties.forEach((name, value) -> {
+            if (name.startsWith(KAFKA_PREFIX)) {
+                kafka.put(name.substring(KAFKA_PREFIX.length()), value);
+            }
+        });
+        return kafka;
     }
 
     static long dataSize(Map<String, String> properties, String name, String defaultValue)

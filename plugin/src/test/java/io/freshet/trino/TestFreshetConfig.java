@@ -5,6 +5,8 @@ import io.airlift.units.Duration;
 import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.IngestProperties;
+import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.ingestion.KafkaClientProperties;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -66,22 +68,7 @@ class TestFreshetConfig
     @Test
     void explicitProperties()
     {
-        FreshetConfig expected = new FreshetConfig()
-                .setCatalogType(CatalogType.REST)
-                .setCatalogName("lake")
-                .setWarehouse("/data/warehouse")
-                .setJdbcConnectionUrl("jdbc:postgresql://localhost/iceberg")
-                .setJdbcUser("iceberg")
-                .setJdbcPassword("secret")
-                .setRestUri("http://localhost:8181")
-                .setHotBufferMaxSize(DataSize.of(2, DataSize.Unit.GIGABYTE))
-                .setFlushMaxSize(DataSize.of(256, MEGABYTE))
-                .setFlushInterval(new Duration(30, TimeUnit.SECONDS))
-                .setBadRecordPolicy(BadRecordPolicy.DEAD_LETTER)
-                .setMaxRecordSize(DataSize.of(512, KILOBYTE))
-                .setQueryLeaseTimeout(new Duration(10, TimeUnit.MINUTES))
-                .setIngestionEnabled(false);
-        assertFullMapping(EXPLICIT, expected);
+        assertFullMapping(EXPLICIT, explicitConfig());
     }
 
     /** docs/configuration.md names every property with its default, and no property that does not exist. */
@@ -124,5 +111,38 @@ class TestFreshetConfig
                     .forEach(name -> assertThat(EXPLICIT).as("%s uses property %s", file, name).containsKey(name));
             assertThat(IngestProperties.parse(values).kafkaProperties()).as(file.toString()).containsKey("bootstrap.servers");
         }
+    }
+
+    /** The standalone worker reads the catalog file's names with the same defaults and meanings as the connector. */
+    @Test
+    void standaloneWorkerReadsPropertiesLikeTheConnector()
+    {
+        Map<String, String> kafka = Map.of("kafka.bootstrap.servers", "localhost:9092", "kafka.security.protocol", "SASL_SSL");
+        assertThat(IngestProperties.parse(kafka))
+                .isEqualTo(IngestionManager.settings(new FreshetConfig(), KafkaClientProperties.fromCatalogProperties(kafka)));
+
+        Map<String, String> explicit = new HashMap<>(EXPLICIT);
+        explicit.putAll(kafka);
+        FreshetConfig config = explicitConfig();
+        assertThat(IngestProperties.parse(explicit)).isEqualTo(IngestionManager.settings(config, KafkaClientProperties.fromCatalogProperties(kafka)));
+    }
+
+    private static FreshetConfig explicitConfig()
+    {
+        return new FreshetConfig()
+                .setCatalogType(CatalogType.REST)
+                .setCatalogName("lake")
+                .setWarehouse("/data/warehouse")
+                .setJdbcConnectionUrl("jdbc:postgresql://localhost/iceberg")
+                .setJdbcUser("iceberg")
+                .setJdbcPassword("secret")
+                .setRestUri("http://localhost:8181")
+                .setHotBufferMaxSize(DataSize.of(2, DataSize.Unit.GIGABYTE))
+                .setFlushMaxSize(DataSize.of(256, MEGABYTE))
+                .setFlushInterval(new Duration(30, TimeUnit.SECONDS))
+                .setBadRecordPolicy(BadRecordPolicy.DEAD_LETTER)
+                .setMaxRecordSize(DataSize.of(512, KILOBYTE))
+                .setQueryLeaseTimeout(new Duration(10, TimeUnit.MINUTES))
+                .setIngestionEnabled(false);
     }
 }

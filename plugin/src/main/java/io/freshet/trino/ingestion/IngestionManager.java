@@ -30,6 +30,14 @@ public final class IngestionManager
     @Inject
     public IngestionManager(FreshetConfig config, KafkaClientProperties kafkaProperties, NodeManager nodeManager)
     {
+        IngestSettings settings = settings(config, kafkaProperties);
+        this.worker = withPluginClassLoader(() -> new IngestWorker(settings));
+        this.ingesting = config.isIngestionEnabled() && nodeManager.getCurrentNode().isCoordinator();
+    }
+
+    /** The ingest worker's settings for a catalog; the standalone worker reads the same names through {@code IngestProperties}. */
+    public static IngestSettings settings(FreshetConfig config, KafkaClientProperties kafkaProperties)
+    {
         CatalogSettings catalog = new CatalogSettings(
                 config.getCatalogType(),
                 config.getCatalogName(),
@@ -39,7 +47,7 @@ public final class IngestionManager
                 config.getJdbcPassword(),
                 config.getRestUri(),
                 io.freshet.ingest.catalog.LocalFileIO.class.getName());
-        IngestSettings settings = new IngestSettings(
+        return new IngestSettings(
                 kafkaProperties.properties(),
                 catalog,
                 config.getHotBufferMaxSize().toBytes(),
@@ -48,8 +56,6 @@ public final class IngestionManager
                 config.getBadRecordPolicy(),
                 config.getMaxRecordSize().toBytes(),
                 Duration.ofMillis(config.getQueryLeaseTimeout().toMillis()));
-        this.worker = withPluginClassLoader(() -> new IngestWorker(settings));
-        this.ingesting = config.isIngestionEnabled() && nodeManager.getCurrentNode().isCoordinator();
     }
 
     @PostConstruct

@@ -1,5 +1,7 @@
 package io.freshet.trino.ingestion;
 
+import io.freshet.ingest.IngestProperties;
+
 import java.util.Map;
 
 /**
@@ -8,7 +10,7 @@ import java.util.Map;
  */
 public record KafkaClientProperties(Map<String, String> properties)
 {
-    public static final String PREFIX = "kafka.";
+    public static final String PREFIX = IngestProperties.KAFKA_PREFIX;
 
     public KafkaClientProperties
     {
@@ -18,13 +20,7 @@ public record KafkaClientProperties(Map<String, String> properties)
     /** Takes the Kafka settings out of the catalog properties. */
     public static KafkaClientProperties fromCatalogProperties(Map<String, String> catalogProperties)
     {
-        Map<String, String> kafka = new java.util.HashMap<>();
-        catalogProperties.forEach((name, value) -> {
-            if (name.startsWith(PREFIX)) {
-                kafka.put(name.substring(PREFIX.length()), value);
-            }
-        });
-        return new KafkaClientProperties(kafka);
+        return new KafkaClientProperties(IngestProperties.kafkaClientProperties(catalogProperties));
     }
 
     @Override
