@@ -30,6 +30,8 @@ public final class HotBuffer
     private final Map<Integer, Long> highWaterMarks = new TreeMap<>();
     private final Map<String, HotCut> leases = new HashMap<>();
     private CommittedState committed;
+    // kept as batches come and go: the ingest loop checks it after every poll
+    private long bufferedBytes;
     private long unflushedSinceNanos = -1;
     private boolean closed;
 
@@ -52,6 +54,7 @@ public final class HotBuffer
             return;
         }
         batches.computeIfAbsent(batch.partition(), _ -> new ArrayDeque<>()).addLast(batch);
+        bufferedBytes += batch.sizeInBytes();
         advance(batch.partition(), batch.endOffset());
     }
 
@@ -99,7 +102,9 @@ public final class HotBuffer
             long committedOffset = watermark.nextOffset(entry.getKey());
             Deque<HotBatch> partitionBatches = entry.getValue();
             while (!partitionBatches.isEmpty() && partitionBatches.peekFirst().endOffset() <= committedOffset) {
-                partitionBatches.removeFirst().release();
+                HotBatch evicted = partitionBatches.removeFirst();
+                bufferedBytes -= evicted.sizeInBytes();
+                evicted.release();
             }
         }
         unflushedSinceNanos = -1;
@@ -153,9 +158,12 @@ public final class HotBuffer
                 return false;
             }
             for (int i = 0; i < small.size(); i++) {
-                partitionBatches.removeFirst().release();
+                HotBatch replaced = partitionBatches.removeFirst();
+                bufferedBytes -= replaced.sizeInBytes();
+                replaced.release();
             }
             partitionBatches.addFirst(merged);
+            bufferedBytes += merged.sizeInBytes();
             return true;
         }
     }
@@ -236,9 +244,16 @@ public final class HotBuffer
         return statuses;
     }
 
+    /** Bytes of the batches above the committed watermark. */
     public synchronized long bufferedBytes()
     {
-        return batches.values().stream().flatMap(Deque::stream).mapToLong(HotBatch::sizeInBytes).sum();
+        return bufferedBytes;
+    }
+
+    /** Per partition, the consumer position after the last record taken in. */
+    public synchronized Map<Integer, Long> highWaterMarks()
+    {
+        return Map.copyOf(highWaterMarks);
     }
 
     @Override
@@ -249,6 +264,7 @@ public final class HotBuffer
         leases.clear();
         batches.values().forEach(partitionBatches -> partitionBatches.forEach(HotBatch::release));
         batches.clear();
+        bufferedBytes = 0;
     }
 
     /** The batches of one flush and the watermark its commit moves to. */

@@ -149,10 +149,10 @@ public final class TableIngester
     /** Completes once everything consumed so far is committed to Iceberg. */
     public CompletableFuture<CommittedState> flush()
     {
-        FlushRequest request = new FlushRequest(currentHighWaterMarks(), new CompletableFuture<>());
+        FlushRequest request = new FlushRequest(buffer.highWaterMarks(), new CompletableFuture<>());
         flushRequests.add(request);
         if (state == State.FAILED || state == State.STOPPED) {
-            request.future().completeExceptionally(new IllegalStateException("Ingestion of " + identifier + " is " + state + (failure == null ? "" : ": " + failure)));
+            request.future().completeExceptionally(notRunning());
         }
         return request.future();
     }
@@ -161,13 +161,6 @@ public final class TableIngester
     {
         return new IngestionStatus(state, Optional.ofNullable(failure), buffer.status(), consumedRecords.get(), badRecords.get(), deadLetteredRecords.get(),
                 commits.get(), Optional.ofNullable(lastCommitMillis), paused);
-    }
-
-    private Map<Integer, Long> currentHighWaterMarks()
-    {
-        Map<Integer, Long> marks = new HashMap<>();
-        buffer.status().forEach(partition -> marks.put(partition.partition(), partition.highWaterMark()));
-        return marks;
     }
 
     private void run()
@@ -476,9 +469,14 @@ public final class TableIngester
             waitingFlushRequests.add(request);
         }
         for (FlushRequest request : waitingFlushRequests) {
-            request.future().completeExceptionally(new IllegalStateException("Ingestion of " + identifier + " is " + state + (failure == null ? "" : ": " + failure)));
+            request.future().completeExceptionally(notRunning());
         }
         waitingFlushRequests.clear();
+    }
+
+    private IllegalStateException notRunning()
+    {
+        return new IllegalStateException("Ingestion of " + identifier + " is " + state + (failure == null ? "" : ": " + failure));
     }
 
     private void sleep(Duration duration)

@@ -54,6 +54,7 @@ class TestHotBuffer
             try (HotCut after = buffer.cut("after")) {
                 assertThat(after.batches(0, 0, 60)).hasSize(1);
                 assertThat(rows(after)).isEqualTo(before).hasSize(60);
+                assertThat(buffer.bufferedBytes()).isEqualTo(after.batches(0, 0, 60).getFirst().sizeInBytes());
             }
             assertThat(buffer.coalesce(0, 16, 64 * 1024)).isFalse();
             buffer.releaseLeases("");
@@ -61,6 +62,11 @@ class TestHotBuffer
                 assertThat(status.hotRows()).isEqualTo(60);
                 assertThat(status.highWaterMark()).isEqualTo(60);
             });
+            assertThat(buffer.highWaterMarks()).isEqualTo(Map.of(0, 60L));
+
+            buffer.publishCommit(new CommittedState(Optional.of(1L), new OffsetWatermark(Map.of(0, 60L))));
+            assertThat(buffer.bufferedBytes()).isZero();
+            assertThat(buffer.status()).singleElement().satisfies(status -> assertThat(status.hotRows()).isZero());
         }
     }
 
