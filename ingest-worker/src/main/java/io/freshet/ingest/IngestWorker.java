@@ -152,6 +152,7 @@ public final class IngestWorker
     public Table createTable(TableIdentifier identifier, List<NestedField> declaredColumns, TableBinding binding, Map<String, String> extraProperties, boolean startIngestion)
     {
         Schema schema = KafkaMetadataColumns.withMetadataColumns(declaredColumns);
+        // refuses, before anything is created, a column type the hot buffer cannot hold
         ArrowSchemas.toArrow(schema);
         requireTopic(binding.topic());
         if (binding.badRecordPolicy().orElse(settings.badRecordPolicy()) == io.freshet.ingest.decoding.BadRecordPolicy.DEAD_LETTER) {

@@ -4,6 +4,7 @@ import com.google.inject.Injector;
 import io.airlift.bootstrap.Bootstrap;
 import io.freshet.trino.ingestion.KafkaClientProperties;
 import io.trino.spi.NodeManager;
+import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.Connector;
 import io.trino.spi.connector.ConnectorContext;
 import io.trino.spi.connector.ConnectorFactory;
@@ -33,9 +34,7 @@ public class FreshetConnectorFactory
         Map<String, String> freshetProperties = new HashMap<>(config);
         freshetProperties.keySet().removeIf(name -> name.startsWith(KafkaClientProperties.PREFIX));
 
-        ClassLoader original = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(FreshetConnectorFactory.class.getClassLoader());
-        try {
+        try (ThreadContextClassLoader _ = new ThreadContextClassLoader(FreshetConnectorFactory.class.getClassLoader())) {
             Bootstrap app = new Bootstrap(
                     new FreshetModule(),
                     binder -> {
@@ -48,9 +47,6 @@ public class FreshetConnectorFactory
                     .setRequiredConfigurationProperties(freshetProperties)
                     .initialize();
             return injector.getInstance(FreshetConnector.class);
-        }
-        finally {
-            Thread.currentThread().setContextClassLoader(original);
         }
     }
 }

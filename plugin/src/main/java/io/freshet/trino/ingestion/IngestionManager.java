@@ -8,6 +8,7 @@ import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.FreshetConfig;
 import io.trino.spi.NodeManager;
+import io.trino.spi.classloader.ThreadContextClassLoader;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import org.apache.iceberg.catalog.Catalog;
@@ -106,14 +107,8 @@ public final class IngestionManager
     /** Kafka and Iceberg look classes up through the thread's context class loader: make it the plugin's. */
     public static <T> T withPluginClassLoader(java.util.function.Supplier<T> action)
     {
-        Thread thread = Thread.currentThread();
-        ClassLoader original = thread.getContextClassLoader();
-        thread.setContextClassLoader(IngestionManager.class.getClassLoader());
-        try {
+        try (ThreadContextClassLoader _ = new ThreadContextClassLoader(IngestionManager.class.getClassLoader())) {
             return action.get();
-        }
-        finally {
-            thread.setContextClassLoader(original);
         }
     }
 }
