@@ -4,6 +4,7 @@ import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.catalog.LocalFileIO;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.maintenance.MaintenanceSettings;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -39,7 +40,20 @@ public final class IngestProperties
             "freshet.bad-record-policy",
             "freshet.max-record-size",
             "freshet.query-lease-timeout",
-            "freshet.ingestion.enabled");
+            "freshet.ingestion.enabled",
+            "freshet.maintenance.enabled",
+            "freshet.maintenance.interval",
+            "freshet.maintenance.threads",
+            "freshet.compaction.enabled",
+            "freshet.compaction.target-file-size",
+            "freshet.compaction.min-input-files",
+            "freshet.compaction.max-manifests",
+            "freshet.snapshot-expiry.enabled",
+            "freshet.snapshot-expiry.retention",
+            "freshet.snapshot-expiry.retain-last",
+            "freshet.orphan-cleanup.enabled",
+            "freshet.orphan-cleanup.interval",
+            "freshet.orphan-cleanup.retention");
 
     private IngestProperties() {}
 
@@ -72,7 +86,53 @@ public final class IngestProperties
                 duration(properties, "freshet.flush.interval", "5m"),
                 BadRecordPolicy.fromString(properties.getOrDefault("freshet.bad-record-policy", "SKIP")),
                 dataSize(properties, "freshet.max-record-size", "8MB"),
-                duration(properties, "freshet.query-lease-timeout", "1h"));
+                duration(properties, "freshet.query-lease-timeout", "1h"),
+                maintenance(properties));
+    }
+
+    private static MaintenanceSettings maintenance(Map<String, String> properties)
+    {
+        return new MaintenanceSettings(
+                bool(properties, "freshet.maintenance.enabled", true),
+                duration(properties, "freshet.maintenance.interval", "5m"),
+                integer(properties, "freshet.maintenance.threads", 1),
+                bool(properties, "freshet.compaction.enabled", true),
+                dataSize(properties, "freshet.compaction.target-file-size", "128MB"),
+                integer(properties, "freshet.compaction.min-input-files", 8),
+                integer(properties, "freshet.compaction.max-manifests", 100),
+                bool(properties, "freshet.snapshot-expiry.enabled", true),
+                duration(properties, "freshet.snapshot-expiry.retention", "24h"),
+                integer(properties, "freshet.snapshot-expiry.retain-last", 10),
+                bool(properties, "freshet.orphan-cleanup.enabled", true),
+                duration(properties, "freshet.orphan-cleanup.interval", "1h"),
+                duration(properties, "freshet.orphan-cleanup.retention", "1h"));
+    }
+
+    private static boolean bool(Map<String, String> properties, String name, boolean defaultValue)
+    {
+        String value = properties.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("Invalid %s '%s': use true or false".formatted(name, value));
+        };
+    }
+
+    private static int integer(Map<String, String> properties, String name, int defaultValue)
+    {
+        String value = properties.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        }
+        catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid %s '%s': use a whole number".formatted(name, value));
+        }
     }
 
     /** Every {@code kafka.<name>} property as {@code <name>}, the way the Kafka clients take it. */

@@ -2,6 +2,7 @@ package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.maintenance.MaintenanceSettings;
 
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +19,7 @@ import static java.util.Objects.requireNonNull;
  * @param badRecordPolicy what to do with a record that does not decode, unless the table says otherwise
  * @param maxRecordBytes larger record values are bad records
  * @param leaseTimeout longest time a query may hold rows of the hot buffer
+ * @param maintenance background table upkeep: compaction, snapshot expiry, orphan cleanup
  */
 public record IngestSettings(
         Map<String, String> kafkaProperties,
@@ -27,8 +29,22 @@ public record IngestSettings(
         Duration flushInterval,
         BadRecordPolicy badRecordPolicy,
         long maxRecordBytes,
-        Duration leaseTimeout)
+        Duration leaseTimeout,
+        MaintenanceSettings maintenance)
 {
+    public IngestSettings(
+            Map<String, String> kafkaProperties,
+            CatalogSettings catalog,
+            long hotBufferMaxBytes,
+            long flushMaxBytes,
+            Duration flushInterval,
+            BadRecordPolicy badRecordPolicy,
+            long maxRecordBytes,
+            Duration leaseTimeout)
+    {
+        this(kafkaProperties, catalog, hotBufferMaxBytes, flushMaxBytes, flushInterval, badRecordPolicy, maxRecordBytes, leaseTimeout, MaintenanceSettings.DEFAULT);
+    }
+
     public IngestSettings
     {
         kafkaProperties = Map.copyOf(requireNonNull(kafkaProperties, "kafkaProperties is null"));
@@ -36,6 +52,7 @@ public record IngestSettings(
         requireNonNull(flushInterval, "flushInterval is null");
         requireNonNull(badRecordPolicy, "badRecordPolicy is null");
         requireNonNull(leaseTimeout, "leaseTimeout is null");
+        requireNonNull(maintenance, "maintenance is null");
         if (!kafkaProperties.containsKey("bootstrap.servers")) {
             throw new IllegalArgumentException("kafka.bootstrap.servers is not set: name the Kafka brokers, for example kafka.bootstrap.servers=localhost:9092");
         }

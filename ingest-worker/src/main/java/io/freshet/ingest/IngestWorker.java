@@ -3,6 +3,8 @@ package io.freshet.ingest;
 import io.freshet.ingest.catalog.IcebergCatalogFactory;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.ingest.maintenance.MaintenanceScheduler;
+import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.ingest.schema.ArrowSchemas;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import org.apache.arrow.memory.BufferAllocator;
@@ -49,11 +51,14 @@ public final class IngestWorker
     private final Catalog catalog;
     private final BufferAllocator allocator = new RootAllocator();
     private final Map<TableIdentifier, TableIngester> ingesters = new ConcurrentHashMap<>();
+    private final Map<TableIdentifier, TableMaintenance> maintenance = new ConcurrentHashMap<>();
+    private final MaintenanceScheduler maintenanceScheduler;
 
     public IngestWorker(IngestSettings settings)
     {
         this.settings = requireNonNull(settings, "settings is null");
         this.catalog = IcebergCatalogFactory.create(settings.catalog());
+        this.maintenanceScheduler = new MaintenanceScheduler(settings.maintenance());
     }
 
     public Catalog catalog()
@@ -107,7 +112,26 @@ public final class IngestWorker
                 .orElseThrow(() -> new IllegalArgumentException("Table %s has no Kafka topic (table property %s)".formatted(identifier, TableBinding.TOPIC_PROPERTY)));
         TableIngester ingester = new TableIngester(identifier, table, binding, settings, allocator);
         ingesters.put(identifier, ingester);
-        return ingester.start();
+        ingester.start();
+        // upkeep uses its own table object: Iceberg tables are not safe to share between threads
+        TableMaintenance upkeep = new TableMaintenance(identifier, catalog.loadTable(identifier), Optional.of(ingester), settings.maintenance());
+        maintenance.put(identifier, upkeep);
+        maintenanceScheduler.schedule(upkeep);
+        return ingester;
+    }
+
+    /**
+     * The upkeep of a table: the one that runs beside its ingestion on this node, or one for a table
+     * ingested elsewhere (then only the age limits protect the other node's queries and flushes).
+     */
+    public TableMaintenance maintenance(TableIdentifier identifier)
+    {
+        return maintenance.computeIfAbsent(identifier, _ -> new TableMaintenance(identifier, catalog.loadTable(identifier), Optional.empty(), settings.maintenance()));
+    }
+
+    public Optional<TableMaintenance> runningMaintenance(TableIdentifier identifier)
+    {
+        return Optional.ofNullable(maintenance.get(identifier));
     }
 
     /** Memory the hot buffers of all tables hold now, in bytes, counting batches only running queries still read. */
@@ -134,6 +158,8 @@ public final class IngestWorker
 
     public synchronized void stop(TableIdentifier identifier)
     {
+        maintenanceScheduler.cancel(identifier);
+        maintenance.remove(identifier);
         TableIngester ingester = ingesters.remove(identifier);
         if (ingester != null) {
             ingester.close();
@@ -166,6 +192,8 @@ public final class IngestWorker
         properties.putIfAbsent(TableProperties.FORMAT_VERSION, "2");
         properties.putIfAbsent(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
         properties.putIfAbsent(TableProperties.PARQUET_COMPRESSION, "zstd");
+        // every commit writes a metadata file: keep the last 100, not one per commit forever
+        properties.putIfAbsent(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
         Table table = catalog.createTable(identifier, schema, PartitionSpec.unpartitioned(), properties);
         if (startIngestion) {
             start(identifier);
@@ -208,6 +236,7 @@ public final class IngestWorker
     @Override
     public void close()
     {
+        maintenanceScheduler.close();
         List<TableIdentifier> running = new ArrayList<>(ingesters.keySet());
         running.parallelStream().forEach(this::stop);
         if (catalog instanceof Closeable closeable) {

@@ -8,10 +8,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
@@ -166,6 +168,31 @@ public final class HotBuffer
             bufferedBytes += merged.sizeInBytes();
             return true;
         }
+    }
+
+    /**
+     * Makes queries read a snapshot that a table-maintenance commit (compaction, manifest rewrite) made on
+     * top of the committed one. It holds the same rows, so it is adopted only while the offset watermark is
+     * still the one it carries; a newer ingest commit wins.
+     */
+    public synchronized boolean adoptSnapshot(CommittedState state)
+    {
+        if (!state.watermark().equals(committed.watermark()) || state.snapshotId().equals(committed.snapshotId()) || state.snapshotId().isEmpty()) {
+            return false;
+        }
+        committed = state;
+        return true;
+    }
+
+    /** Snapshots that queries read now or will read next: the committed one and every leased cut's. */
+    public synchronized Set<Long> snapshotsInUse()
+    {
+        Set<Long> snapshots = new HashSet<>();
+        committed.snapshotId().ifPresent(snapshots::add);
+        for (HotCut cut : leases.values()) {
+            cut.snapshotId().ifPresent(snapshots::add);
+        }
+        return snapshots;
     }
 
     /** Takes a cut for a query and keeps it under {@code leaseId} until it is released. */

@@ -3,6 +3,7 @@ package io.freshet.ingest.commit;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
@@ -10,6 +11,7 @@ import org.apache.iceberg.util.SnapshotUtil;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -37,16 +39,46 @@ public final class TransactionLog
         return table;
     }
 
-    /** The watermark a snapshot carries, or that of its nearest ancestor that has one (another engine's commits carry none). */
+    /**
+     * The watermark a snapshot carries, or that of its nearest ancestor that has one: ingest commits carry
+     * it; compaction, manifest rewrites and other engines' commits do not. A chain cut by snapshot expiry
+     * before any watermark is found is an error, because starting over from the earliest offsets would
+     * ingest every record twice.
+     */
     public OffsetWatermark watermark(Snapshot snapshot)
     {
-        for (Snapshot ancestor : SnapshotUtil.ancestorsOf(snapshot.snapshotId(), table::snapshot)) {
+        Snapshot ancestor = snapshot;
+        while (true) {
             String json = ancestor.summary().get(WATERMARK_KEY);
             if (json != null) {
                 return OffsetWatermark.fromJson(json);
             }
+            Long parentId = ancestor.parentId();
+            if (parentId == null) {
+                return OffsetWatermark.EMPTY;
+            }
+            Snapshot parent = table.snapshot(parentId);
+            if (parent == null) {
+                throw new IllegalStateException(("The offset watermark of %s cannot be found: snapshot %s descends from expired snapshot %s and no snapshot in between carries %s. "
+                        + "Snapshot expiry outside Freshet removed the last ingest commit; expire snapshots with CALL system.expire_snapshots, which keeps it")
+                        .formatted(table.name(), ancestor.snapshotId(), parentId, WATERMARK_KEY));
+            }
+            ancestor = parent;
         }
-        return OffsetWatermark.EMPTY;
+    }
+
+    /** Snapshots from the current one back to the newest ingest commit: expiring any of them would lose the watermark. */
+    public List<Long> watermarkChain()
+    {
+        table.refresh();
+        List<Long> chain = new ArrayList<>();
+        for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
+            chain.add(snapshot.snapshotId());
+            if (snapshot.summary().containsKey(WATERMARK_KEY)) {
+                break;
+            }
+        }
+        return chain;
     }
 
     /** The table's current snapshot and its watermark, read fresh from the catalog. */
@@ -104,9 +136,28 @@ public final class TransactionLog
         }
         List<LogEntry> entries = new ArrayList<>();
         for (Snapshot snapshot : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
-            entries.add(new LogEntry(snapshot.snapshotId(), snapshot.timestampMillis(), snapshot.operation(), watermark(snapshot)));
+            Map<String, String> summary = snapshot.summary();
+            entries.add(new LogEntry(
+                    snapshot.snapshotId(),
+                    Optional.ofNullable(snapshot.parentId()),
+                    snapshot.timestampMillis(),
+                    snapshot.operation(),
+                    watermark(snapshot),
+                    summary.containsKey(WATERMARK_KEY),
+                    count(summary, SnapshotSummary.ADDED_FILES_PROP),
+                    count(summary, SnapshotSummary.DELETED_FILES_PROP),
+                    count(summary, SnapshotSummary.ADDED_RECORDS_PROP),
+                    count(summary, SnapshotSummary.DELETED_RECORDS_PROP),
+                    count(summary, SnapshotSummary.TOTAL_DATA_FILES_PROP),
+                    count(summary, SnapshotSummary.TOTAL_RECORDS_PROP)));
         }
         return entries.reversed();
+    }
+
+    private static long count(Map<String, String> summary, String key)
+    {
+        String value = summary.get(key);
+        return value == null ? 0 : Long.parseLong(value);
     }
 
     private static void sleepBeforeRetry(int attempt)
@@ -129,10 +180,28 @@ public final class TransactionLog
         }
     }
 
-    public record LogEntry(long snapshotId, long timestampMillis, String operation, OffsetWatermark watermark)
+    /**
+     * One commit of the log. {@code watermark} is the offset watermark in force after it; {@code ingestCommit}
+     * tells whether this commit moved it (an ingest commit) or kept it (compaction, manifest rewrite).
+     */
+    public record LogEntry(
+            long snapshotId,
+            Optional<Long> parentId,
+            long timestampMillis,
+            String operation,
+            OffsetWatermark watermark,
+            boolean ingestCommit,
+            long addedFiles,
+            long removedFiles,
+            long addedRecords,
+            long removedRecords,
+            long totalFiles,
+            long totalRecords)
     {
         public LogEntry
         {
+            requireNonNull(parentId, "parentId is null");
+            requireNonNull(operation, "operation is null");
             requireNonNull(watermark, "watermark is null");
         }
     }

@@ -12,6 +12,7 @@ import io.freshet.ingest.decoding.BadRecordException;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.decoding.JsonRecordDecoder;
 import io.freshet.ingest.decoding.RecordDecoder;
+import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.DataFile;
@@ -71,6 +72,7 @@ public final class TableIngester
     private final BadRecordPolicy badRecordPolicy;
     private final RecordDecoder decoder;
     private final ParquetFlusher flusher;
+    private final InFlightFiles inFlightFiles = new InFlightFiles();
     private final ExecutorService flushExecutor;
     private final Thread thread;
     private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
@@ -103,7 +105,7 @@ public final class TableIngester
         this.buffer = new HotBuffer(rootAllocator.newChildAllocator("hot-buffer-" + identifier, 0, Long.MAX_VALUE), transactionLog.current());
         this.badRecordPolicy = binding.badRecordPolicy().orElse(settings.badRecordPolicy());
         this.decoder = new JsonRecordDecoder(table.schema());
-        this.flusher = new ParquetFlusher(table);
+        this.flusher = new ParquetFlusher(table, inFlightFiles);
         this.flushExecutor = Executors.newSingleThreadExecutor(runnable -> {
             Thread flushThread = new Thread(runnable, "freshet-flush-" + identifier);
             flushThread.setDaemon(true);
@@ -144,6 +146,12 @@ public final class TableIngester
     public TransactionLog transactionLog()
     {
         return transactionLog;
+    }
+
+    /** Files written by a flush that is not committed yet: orphan cleanup must leave them alone. */
+    public InFlightFiles inFlightFiles()
+    {
+        return inFlightFiles;
     }
 
     /** Completes once everything consumed so far is committed to Iceberg. */
@@ -385,9 +393,10 @@ public final class TableIngester
                 committed = transactionLog.append(files, plan.base(), plan.target());
             }
             catch (RuntimeException e) {
-                files.forEach(file -> table.io().deleteFile(file.location()));
+                flusher.discard(files);
                 throw e;
             }
+            flusher.committed(files);
             buffer.publishCommit(committed);
             log.debug("Committed {} rows in {} files to {} at watermark {}", plan.rowCount(), files.size(), identifier, committed.watermark());
             return committed;

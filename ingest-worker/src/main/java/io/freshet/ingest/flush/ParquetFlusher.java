@@ -8,6 +8,7 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFile;
@@ -21,6 +22,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Writes hot batches to Parquet data files, one file per Kafka partition per flush, so that each file's
  * column statistics prune on {@code _partition_id} and on offset ranges.
@@ -28,10 +31,12 @@ import java.util.UUID;
 public final class ParquetFlusher
 {
     private final Table table;
+    private final InFlightFiles inFlightFiles;
 
-    public ParquetFlusher(Table table)
+    public ParquetFlusher(Table table, InFlightFiles inFlightFiles)
     {
-        this.table = table;
+        this.table = requireNonNull(table, "table is null");
+        this.inFlightFiles = requireNonNull(inFlightFiles, "inFlightFiles is null");
     }
 
     public List<DataFile> write(List<HotBatch> batches)
@@ -56,24 +61,58 @@ public final class ParquetFlusher
         return files;
     }
 
-    private DataFile writeFile(int partition, List<HotBatch> batches)
+    /**
+     * Opens a new data file for the rows of one Kafka partition, registered as in flight until the caller
+     * commits or deletes it.
+     */
+    public DataWriter<Record> newDataFile(String location)
     {
-        Schema schema = table.schema();
-        String fileName = "%05d-%s.parquet".formatted(partition, UUID.randomUUID());
-        OutputFile output = table.io().newOutputFile(table.locationProvider().newDataLocation(fileName));
-        DataWriter<GenericRecord> writer;
+        inFlightFiles.add(location);
+        OutputFile output = table.io().newOutputFile(location);
         try {
-            writer = Parquet.writeData(output)
+            return Parquet.writeData(output)
                     .forTable(table)
-                    .schema(schema)
+                    .schema(table.schema())
                     .createWriterFunc(GenericParquetWriter::create)
                     .withSpec(PartitionSpec.unpartitioned())
                     .overwrite()
                     .build();
         }
         catch (IOException e) {
-            throw new UncheckedIOException("Cannot create data file " + output.location(), e);
+            inFlightFiles.remove(location);
+            throw new UncheckedIOException("Cannot create data file " + location, e);
         }
+    }
+
+    /** A new data file location for rows of one Kafka partition; its name starts with the partition. */
+    public String newLocation(int partition)
+    {
+        return table.locationProvider().newDataLocation("%05d-%s.parquet".formatted(partition, UUID.randomUUID()));
+    }
+
+    /** Deletes files that were written but will not be committed. */
+    public void discard(List<DataFile> files)
+    {
+        files.forEach(file -> discard(file.location()));
+    }
+
+    /** Deletes a file that was written but will not be committed. */
+    public void discard(String location)
+    {
+        deleteQuietly(location);
+    }
+
+    /** Forgets files once they are committed. */
+    public void committed(List<DataFile> files)
+    {
+        files.forEach(file -> inFlightFiles.remove(file.location()));
+    }
+
+    private DataFile writeFile(int partition, List<HotBatch> batches)
+    {
+        Schema schema = table.schema();
+        String location = newLocation(partition);
+        DataWriter<Record> writer = newDataFile(location);
         try (writer) {
             GenericRecord record = GenericRecord.create(schema);
             for (HotBatch batch : batches) {
@@ -85,11 +124,11 @@ public final class ParquetFlusher
             }
         }
         catch (IOException e) {
-            deleteQuietly(output.location());
-            throw new UncheckedIOException("Cannot write data file " + output.location(), e);
+            deleteQuietly(location);
+            throw new UncheckedIOException("Cannot write data file " + location, e);
         }
         catch (RuntimeException e) {
-            deleteQuietly(output.location());
+            deleteQuietly(location);
             throw e;
         }
         DataFile file = writer.toDataFile();
@@ -103,9 +142,10 @@ public final class ParquetFlusher
     {
         try {
             table.io().deleteFile(location);
+            inFlightFiles.remove(location);
         }
         catch (RuntimeException ignored) {
-            // a leftover is removed by orphan cleanup
+            // a leftover stays protected until orphan cleanup finds it after this process is gone
         }
     }
 }

@@ -1,0 +1,73 @@
+package io.freshet.ingest.maintenance;
+
+import org.apache.iceberg.catalog.TableIdentifier;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs every table's scheduled upkeep on one small pool, apart from the ingest and flush threads, with
+ * start times spread over the interval so tables do not all compact at once.
+ */
+public final class MaintenanceScheduler
+        implements AutoCloseable
+{
+    private final MaintenanceSettings settings;
+    private final ScheduledExecutorService executor;
+    private final Map<TableIdentifier, ScheduledFuture<?>> scheduled = new ConcurrentHashMap<>();
+
+    public MaintenanceScheduler(MaintenanceSettings settings)
+    {
+        this.settings = requireNonNull(settings, "settings is null");
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.executor = Executors.newScheduledThreadPool(settings.threads(), runnable -> {
+            Thread thread = new Thread(runnable, "freshet-upkeep-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            thread.setPriority(Thread.MIN_PRIORITY);
+            thread.setContextClassLoader(MaintenanceScheduler.class.getClassLoader());
+            return thread;
+        });
+    }
+
+    public void schedule(TableMaintenance maintenance)
+    {
+        if (!settings.enabled()) {
+            return;
+        }
+        long intervalMillis = settings.interval().toMillis();
+        long initialDelay = intervalMillis / 2 + ThreadLocalRandom.current().nextLong(Math.max(1, intervalMillis / 2));
+        ScheduledFuture<?> future = executor.scheduleWithFixedDelay(maintenance::runScheduled, initialDelay, intervalMillis, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> previous = scheduled.put(maintenance.identifier(), future);
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    public void cancel(TableIdentifier identifier)
+    {
+        ScheduledFuture<?> future = scheduled.remove(identifier);
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
