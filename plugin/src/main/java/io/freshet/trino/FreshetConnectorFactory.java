@@ -2,6 +2,7 @@ package io.freshet.trino;
 
 import com.google.inject.Injector;
 import io.airlift.bootstrap.Bootstrap;
+import io.freshet.trino.maintenance.MaintenanceModule;
 import io.freshet.trino.ingestion.KafkaClientProperties;
 import io.trino.spi.NodeManager;
 import io.trino.spi.classloader.ThreadContextClassLoader;
@@ -37,6 +38,7 @@ public class FreshetConnectorFactory
         try (ThreadContextClassLoader _ = new ThreadContextClassLoader(FreshetConnectorFactory.class.getClassLoader())) {
             Bootstrap app = new Bootstrap(
                     new FreshetModule(),
+                    new MaintenanceModule(),
                     binder -> {
                         binder.bind(KafkaClientProperties.class).toInstance(kafkaProperties);
                         binder.bind(NodeManager.class).toInstance(context.getNodeManager());

@@ -18,6 +18,7 @@ public enum FreshetErrorCode
     FRESHET_INVALID_TABLE_PROPERTY(4, USER_ERROR),
     FRESHET_FILESYSTEM_ERROR(5, EXTERNAL),
     FRESHET_UNKNOWN_TOPIC(6, USER_ERROR),
+    FRESHET_MAINTENANCE_FAILED(7, EXTERNAL),
     /**/;
 
     // a base that no bundled Trino connector uses

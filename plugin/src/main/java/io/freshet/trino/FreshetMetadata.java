@@ -6,6 +6,14 @@ import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.consumer.UnknownTopicException;
 import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.maintenance.FreshetTableExecuteHandle;
+import io.freshet.trino.maintenance.TableUpkeep;
+import io.freshet.trino.maintenance.UpkeepProcedure;
+import io.freshet.trino.system.TableMetadataTables;
+import io.trino.spi.connector.ConnectorAccessControl;
+import io.trino.spi.connector.ConnectorTableExecuteHandle;
+import io.trino.spi.connector.RetryMode;
+import io.trino.spi.connector.SystemTable;
 import io.freshet.trino.type.TypeConverter;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnHandle;
@@ -58,13 +66,15 @@ public class FreshetMetadata
         implements ConnectorMetadata
 {
     private final IngestionManager ingestion;
+    private final TableUpkeep upkeep;
     private final TypeManager typeManager;
     private final AtomicLong nextLease = new AtomicLong();
 
     @Inject
-    public FreshetMetadata(IngestionManager ingestion, TypeManager typeManager)
+    public FreshetMetadata(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager)
     {
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
+        this.upkeep = requireNonNull(upkeep, "upkeep is null");
         this.typeManager = requireNonNull(typeManager, "typeManager is null");
     }
 
@@ -173,6 +183,56 @@ public class FreshetMetadata
             Optional<Long> snapshotId = Optional.ofNullable(table.currentSnapshot()).map(Snapshot::snapshotId);
             return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), snapshotId, Optional.empty(), List.of(), TupleDomain.all());
         });
+    }
+
+    /** {@code "orders$commits"}, {@code "orders$snapshots"} and {@code "orders$files"} of a Freshet table. */
+    @Override
+    public Optional<SystemTable> getSystemTable(ConnectorSession session, SchemaTableName tableName)
+    {
+        Optional<TableMetadataTables.Kind> kind = TableMetadataTables.kind(tableName.getTableName());
+        if (kind.isEmpty()) {
+            return Optional.empty();
+        }
+        SchemaTableName baseName = new SchemaTableName(tableName.getSchemaName(), TableMetadataTables.baseTableName(tableName.getTableName()));
+        boolean exists = withPluginClassLoader(() -> catalog().tableExists(toIdentifier(baseName)));
+        if (!exists) {
+            return Optional.empty();
+        }
+        return Optional.of(TableMetadataTables.create(tableName, kind.get(), () -> loadTable(baseName)));
+    }
+
+    @Override
+    public Optional<ConnectorTableExecuteHandle> getTableHandleForExecute(
+            ConnectorSession session,
+            ConnectorAccessControl accessControl,
+            ConnectorTableHandle tableHandle,
+            String procedureName,
+            Map<String, Object> executeProperties,
+            RetryMode retryMode)
+    {
+        FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
+        UpkeepProcedure procedure = UpkeepProcedure.fromName(procedureName)
+                .orElseThrow(() -> new TrinoException(NOT_SUPPORTED, "Freshet has no table procedure " + procedureName));
+        TableUpkeep.checkAccess(accessControl, handle.schemaTableName());
+        return Optional.of(new FreshetTableExecuteHandle(
+                handle.schemaName(),
+                handle.tableName(),
+                procedure,
+                Optional.ofNullable((String) executeProperties.get("file_size_threshold")),
+                Optional.ofNullable((String) executeProperties.get("retention_threshold")),
+                Optional.ofNullable((Integer) executeProperties.get("retain_last"))));
+    }
+
+    @Override
+    public void executeTableExecute(ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle)
+    {
+        FreshetTableExecuteHandle handle = (FreshetTableExecuteHandle) tableExecuteHandle;
+        SchemaTableName name = handle.schemaTableName();
+        switch (handle.procedure()) {
+            case OPTIMIZE -> upkeep.compact(name, TableUpkeep.dataSize("file_size_threshold", handle.fileSizeThreshold().orElse(null)));
+            case EXPIRE_SNAPSHOTS -> upkeep.expireSnapshots(name, TableUpkeep.duration("retention_threshold", handle.retentionThreshold().orElse(null)), handle.retainLast());
+            case REMOVE_ORPHAN_FILES -> upkeep.removeOrphanFiles(name, TableUpkeep.duration("retention_threshold", handle.retentionThreshold().orElse(null)));
+        }
     }
 
     @Override

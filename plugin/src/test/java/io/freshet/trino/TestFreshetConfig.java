@@ -6,6 +6,7 @@ import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.IngestProperties;
 import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.maintenance.MaintenanceConfig;
 import io.freshet.trino.ingestion.KafkaClientProperties;
 import org.junit.jupiter.api.Test;
 
@@ -119,12 +120,12 @@ class TestFreshetConfig
     {
         Map<String, String> kafka = Map.of("kafka.bootstrap.servers", "localhost:9092", "kafka.security.protocol", "SASL_SSL");
         assertThat(IngestProperties.parse(kafka))
-                .isEqualTo(IngestionManager.settings(new FreshetConfig(), KafkaClientProperties.fromCatalogProperties(kafka)));
+                .isEqualTo(IngestionManager.settings(new FreshetConfig(), new MaintenanceConfig(), KafkaClientProperties.fromCatalogProperties(kafka)));
 
         Map<String, String> explicit = new HashMap<>(EXPLICIT);
         explicit.putAll(kafka);
         FreshetConfig config = explicitConfig();
-        assertThat(IngestProperties.parse(explicit)).isEqualTo(IngestionManager.settings(config, KafkaClientProperties.fromCatalogProperties(kafka)));
+        assertThat(IngestProperties.parse(explicit)).isEqualTo(IngestionManager.settings(config, new MaintenanceConfig(), KafkaClientProperties.fromCatalogProperties(kafka)));
     }
 
     private static FreshetConfig explicitConfig()

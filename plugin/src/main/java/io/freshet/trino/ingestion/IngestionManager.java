@@ -7,6 +7,7 @@ import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.FreshetConfig;
+import io.freshet.trino.maintenance.MaintenanceConfig;
 import io.trino.spi.NodeManager;
 import io.trino.spi.classloader.ThreadContextClassLoader;
 import jakarta.annotation.PostConstruct;
@@ -29,15 +30,15 @@ public final class IngestionManager
     private final boolean ingesting;
 
     @Inject
-    public IngestionManager(FreshetConfig config, KafkaClientProperties kafkaProperties, NodeManager nodeManager)
+    public IngestionManager(FreshetConfig config, MaintenanceConfig maintenanceConfig, KafkaClientProperties kafkaProperties, NodeManager nodeManager)
     {
-        IngestSettings settings = settings(config, kafkaProperties);
+        IngestSettings settings = settings(config, maintenanceConfig, kafkaProperties);
         this.worker = withPluginClassLoader(() -> new IngestWorker(settings));
         this.ingesting = config.isIngestionEnabled() && nodeManager.getCurrentNode().isCoordinator();
     }
 
     /** The ingest worker's settings for a catalog; the standalone worker reads the same names through {@code IngestProperties}. */
-    public static IngestSettings settings(FreshetConfig config, KafkaClientProperties kafkaProperties)
+    public static IngestSettings settings(FreshetConfig config, MaintenanceConfig maintenanceConfig, KafkaClientProperties kafkaProperties)
     {
         CatalogSettings catalog = new CatalogSettings(
                 config.getCatalogType(),
@@ -56,7 +57,8 @@ public final class IngestionManager
                 Duration.ofMillis(config.getFlushInterval().toMillis()),
                 config.getBadRecordPolicy(),
                 config.getMaxRecordSize().toBytes(),
-                Duration.ofMillis(config.getQueryLeaseTimeout().toMillis()));
+                Duration.ofMillis(config.getQueryLeaseTimeout().toMillis()),
+                maintenanceConfig.toSettings());
     }
 
     @PostConstruct

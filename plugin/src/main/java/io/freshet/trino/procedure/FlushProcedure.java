@@ -5,6 +5,7 @@ import com.google.inject.Provider;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.procedure.Procedure;
@@ -18,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_INGESTION_NOT_RUNNING;
+import static io.freshet.trino.procedure.ProcedureArguments.methodHandle;
+import static io.freshet.trino.procedure.ProcedureArguments.tableName;
 import static io.trino.spi.StandardErrorCode.GENERIC_INTERNAL_ERROR;
-import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
 import static io.trino.spi.type.VarcharType.VARCHAR;
-import static java.lang.invoke.MethodHandles.lookup;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -31,16 +32,7 @@ import static java.util.Objects.requireNonNull;
 public class FlushProcedure
         implements Provider<Procedure>
 {
-    private static final MethodHandle FLUSH;
-
-    static {
-        try {
-            FLUSH = lookup().unreflect(FlushProcedure.class.getMethod("flush", ConnectorSession.class, String.class, String.class));
-        }
-        catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
+    private static final MethodHandle FLUSH = methodHandle(FlushProcedure.class, "flush");
 
     private final IngestionManager ingestion;
 
@@ -60,12 +52,10 @@ public class FlushProcedure
                 FLUSH.bindTo(this));
     }
 
-    public void flush(ConnectorSession session, String schemaName, String tableName)
+    public void flush(ConnectorSession session, ConnectorAccessControl accessControl, String schemaName, String tableName)
     {
-        if (schemaName == null || tableName == null) {
-            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "schema_name and table_name are required");
-        }
-        SchemaTableName name = new SchemaTableName(schemaName, tableName);
+        SchemaTableName name = tableName(schemaName, tableName);
+        accessControl.checkCanInsertIntoTable(null, name);
         TableIngester ingester = ingestion.ingester(TableIdentifier.of(name.getSchemaName(), name.getTableName()))
                 .orElseThrow(() -> new TrinoException(FRESHET_INGESTION_NOT_RUNNING, "Table %s is not being ingested on this coordinator (unknown table, or freshet.ingestion.enabled=false)".formatted(name)));
         try {

@@ -1,0 +1,233 @@
+package io.freshet.trino.maintenance;
+
+import io.airlift.configuration.Config;
+import io.airlift.configuration.ConfigDescription;
+import io.airlift.units.DataSize;
+import io.airlift.units.Duration;
+import io.airlift.units.MinDataSize;
+import io.airlift.units.MinDuration;
+import io.freshet.ingest.maintenance.MaintenanceSettings;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import java.util.concurrent.TimeUnit;
+
+import static io.airlift.units.DataSize.Unit.MEGABYTE;
+
+/** Catalog properties of background table upkeep: compaction, snapshot expiry and orphan cleanup. */
+public class MaintenanceConfig
+{
+    private boolean maintenanceEnabled = true;
+    private Duration interval = new Duration(5, TimeUnit.MINUTES);
+    private int threads = 1;
+    private boolean compactionEnabled = true;
+    private DataSize targetFileSize = DataSize.of(128, MEGABYTE);
+    private int minInputFiles = 8;
+    private int maxManifests = 100;
+    private boolean snapshotExpiryEnabled = true;
+    private Duration snapshotRetention = new Duration(24, TimeUnit.HOURS);
+    private int retainLast = 10;
+    private boolean orphanCleanupEnabled = true;
+    private Duration orphanCleanupInterval = new Duration(1, TimeUnit.HOURS);
+    private Duration orphanRetention = new Duration(1, TimeUnit.HOURS);
+
+    public boolean isMaintenanceEnabled()
+    {
+        return maintenanceEnabled;
+    }
+
+    @Config("freshet.maintenance.enabled")
+    @ConfigDescription("Run compaction, snapshot expiry and orphan cleanup in the background on the node that ingests each table")
+    public MaintenanceConfig setMaintenanceEnabled(boolean maintenanceEnabled)
+    {
+        this.maintenanceEnabled = maintenanceEnabled;
+        return this;
+    }
+
+    @NotNull
+    @MinDuration("1s")
+    public Duration getInterval()
+    {
+        return interval;
+    }
+
+    @Config("freshet.maintenance.interval")
+    @ConfigDescription("How often each table is checked for compaction, manifest rewrite and snapshot expiry")
+    public MaintenanceConfig setInterval(Duration interval)
+    {
+        this.interval = interval;
+        return this;
+    }
+
+    @Min(1)
+    public int getThreads()
+    {
+        return threads;
+    }
+
+    @Config("freshet.maintenance.threads")
+    @ConfigDescription("Threads for background upkeep, shared by all tables")
+    public MaintenanceConfig setThreads(int threads)
+    {
+        this.threads = threads;
+        return this;
+    }
+
+    public boolean isCompactionEnabled()
+    {
+        return compactionEnabled;
+    }
+
+    @Config("freshet.compaction.enabled")
+    @ConfigDescription("Rewrite small data files of each Kafka partition into files of the target size")
+    public MaintenanceConfig setCompactionEnabled(boolean compactionEnabled)
+    {
+        this.compactionEnabled = compactionEnabled;
+        return this;
+    }
+
+    @NotNull
+    @MinDataSize("1kB")
+    public DataSize getTargetFileSize()
+    {
+        return targetFileSize;
+    }
+
+    @Config("freshet.compaction.target-file-size")
+    @ConfigDescription("Size of the files compaction writes; files under three quarters of it are small")
+    public MaintenanceConfig setTargetFileSize(DataSize targetFileSize)
+    {
+        this.targetFileSize = targetFileSize;
+        return this;
+    }
+
+    @Min(2)
+    public int getMinInputFiles()
+    {
+        return minInputFiles;
+    }
+
+    @Config("freshet.compaction.min-input-files")
+    @ConfigDescription("Small files of one Kafka partition that start a compaction")
+    public MaintenanceConfig setMinInputFiles(int minInputFiles)
+    {
+        this.minInputFiles = minInputFiles;
+        return this;
+    }
+
+    @Min(1)
+    public int getMaxManifests()
+    {
+        return maxManifests;
+    }
+
+    @Config("freshet.compaction.max-manifests")
+    @ConfigDescription("Manifests of the current snapshot above which they are rewritten into fewer")
+    public MaintenanceConfig setMaxManifests(int maxManifests)
+    {
+        this.maxManifests = maxManifests;
+        return this;
+    }
+
+    public boolean isSnapshotExpiryEnabled()
+    {
+        return snapshotExpiryEnabled;
+    }
+
+    @Config("freshet.snapshot-expiry.enabled")
+    @ConfigDescription("Expire snapshots older than the retention")
+    public MaintenanceConfig setSnapshotExpiryEnabled(boolean snapshotExpiryEnabled)
+    {
+        this.snapshotExpiryEnabled = snapshotExpiryEnabled;
+        return this;
+    }
+
+    @NotNull
+    public Duration getSnapshotRetention()
+    {
+        return snapshotRetention;
+    }
+
+    @Config("freshet.snapshot-expiry.retention")
+    @ConfigDescription("Age below which snapshots are kept")
+    public MaintenanceConfig setSnapshotRetention(Duration snapshotRetention)
+    {
+        this.snapshotRetention = snapshotRetention;
+        return this;
+    }
+
+    @Min(1)
+    public int getRetainLast()
+    {
+        return retainLast;
+    }
+
+    @Config("freshet.snapshot-expiry.retain-last")
+    @ConfigDescription("Snapshots kept whatever their age")
+    public MaintenanceConfig setRetainLast(int retainLast)
+    {
+        this.retainLast = retainLast;
+        return this;
+    }
+
+    public boolean isOrphanCleanupEnabled()
+    {
+        return orphanCleanupEnabled;
+    }
+
+    @Config("freshet.orphan-cleanup.enabled")
+    @ConfigDescription("Delete files under the table location that no snapshot references")
+    public MaintenanceConfig setOrphanCleanupEnabled(boolean orphanCleanupEnabled)
+    {
+        this.orphanCleanupEnabled = orphanCleanupEnabled;
+        return this;
+    }
+
+    @NotNull
+    @MinDuration("1m")
+    public Duration getOrphanCleanupInterval()
+    {
+        return orphanCleanupInterval;
+    }
+
+    @Config("freshet.orphan-cleanup.interval")
+    @ConfigDescription("How often orphan cleanup lists each table's files")
+    public MaintenanceConfig setOrphanCleanupInterval(Duration orphanCleanupInterval)
+    {
+        this.orphanCleanupInterval = orphanCleanupInterval;
+        return this;
+    }
+
+    @NotNull
+    @MinDuration("1h")
+    public Duration getOrphanRetention()
+    {
+        return orphanRetention;
+    }
+
+    @Config("freshet.orphan-cleanup.retention")
+    @ConfigDescription("Age below which an unreferenced file is kept, as it may belong to a commit in progress")
+    public MaintenanceConfig setOrphanRetention(Duration orphanRetention)
+    {
+        this.orphanRetention = orphanRetention;
+        return this;
+    }
+
+    public MaintenanceSettings toSettings()
+    {
+        return new MaintenanceSettings(
+                maintenanceEnabled,
+                java.time.Duration.ofMillis(interval.toMillis()),
+                threads,
+                compactionEnabled,
+                targetFileSize.toBytes(),
+                minInputFiles,
+                maxManifests,
+                snapshotExpiryEnabled,
+                java.time.Duration.ofMillis(snapshotRetention.toMillis()),
+                retainLast,
+                orphanCleanupEnabled,
+                java.time.Duration.ofMillis(orphanCleanupInterval.toMillis()),
+                java.time.Duration.ofMillis(orphanRetention.toMillis()));
+    }
+}

@@ -1,0 +1,93 @@
+package io.freshet.trino.system;
+
+import com.google.inject.Inject;
+import io.freshet.ingest.maintenance.TableMaintenance;
+import io.freshet.ingest.maintenance.TableMaintenance.MaintenanceStatus;
+import io.freshet.trino.ingestion.IngestionManager;
+import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorTableMetadata;
+import io.trino.spi.connector.ConnectorTransactionHandle;
+import io.trino.spi.connector.InMemoryRecordSet;
+import io.trino.spi.connector.RecordCursor;
+import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.SystemTable;
+import io.trino.spi.predicate.TupleDomain;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+import java.util.List;
+
+import static io.trino.spi.type.BigintType.BIGINT;
+import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
+import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
+import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
+import static io.trino.spi.type.VarcharType.VARCHAR;
+import static java.util.Objects.requireNonNull;
+
+/** {@code system.maintenance}: one row per table this node keeps up, with what upkeep has done since start. */
+public class MaintenanceSystemTable
+        implements SystemTable
+{
+    private static final ConnectorTableMetadata METADATA = new ConnectorTableMetadata(
+            new SchemaTableName("system", "maintenance"),
+            List.of(
+                    new ColumnMetadata("schema_name", VARCHAR),
+                    new ColumnMetadata("table_name", VARCHAR),
+                    new ColumnMetadata("compactions", BIGINT),
+                    new ColumnMetadata("compacted_files", BIGINT),
+                    new ColumnMetadata("written_files", BIGINT),
+                    new ColumnMetadata("rewritten_bytes", BIGINT),
+                    new ColumnMetadata("manifest_rewrites", BIGINT),
+                    new ColumnMetadata("expired_snapshots", BIGINT),
+                    new ColumnMetadata("expiry_deleted_files", BIGINT),
+                    new ColumnMetadata("orphan_files_deleted", BIGINT),
+                    new ColumnMetadata("last_run", TIMESTAMP_TZ_MILLIS),
+                    new ColumnMetadata("last_failure", VARCHAR)));
+
+    private final IngestionManager ingestion;
+
+    @Inject
+    public MaintenanceSystemTable(IngestionManager ingestion)
+    {
+        this.ingestion = requireNonNull(ingestion, "ingestion is null");
+    }
+
+    @Override
+    public Distribution getDistribution()
+    {
+        return Distribution.SINGLE_COORDINATOR;
+    }
+
+    @Override
+    public ConnectorTableMetadata getTableMetadata()
+    {
+        return METADATA;
+    }
+
+    @Override
+    public RecordCursor cursor(ConnectorTransactionHandle transaction, ConnectorSession session, TupleDomain<Integer> constraint)
+    {
+        InMemoryRecordSet.Builder rows = InMemoryRecordSet.builder(METADATA);
+        for (TableIdentifier identifier : ingestion.worker().listRunning()) {
+            TableMaintenance maintenance = ingestion.worker().runningMaintenance(identifier).orElse(null);
+            if (maintenance == null) {
+                continue;
+            }
+            MaintenanceStatus status = maintenance.status();
+            rows.addRow(
+                    identifier.namespace().level(0),
+                    identifier.name(),
+                    status.compactions(),
+                    status.compactedFiles(),
+                    status.writtenFiles(),
+                    status.rewrittenBytes(),
+                    status.manifestRewrites(),
+                    status.expiredSnapshots(),
+                    status.expiryDeletedFiles(),
+                    status.orphanFilesDeleted(),
+                    status.lastRunMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null),
+                    status.lastFailure().orElse(null));
+        }
+        return rows.build().cursor();
+    }
+}

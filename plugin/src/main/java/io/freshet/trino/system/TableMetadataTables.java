@@ -1,0 +1,225 @@
+package io.freshet.trino.system;
+
+import io.freshet.ingest.commit.TransactionLog;
+import io.freshet.ingest.commit.TransactionLog.LogEntry;
+import io.freshet.ingest.schema.KafkaMetadataColumns;
+import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorTableMetadata;
+import io.trino.spi.connector.ConnectorTransactionHandle;
+import io.trino.spi.connector.InMemoryRecordSet;
+import io.trino.spi.connector.RecordCursor;
+import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.SystemTable;
+import io.trino.spi.predicate.TupleDomain;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.Types.NestedField;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
+import static io.trino.spi.type.BigintType.BIGINT;
+import static io.trino.spi.type.BooleanType.BOOLEAN;
+import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
+import static io.trino.spi.type.IntegerType.INTEGER;
+import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
+import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
+import static io.trino.spi.type.VarcharType.VARCHAR;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Metadata tables of one Freshet table, read as {@code "orders$commits"}: the commit log with each
+ * commit's offset watermark, and the Iceberg-style {@code $snapshots} and {@code $files}.
+ */
+public final class TableMetadataTables
+{
+    private TableMetadataTables() {}
+
+    public enum Kind
+    {
+        COMMITS, SNAPSHOTS, FILES
+    }
+
+    /** The kind named after the {@code $} of a table name, if it names one. */
+    public static Optional<Kind> kind(String tableName)
+    {
+        int dollar = tableName.indexOf('$');
+        if (dollar < 0) {
+            return Optional.empty();
+        }
+        String suffix = tableName.substring(dollar + 1).toUpperCase(Locale.ROOT);
+        for (Kind kind : Kind.values()) {
+            if (kind.name().equals(suffix)) {
+                return Optional.of(kind);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static String baseTableName(String tableName)
+    {
+        int dollar = tableName.indexOf('$');
+        return dollar < 0 ? tableName : tableName.substring(0, dollar);
+    }
+
+    public static SystemTable create(SchemaTableName name, Kind kind, Supplier<Table> table)
+    {
+        return switch (kind) {
+            case COMMITS -> new MetadataTable(name, COMMITS_COLUMNS, table, TableMetadataTables::commits);
+            case SNAPSHOTS -> new MetadataTable(name, SNAPSHOTS_COLUMNS, table, TableMetadataTables::snapshots);
+            case FILES -> new MetadataTable(name, FILES_COLUMNS, table, TableMetadataTables::files);
+        };
+    }
+
+    private static final List<ColumnMetadata> COMMITS_COLUMNS = List.of(
+            new ColumnMetadata("committed_at", TIMESTAMP_TZ_MILLIS),
+            new ColumnMetadata("snapshot_id", BIGINT),
+            new ColumnMetadata("parent_id", BIGINT),
+            new ColumnMetadata("operation", VARCHAR),
+            new ColumnMetadata("ingest_commit", BOOLEAN),
+            new ColumnMetadata("offset_watermark", VARCHAR),
+            new ColumnMetadata("added_files", BIGINT),
+            new ColumnMetadata("removed_files", BIGINT),
+            new ColumnMetadata("added_rows", BIGINT),
+            new ColumnMetadata("removed_rows", BIGINT),
+            new ColumnMetadata("total_files", BIGINT),
+            new ColumnMetadata("total_rows", BIGINT));
+
+    private static void commits(Table table, InMemoryRecordSet.Builder rows)
+    {
+        for (LogEntry entry : new TransactionLog(table).history()) {
+            rows.addRow(
+                    packDateTimeWithZone(entry.timestampMillis(), UTC_KEY),
+                    entry.snapshotId(),
+                    entry.parentId().orElse(null),
+                    entry.operation(),
+                    entry.ingestCommit(),
+                    entry.watermark().toJson(),
+                    entry.addedFiles(),
+                    entry.removedFiles(),
+                    entry.addedRecords(),
+                    entry.removedRecords(),
+                    entry.totalFiles(),
+                    entry.totalRecords());
+        }
+    }
+
+    private static final List<ColumnMetadata> SNAPSHOTS_COLUMNS = List.of(
+            new ColumnMetadata("committed_at", TIMESTAMP_TZ_MILLIS),
+            new ColumnMetadata("snapshot_id", BIGINT),
+            new ColumnMetadata("parent_id", BIGINT),
+            new ColumnMetadata("operation", VARCHAR),
+            new ColumnMetadata("manifest_list", VARCHAR),
+            new ColumnMetadata("summary", VARCHAR));
+
+    private static void snapshots(Table table, InMemoryRecordSet.Builder rows)
+    {
+        for (Snapshot snapshot : table.snapshots()) {
+            rows.addRow(
+                    packDateTimeWithZone(snapshot.timestampMillis(), UTC_KEY),
+                    snapshot.snapshotId(),
+                    snapshot.parentId(),
+                    snapshot.operation(),
+                    snapshot.manifestListLocation(),
+                    snapshot.summary().toString());
+        }
+    }
+
+    private static final List<ColumnMetadata> FILES_COLUMNS = List.of(
+            new ColumnMetadata("file_path", VARCHAR),
+            new ColumnMetadata("file_format", VARCHAR),
+            new ColumnMetadata("record_count", BIGINT),
+            new ColumnMetadata("file_size_in_bytes", BIGINT),
+            new ColumnMetadata("kafka_partition", INTEGER),
+            new ColumnMetadata("min_offset", BIGINT),
+            new ColumnMetadata("max_offset", BIGINT));
+
+    private static void files(Table table, InMemoryRecordSet.Builder rows)
+    {
+        if (table.currentSnapshot() == null) {
+            return;
+        }
+        NestedField partitionField = table.schema().findField(KafkaMetadataColumns.PARTITION_ID);
+        NestedField offsetField = table.schema().findField(KafkaMetadataColumns.PARTITION_OFFSET);
+        try (CloseableIterable<FileScanTask> tasks = table.newScan().includeColumnStats().planFiles()) {
+            for (FileScanTask task : tasks) {
+                DataFile file = task.file();
+                Object lowerPartition = bound(file.lowerBounds(), partitionField);
+                Object upperPartition = bound(file.upperBounds(), partitionField);
+                rows.addRow(
+                        file.location(),
+                        file.format().name(),
+                        file.recordCount(),
+                        file.fileSizeInBytes(),
+                        lowerPartition != null && lowerPartition.equals(upperPartition) ? ((Number) lowerPartition).intValue() : null,
+                        bound(file.lowerBounds(), offsetField),
+                        bound(file.upperBounds(), offsetField));
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Object bound(java.util.Map<Integer, ByteBuffer> bounds, NestedField field)
+    {
+        if (bounds == null || field == null) {
+            return null;
+        }
+        ByteBuffer value = bounds.get(field.fieldId());
+        return value == null ? null : Conversions.fromByteBuffer(field.type(), value);
+    }
+
+    private interface RowWriter
+    {
+        void write(Table table, InMemoryRecordSet.Builder rows);
+    }
+
+    private static final class MetadataTable
+            implements SystemTable
+    {
+        private final ConnectorTableMetadata metadata;
+        private final Supplier<Table> table;
+        private final RowWriter rowWriter;
+
+        private MetadataTable(SchemaTableName name, List<ColumnMetadata> columns, Supplier<Table> table, RowWriter rowWriter)
+        {
+            this.metadata = new ConnectorTableMetadata(requireNonNull(name, "name is null"), columns);
+            this.table = requireNonNull(table, "table is null");
+            this.rowWriter = requireNonNull(rowWriter, "rowWriter is null");
+        }
+
+        @Override
+        public Distribution getDistribution()
+        {
+            return Distribution.SINGLE_COORDINATOR;
+        }
+
+        @Override
+        public ConnectorTableMetadata getTableMetadata()
+        {
+            return metadata;
+        }
+
+        @Override
+        public RecordCursor cursor(ConnectorTransactionHandle transaction, ConnectorSession session, TupleDomain<Integer> constraint)
+        {
+            return withPluginClassLoader(() -> {
+                InMemoryRecordSet.Builder rows = InMemoryRecordSet.builder(metadata);
+                rowWriter.write(table.get(), rows);
+                return rows.build().cursor();
+            });
+        }
+    }
+}
