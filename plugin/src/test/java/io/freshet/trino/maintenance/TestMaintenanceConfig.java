@@ -1,0 +1,100 @@
+package io.freshet.trino.maintenance;
+
+import io.airlift.units.DataSize;
+import io.airlift.units.Duration;
+import io.freshet.ingest.IngestProperties;
+import io.freshet.ingest.maintenance.MaintenanceSettings;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.airlift.configuration.testing.ConfigAssertions.assertFullMapping;
+import static io.airlift.configuration.testing.ConfigAssertions.assertRecordedDefaults;
+import static io.airlift.configuration.testing.ConfigAssertions.recordDefaults;
+import static io.airlift.units.DataSize.Unit.MEGABYTE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+public class TestMaintenanceConfig
+{
+    public static final Map<String, String> EXPLICIT = Map.ofEntries(
+            Map.entry("freshet.maintenance.enabled", "false"),
+            Map.entry("freshet.maintenance.interval", "30s"),
+            Map.entry("freshet.maintenance.threads", "2"),
+            Map.entry("freshet.compaction.enabled", "false"),
+            Map.entry("freshet.compaction.target-file-size", "256MB"),
+            Map.entry("freshet.compaction.min-input-files", "4"),
+            Map.entry("freshet.compaction.max-manifests", "20"),
+            Map.entry("freshet.snapshot-expiry.enabled", "false"),
+            Map.entry("freshet.snapshot-expiry.retention", "6h"),
+            Map.entry("freshet.snapshot-expiry.retain-last", "3"),
+            Map.entry("freshet.orphan-cleanup.enabled", "false"),
+            Map.entry("freshet.orphan-cleanup.interval", "6h"),
+            Map.entry("freshet.orphan-cleanup.retention", "2h"));
+
+    @Test
+    void defaults()
+    {
+        assertRecordedDefaults(recordDefaults(MaintenanceConfig.class)
+                .setMaintenanceEnabled(true)
+                .setInterval(new Duration(5, TimeUnit.MINUTES))
+                .setThreads(1)
+                .setCompactionEnabled(true)
+                .setTargetFileSize(DataSize.of(128, MEGABYTE))
+                .setMinInputFiles(8)
+                .setMaxManifests(100)
+                .setSnapshotExpiryEnabled(true)
+                .setSnapshotRetention(new Duration(24, TimeUnit.HOURS))
+                .setRetainLast(10)
+                .setOrphanCleanupEnabled(true)
+                .setOrphanCleanupInterval(new Duration(1, TimeUnit.HOURS))
+                .setOrphanRetention(new Duration(1, TimeUnit.HOURS)));
+        assertThat(new MaintenanceConfig().toSettings()).isEqualTo(MaintenanceSettings.DEFAULT);
+    }
+
+    @Test
+    void explicitProperties()
+    {
+        assertFullMapping(EXPLICIT, explicitConfig());
+    }
+
+    /** The standalone worker reads the same upkeep properties with the same meaning. */
+    @Test
+    void standaloneWorkerReadsUpkeepPropertiesLikeTheConnector()
+    {
+        Map<String, String> properties = new HashMap<>(EXPLICIT);
+        properties.put("kafka.bootstrap.servers", "localhost:9092");
+        assertThat(IngestProperties.parse(properties).maintenance()).isEqualTo(explicitConfig().toSettings());
+    }
+
+    @Test
+    void documentationNamesEveryUpkeepProperty()
+            throws Exception
+    {
+        String documentation = Files.readString(Path.of("..", "docs", "configuration.md"));
+        for (String property : EXPLICIT.keySet()) {
+            assertThat(documentation).as("docs/configuration.md documents %s", property).contains("`" + property + "`");
+        }
+    }
+
+    private static MaintenanceConfig explicitConfig()
+    {
+        return new MaintenanceConfig()
+                .setMaintenanceEnabled(false)
+                .setInterval(new Duration(30, TimeUnit.SECONDS))
+                .setThreads(2)
+                .setCompactionEnabled(false)
+                .setTargetFileSize(DataSize.of(256, MEGABYTE))
+                .setMinInputFiles(4)
+                .setMaxManifests(20)
+                .setSnapshotExpiryEnabled(false)
+                .setSnapshotRetention(new Duration(6, TimeUnit.HOURS))
+                .setRetainLast(3)
+                .setOrphanCleanupEnabled(false)
+                .setOrphanCleanupInterval(new Duration(6, TimeUnit.HOURS))
+                .setOrphanRetention(new Duration(2, TimeUnit.HOURS));
+    }
+}
