@@ -165,8 +165,9 @@ class TestFreshetMaintenance
                 waitUntil("round is visible", Duration.ofSeconds(60), () -> (long) background.execute("SELECT count(*) FROM orders").getOnlyValue() == expected);
                 background.execute("CALL freshet.system.flush('shop', 'orders')");
             }
-            waitUntil("background compaction leaves one file per partition", Duration.ofSeconds(60),
-                    () -> (long) background.execute("SELECT count(*) FROM \"orders$files\"").getOnlyValue() == PARTITIONS);
+            // 4 small files per partition; a run may come after round 3 (then the compacted file and round 4's stay)
+            waitUntil("background compaction rewrites the small files", Duration.ofSeconds(60),
+                    () -> (long) background.execute("SELECT count(*) FROM \"orders$files\"").getOnlyValue() <= 2 * PARTITIONS);
             assertThat((long) background.execute("SELECT count(DISTINCT (_partition_id, _partition_offset)) FROM orders").getOnlyValue()).isEqualTo(produced);
             assertThat((long) background.execute("SELECT count(*) FROM orders").getOnlyValue()).isEqualTo(produced);
             MaterializedRow status = background.execute("SELECT compactions, compacted_files, last_failure FROM freshet.system.maintenance WHERE table_name = 'orders'").getMaterializedRows().getFirst();
