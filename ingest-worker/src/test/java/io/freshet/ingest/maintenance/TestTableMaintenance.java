@@ -115,6 +115,14 @@ class TestTableMaintenance
             // queries read the compacted snapshot at once, with the same watermark
             assertThat(ingester.buffer().committed().snapshotId()).contains(table.currentSnapshot().snapshotId());
             assertThat(maintenance.status().compactions()).isGreaterThanOrEqualTo(PARTITIONS);
+
+            // every commit adds a manifest; past the limit they are rewritten into one
+            assertThat(table.currentSnapshot().allManifests(table.io()).size()).isGreaterThan(2);
+            assertThat(maintenance.rewriteManifests(2)).isGreaterThan(2);
+            table.refresh();
+            assertThat(table.currentSnapshot().allManifests(table.io())).hasSize(1);
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            assertThat(maintenance.rewriteManifests(2)).isZero();
         }
     }
 

@@ -102,6 +102,19 @@ class TestRealTrinoServer
             assertThat(sql(check)).containsExactly(expected);
             assertThat(metadataFiles()).as("Iceberg metadata under %s", warehouse).isNotEmpty();
             assertThat(sql("SELECT customer, amount FROM freshet.shop.orders WHERE id = 42")).containsExactly("\"c8\",\"42.5\"");
+
+            // upkeep inside the plugin's class loader: a second commit, then compaction back to one file per partition
+            kafka.sendAll("orders", PARTITIONS, List.of("{\"id\":%d}".formatted(RECORDS), "{\"id\":%d}".formatted(RECORDS + 1)));
+            awaitResult("SELECT count(*) FROM freshet.shop.orders", "\"%d\"".formatted(RECORDS + 2), Duration.ofSeconds(30));
+            sql("CALL freshet.system.flush('shop', 'orders')");
+            String files = "SELECT count(*) FROM freshet.shop.\"orders$files\"";
+            assertThat(sql(files)).containsExactly("\"%d\"".formatted(2 * PARTITIONS));
+            sql("ALTER TABLE freshet.shop.orders EXECUTE optimize");
+            assertThat(sql(files)).containsExactly("\"%d\"".formatted(PARTITIONS));
+            sql("CALL freshet.system.expire_snapshots('shop', 'orders', '0s', 1)");
+            assertThat(sql("SELECT count(*), sum(id) FROM freshet.shop.orders"))
+                    .containsExactly("\"%d\",\"%d\"".formatted(RECORDS + 2, (long) (RECORDS + 2) * (RECORDS + 1) / 2));
+            assertThat(sql("SELECT operation FROM freshet.shop.\"orders$commits\"")).contains("\"replace\"");
         }
         catch (Throwable e) {
             System.err.println("--- Trino server log tail ---\n" + server.logTail(150));
