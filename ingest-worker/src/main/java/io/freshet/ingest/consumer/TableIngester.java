@@ -303,10 +303,7 @@ public final class TableIngester
     private void append(HotBatchBuilder builder, ConsumerRecord<byte[], byte[]> record)
     {
         try {
-            int size = record.serializedValueSize();
-            if (size > settings.maxRecordBytes()) {
-                throw new BadRecordException("record value of %s bytes exceeds freshet.max-record-size (%s bytes)".formatted(size, settings.maxRecordBytes()));
-            }
+            RecordDecoder.requireSize(record.serializedValueSize(), settings.maxRecordBytes());
             decoder.decode(record.value(), builder.vectors(), builder.nextRow());
             builder.completeRow(record.offset(), record.timestamp(), record.key(), record.headers());
         }
