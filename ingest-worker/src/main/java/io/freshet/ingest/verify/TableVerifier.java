@@ -186,7 +186,7 @@ public final class TableVerifier
             long offset = record.offset();
             tableOffsetsBelow(offset);
             kafkaRecords++;
-            int copies = run();
+            int copies = next < tableOffsets.length && tableOffsets[next] == offset ? run() : 0;
             next += copies;
             if (copies == 0) {
                 if (badRecordCheck.isBad(record)) {
