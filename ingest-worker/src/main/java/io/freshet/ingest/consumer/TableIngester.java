@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -167,7 +168,7 @@ public final class TableIngester
     {
         try {
             consumer = createConsumer();
-            while (running && !assignPartitions()) {
+            while (running && !assignPartitionsOrWait()) {
                 state = State.WAITING_FOR_TOPIC;
                 sleep(Duration.ofSeconds(2));
             }
@@ -255,10 +256,24 @@ public final class TableIngester
         return true;
     }
 
+    /** Like {@link #assignPartitions}, but a broker that does not answer now is waited for instead of failing the table. */
+    private boolean assignPartitionsOrWait()
+    {
+        try {
+            return assignPartitions();
+        }
+        catch (RetriableException e) {
+            nextPartitionRefreshNanos = System.nanoTime() + PARTITION_REFRESH_NANOS;
+            log.warn("Cannot read the partitions of Kafka topic {} for {}: {}; trying again", binding.topic(), identifier, e.getMessage());
+            return false;
+        }
+    }
+
     private void refreshPartitionsIfDue()
     {
+        // a broker outage only delays the discovery of new partitions: consumption resumes with the broker
         if (System.nanoTime() >= nextPartitionRefreshNanos) {
-            assignPartitions();
+            assignPartitionsOrWait();
         }
     }
 
