@@ -56,7 +56,7 @@ public final class IngestProperties
             throw new IllegalArgumentException("Unknown properties " + unknown + ": see docs/configuration.md for the valid names");
         }
         CatalogSettings catalog = new CatalogSettings(
-                CatalogType.valueOf(properties.getOrDefault("iceberg.catalog.type", "JDBC").toUpperCase(Locale.ROOT)),
+                catalogType(properties.getOrDefault("iceberg.catalog.type", "JDBC")),
                 properties.getOrDefault("iceberg.jdbc-catalog.catalog-name", "freshet"),
                 properties.getOrDefault("iceberg.jdbc-catalog.default-warehouse-dir", "freshet-data"),
                 Optional.ofNullable(properties.get("iceberg.jdbc-catalog.connection-url")),
@@ -73,6 +73,16 @@ public final class IngestProperties
                 BadRecordPolicy.fromString(properties.getOrDefault("freshet.bad-record-policy", "SKIP")),
                 dataSize(properties, "freshet.max-record-size", "8MB"),
                 duration(properties, "freshet.query-lease-timeout", "1h"));
+    }
+
+    private static CatalogType catalogType(String value)
+    {
+        try {
+            return CatalogType.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        }
+        catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid iceberg.catalog.type '%s': use JDBC or REST".formatted(value));
+        }
     }
 
     /** Every {@code kafka.<name>} property as {@code <name>}, the way the Kafka clients take it. */
