@@ -1,6 +1,7 @@
 package io.freshet.ingest.consumer;
 
 import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.buffer.HotBuffer.FlushPlan;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
@@ -167,7 +169,13 @@ public final class TableIngester
     private void run()
     {
         try {
-            consumer = createConsumer();
+            try {
+                consumer = createConsumer();
+            }
+            catch (KafkaException e) {
+                throw new IllegalStateException("Cannot create the Kafka consumer of topic %s at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
+                        .formatted(binding.topic(), settings.kafkaProperties().get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), IngestWorker.rootCauseMessage(e)), e);
+            }
             while (running && !assignPartitionsOrWait()) {
                 state = State.WAITING_FOR_TOPIC;
                 sleep(Duration.ofSeconds(2));
