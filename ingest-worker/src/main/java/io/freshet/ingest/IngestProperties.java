@@ -70,7 +70,7 @@ public final class IngestProperties
             throw new IllegalArgumentException("Unknown properties " + unknown + ": see docs/configuration.md for the valid names");
         }
         CatalogSettings catalog = new CatalogSettings(
-                CatalogType.valueOf(properties.getOrDefault("iceberg.catalog.type", "JDBC").toUpperCase(Locale.ROOT)),
+                catalogType(properties.getOrDefault("iceberg.catalog.type", "JDBC")),
                 properties.getOrDefault("iceberg.jdbc-catalog.catalog-name", "freshet"),
                 properties.getOrDefault("iceberg.jdbc-catalog.default-warehouse-dir", "freshet-data"),
                 Optional.ofNullable(properties.get("iceberg.jdbc-catalog.connection-url")),
@@ -132,6 +132,16 @@ public final class IngestProperties
         }
         catch (NumberFormatException e) {
             throw new IllegalArgumentException("Invalid %s '%s': use a whole number".formatted(name, value));
+        }
+    }
+
+    private static CatalogType catalogType(String value)
+    {
+        try {
+            return CatalogType.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        }
+        catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid iceberg.catalog.type '%s': use JDBC or REST".formatted(value));
         }
     }
 

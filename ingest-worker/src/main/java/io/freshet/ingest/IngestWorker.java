@@ -20,6 +20,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -213,15 +214,21 @@ public final class IngestWorker
         Map<String, Object> properties = new HashMap<>(settings.kafkaProperties());
         properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
         properties.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        String servers = settings.kafkaProperties().get("bootstrap.servers");
         try (Admin admin = Admin.create(properties)) {
             admin.describeTopics(List.of(topic)).allTopicNames().get(20, TimeUnit.SECONDS);
+        }
+        catch (KafkaException e) {
+            // the client refused its settings, an unresolvable host among them
+            throw new IllegalStateException("Cannot connect to Kafka at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
+                    .formatted(servers, rootCauseMessage(e)), e);
         }
         catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new io.freshet.ingest.consumer.UnknownTopicException("Kafka topic '%s' does not exist at %s: create the topic first, or check the topic name and kafka.bootstrap.servers"
-                        .formatted(topic, settings.kafkaProperties().get("bootstrap.servers")));
+                        .formatted(topic, servers));
             }
-            throw new IllegalStateException("Cannot describe Kafka topic '%s' at %s: %s".formatted(topic, settings.kafkaProperties().get("bootstrap.servers"), e.getCause().getMessage()), e.getCause());
+            throw new IllegalStateException("Cannot describe Kafka topic '%s' at %s: %s; check kafka.bootstrap.servers and the security settings".formatted(topic, servers, e.getCause().getMessage()), e.getCause());
         }
         catch (TimeoutException e) {
             throw new IllegalStateException("Kafka brokers at %s did not answer within 20 seconds: check kafka.bootstrap.servers and the security settings"
@@ -231,6 +238,16 @@ public final class IngestWorker
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The innermost message of a Kafka client error: the outer ones only say that a client could not be created. */
+    public static String rootCauseMessage(Throwable throwable)
+    {
+        Throwable cause = throwable;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     @Override

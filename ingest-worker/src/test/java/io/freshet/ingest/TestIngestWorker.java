@@ -9,6 +9,7 @@ import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.testing.TestingIngest.PartitionOffset;
 import io.freshet.ingest.testing.TestingKafka;
+import io.freshet.ingest.verify.TableVerification;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static io.freshet.ingest.testing.TestingIngest.committedOffsets;
@@ -158,37 +160,60 @@ class TestIngestWorker
         }
     }
 
+    /** A producer far above what the table ingests, with a small buffer cap: memory stays near the cap, lag grows and drains, nothing is lost. */
     @Test
     void fullHotBufferPausesConsumptionAndCommitsInsteadOfGrowing()
+            throws Exception
     {
         String topic = "clicks_backpressure";
         kafka.createTopic(topic, 2);
         int records = 100_000;
-        for (int first = 0; first < records; first += 20_000) {
-            kafka.sendAll(topic, 2, orders(first, 20_000));
-        }
         long cap = 4L << 20;
         IngestSettings base = settings(kafka.bootstrapServers(), warehouse.resolve("d"), Duration.ofHours(1), BadRecordPolicy.SKIP);
         IngestSettings small = new IngestSettings(Map.of("bootstrap.servers", kafka.bootstrapServers(), "max.poll.records", "500"), base.catalog(),
                 cap, base.flushMaxBytes(), base.flushInterval(), base.badRecordPolicy(), base.maxRecordBytes(), base.leaseTimeout());
         try (IngestWorker worker = new IngestWorker(small)) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("sales"));
-            Table table = worker.createTable(TableIdentifier.of("sales", "clicks"), COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            TableIdentifier identifier = TableIdentifier.of("sales", "clicks");
+            Table table = worker.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
             TransactionLog log = new TransactionLog(table);
-            TableIngester ingester = worker.ingester(TableIdentifier.of("sales", "clicks")).orElseThrow();
-            waitUntil("everything is consumed", Duration.ofSeconds(60), () -> ingester.status().partitions().stream().mapToLong(partition -> partition.highWaterMark()).sum() == records,
+            TableIngester ingester = worker.ingester(identifier).orElseThrow();
+            // the producer writes while the table ingests, in bursts the table cannot keep up with
+            CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
+                for (int first = 0; first < records; first += 20_000) {
+                    kafka.sendAll(topic, 2, orders(first, 20_000));
+                }
+            });
+            long maximumLag = 0;
+            while (!producer.isDone()) {
+                long produced = kafka.endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
+                maximumLag = Math.max(maximumLag, produced - highWaterMarks(ingester));
+                Thread.sleep(100);
+            }
+            producer.join();
+            waitUntil("everything is consumed", Duration.ofSeconds(60), () -> highWaterMarks(ingester) == records,
                     () -> ingester.status() + " allocated " + worker.hotBufferAllocatedBytes());
             // what stays below the cap waits for the size or age threshold; a flush commits it now
             ingester.flush().join();
             assertThat(log.current().watermark().nextOffsets()).isEqualTo(kafka.endOffsets(topic));
 
+            TableVerification verification = io.freshet.ingest.testing.TestingIngest.verify(worker, identifier);
+            assertThat(verification.exactlyOnce()).as(verification.report()).isTrue();
+            assertThat(verification.tableRows()).isEqualTo(records);
             assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            // the lag grew while the producer ran ahead, and drained after it stopped
+            assertThat(maximumLag).isGreaterThan(10_000);
             // the cap forced many commits although neither the size nor the age threshold was reached
             assertThat(log.history().size()).isGreaterThan(3);
             // the buffers hold at most the cap plus what one poll and one merge add on top
             assertThat(worker.hotBufferPeakBytes()).isLessThan(3 * cap);
-            System.out.println("backpressure: cap %s bytes, peak %s bytes, %s commits for %s records".formatted(cap, worker.hotBufferPeakBytes(), log.history().size(), records));
+            System.out.println("backpressure: cap %s bytes, peak %s bytes, maximum lag %s records, %s commits for %s records".formatted(cap, worker.hotBufferPeakBytes(), maximumLag, log.history().size(), records));
         }
+    }
+
+    private static long highWaterMarks(TableIngester ingester)
+    {
+        return ingester.status().partitions().stream().mapToLong(partition -> partition.highWaterMark()).sum();
     }
 
     @Test

@@ -6,7 +6,13 @@ import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.testing.FaultInjectingFileIO;
+import io.freshet.ingest.testing.FaultInjectingFileIO.FileKind;
+import io.freshet.ingest.testing.FaultInjectingWorkerMain;
 import io.freshet.ingest.testing.TestingKafka;
+import io.freshet.ingest.verify.TableContents;
+import io.freshet.ingest.verify.TableVerification;
+import io.freshet.ingest.verify.TableVerifier;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
@@ -19,47 +25,59 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
-import static io.freshet.ingest.testing.TestingIngest.committedOffsets;
-import static io.freshet.ingest.testing.TestingIngest.expectedOffsets;
 import static io.freshet.ingest.testing.TestingIngest.settings;
 import static io.freshet.ingest.testing.TestingIngest.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the standalone ingest worker in a child JVM under steady production and kills it with SIGKILL at
- * random moments: after the last restart the table must hold every offset exactly once.
+ * Runs the standalone ingest worker in a child JVM under steady production and crashes it again and again:
+ * with SIGKILL at a random moment, or by halting it from inside the write of a Parquet data file, a
+ * manifest, a manifest list or the table metadata of a commit. After the last restart the verifier must find
+ * every offset of the topic in the table exactly once, and the transaction log a watermark that never
+ * moves back.
  */
 class TestIngestWorkerCrash
 {
-    // more kills for long runs: -Dfreshet.test.kills=200
-    private static final int KILLS = Integer.getInteger("freshet.test.kills", 4);
+    // longer runs: -Dfreshet.test.kills=200; replay one: -Dfreshet.test.seed=<printed seed>
+    private static final int KILLS = Integer.getInteger("freshet.test.kills", 20);
     private static final long SEED = Long.getLong("freshet.test.seed", System.nanoTime());
-    private static final int MAX_RECORDS = 100_000;
+    private static final int PARTITIONS = 3;
+    // the crash of each round, taken in turn so that every kind lands in a run of 20
+    private static final List<Optional<FileKind>> CRASHES = List.of(
+            Optional.empty(), Optional.of(FileKind.DATA_FILE), Optional.of(FileKind.MANIFEST), Optional.of(FileKind.TABLE_METADATA),
+            Optional.empty(), Optional.of(FileKind.MANIFEST_LIST));
 
     @TempDir
     Path directory;
 
     @Test
-    void killedWorkerResumesFromTheWatermarkExactlyOnce()
+    void crashedWorkerResumesFromTheWatermarkExactlyOnce()
             throws Exception
     {
         System.out.println("TestIngestWorkerCrash seed: " + SEED + " (replay with -Dfreshet.test.seed=" + SEED + ")");
+        long started = System.nanoTime();
         Random random = new Random(SEED);
         Path warehouse = directory.resolve("warehouse");
         TableIdentifier identifier = TableIdentifier.of("shop", "crash");
         try (TestingKafka kafka = new TestingKafka()) {
-            kafka.createTopic("crash", 3);
-            try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse, Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+            kafka.createTopic("crash", PARTITIONS);
+            IngestSettings settings = settings(kafka.bootstrapServers(), warehouse, Duration.ofMillis(200), BadRecordPolicy.SKIP);
+            try (IngestWorker worker = new IngestWorker(settings)) {
                 ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
                 worker.createTable(identifier, List.of(NestedField.optional(1, "id", Types.LongType.get()), NestedField.optional(2, "note", Types.StringType.get())),
                         new TableBinding("crash", "json", Optional.empty(), Optional.empty()), Map.of(), false);
@@ -72,46 +90,72 @@ class TestIngestWorkerCrash
                     freshet.flush.interval=200ms
                     """.formatted(kafka.bootstrapServers(), warehouse));
 
-            java.util.concurrent.atomic.AtomicBoolean killing = new java.util.concurrent.atomic.AtomicBoolean(true);
-            java.util.concurrent.atomic.AtomicInteger produced = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicBoolean producing = new AtomicBoolean(true);
+            AtomicLong produced = new AtomicLong();
             CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
-                // production goes on through every kill and restart
-                for (int sent = 0; sent < MAX_RECORDS && killing.get(); sent += 100) {
+                // production goes on through every crash and restart
+                for (int sent = 0; producing.get(); sent += 100) {
                     List<String> values = new ArrayList<>();
                     for (int id = sent; id < sent + 100; id++) {
                         values.add("{\"id\": %d, \"note\": \"record %d\"}".formatted(id, id));
                     }
-                    kafka.sendAll("crash", 3, values);
+                    kafka.sendAll("crash", PARTITIONS, values);
                     produced.addAndGet(values.size());
-                    sleep(100);
+                    sleep(50);
                 }
             });
+            Map<FileKind, Integer> landed = new EnumMap<>(FileKind.class);
+            int signalled = 0;
             for (int kill = 0; kill < KILLS; kill++) {
-                try (ChildWorker child = new ChildWorker(properties, logs.resolve("worker-" + kill + ".log"))) {
-                    sleep(4000 + random.nextInt(5000));
+                Optional<FileKind> crash = CRASHES.get(kill % CRASHES.size());
+                List<String> options = crash
+                        .map(kind -> List.of("-D" + FaultInjectingFileIO.CRASH_POINT_PROPERTY + "=" + kind, "-D" + FaultInjectingFileIO.CRASH_AFTER_PROPERTY + "=" + (1 + random.nextInt(3))))
+                        .orElse(List.of());
+                Path log = logs.resolve("worker-" + kill + ".log");
+                try (ChildWorker child = new ChildWorker(properties, log, options)) {
+                    if (crash.isPresent()) {
+                        // the child halts itself inside the chosen write; a SIGKILL follows if it never gets there
+                        if (child.awaitExit(Duration.ofSeconds(20)) && Files.readString(log).contains(FaultInjectingFileIO.CRASH_MARKER + " " + crash.get())) {
+                            landed.merge(crash.get(), 1, Integer::sum);
+                        }
+                    }
+                    else {
+                        sleep(500 + random.nextInt(3500));
+                        signalled++;
+                    }
                     child.kill();
                 }
             }
-            killing.set(false);
+            producing.set(false);
             producer.join();
 
             Map<Integer, Long> endOffsets = kafka.endOffsets("crash");
-            try (ChildWorker child = new ChildWorker(properties, logs.resolve("worker-last.log"))) {
+            try (ChildWorker _ = new ChildWorker(properties, logs.resolve("worker-last.log"), List.of())) {
                 waitUntil("everything is committed (end offsets " + endOffsets + ")", Duration.ofSeconds(120),
                         () -> committedWatermark(warehouse, identifier).nextOffsets().equals(endOffsets), () -> committedWatermark(warehouse, identifier));
             }
             Catalog catalog = IcebergCatalogFactory.create(CatalogSettings.embedded(warehouse));
             try {
                 Table table = catalog.loadTable(identifier);
-                TransactionLog log = new TransactionLog(table);
-                assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(endOffsets));
+                TableVerification verification = new TableVerifier(settings)
+                        .verify(identifier.toString(), table.schema(), new TableBinding("crash", "json", Optional.empty(), Optional.empty()), TableContents.committed(table));
+                assertThat(verification.exactlyOnce()).as(verification.report()).isTrue();
+                assertThat(verification.kafkaRecords()).isEqualTo(produced.get());
+                assertThat(verification.tableRows()).isEqualTo(produced.get());
+                assertThat(verification.notYetIngested()).isZero();
 
-                List<OffsetWatermark> watermarks = log.history().stream().map(TransactionLog.LogEntry::watermark).toList();
+                List<OffsetWatermark> watermarks = new TransactionLog(table).history().stream().map(TransactionLog.LogEntry::watermark).toList();
+                assertThat(watermarks).isNotEmpty();
                 for (int i = 1; i < watermarks.size(); i++) {
                     assertThat(watermarks.get(i).covers(watermarks.get(i - 1))).as("watermark moves forward at commit %s", i).isTrue();
                 }
-                assertThat(watermarks).isNotEmpty();
-                System.out.printf("TestIngestWorkerCrash: %s kills, %s records, %s commits, 0 missing, 0 duplicated%n", KILLS, produced.get(), watermarks.size());
+                // every crash point was reached inside its write at least once, not merely scheduled
+                if (KILLS >= CRASHES.size()) {
+                    assertThat(landed.keySet()).as("crash points that landed").containsExactlyInAnyOrder(FileKind.values());
+                }
+                System.out.printf("TestIngestWorkerCrash: seed %s, %s crashes (%s SIGKILL at random moments, inside writes: %s), %s records produced, %s commits, %s missing, %s duplicated, %s extra, %s s%n",
+                        SEED, KILLS, signalled, landed, produced.get(), watermarks.size(), verification.missing(), verification.duplicated(), verification.extra(),
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
             }
             finally {
                 ((Closeable) catalog).close();
@@ -130,7 +174,7 @@ class TestIngestWorkerCrash
                 ((Closeable) catalog).close();
             }
             catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
     }
@@ -152,7 +196,7 @@ class TestIngestWorkerCrash
     {
         private final Process process;
 
-        ChildWorker(Path properties, Path log)
+        ChildWorker(Path properties, Path log, List<String> options)
                 throws IOException
         {
             List<String> command = new ArrayList<>();
@@ -160,12 +204,20 @@ class TestIngestWorkerCrash
             command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
             command.add("--sun-misc-unsafe-memory-access=allow");
             command.add("--enable-native-access=ALL-UNNAMED");
-            command.add("-Xmx1g");
+            command.add("-Xmx512m");
+            command.add("-XX:TieredStopAtLevel=1");
+            command.addAll(options);
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
-            command.add(IngestWorkerMain.class.getName());
+            command.add(FaultInjectingWorkerMain.class.getName());
             command.add(properties.toString());
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        }
+
+        boolean awaitExit(Duration timeout)
+                throws InterruptedException
+        {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         /** SIGKILL: no shutdown hook, no flush, no goodbye. */
@@ -180,8 +232,7 @@ class TestIngestWorkerCrash
         public void close()
                 throws InterruptedException
         {
-            process.destroyForcibly();
-            process.waitFor();
+            kill();
         }
     }
 }

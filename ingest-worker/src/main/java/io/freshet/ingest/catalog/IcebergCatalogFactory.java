@@ -19,6 +19,48 @@ public final class IcebergCatalogFactory
 
     public static Catalog create(CatalogSettings settings)
     {
+        try {
+            return open(settings);
+        }
+        catch (RuntimeException e) {
+            if (settings.type() != CatalogType.JDBC || settings.jdbcConnectionUrl().isEmpty()) {
+                throw e;
+            }
+            // the driver's messages repeat the connection URL, which may carry a password: neither reaches a log or a user
+            throw new IllegalStateException("Cannot open the Iceberg JDBC catalog at %s: %s; check iceberg.jdbc-catalog.connection-url, connection-user and connection-password"
+                    .formatted(redact(settings.jdbcConnectionUrl().get(), settings), redact(messages(e), settings)));
+        }
+    }
+
+    /** The JDBC URL without user information and parameters, or any text with the URL and password taken out. */
+    static String redact(String text, CatalogSettings settings)
+    {
+        String redacted = text;
+        if (settings.jdbcConnectionUrl().isPresent()) {
+            String url = settings.jdbcConnectionUrl().get();
+            String safe = url.replaceAll("//[^/@?]*@", "//").replaceAll("[?;].*$", "");
+            redacted = redacted.replace(url, safe);
+        }
+        if (settings.jdbcPassword().isPresent() && !settings.jdbcPassword().get().isEmpty()) {
+            redacted = redacted.replace(settings.jdbcPassword().get(), "****");
+        }
+        return redacted;
+    }
+
+    private static String messages(Throwable throwable)
+    {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable cause = throwable; cause != null && messages.length() < 2000; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (!messages.isEmpty()) {
+                messages.append(": ");
+            }
+            messages.append(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+        }
+        return messages.toString();
+    }
+
+    private static Catalog open(CatalogSettings settings)
+    {
         Map<String, String> properties = new HashMap<>();
         properties.put(CatalogProperties.WAREHOUSE_LOCATION, settings.warehouseLocation());
         properties.put(CatalogProperties.FILE_IO_IMPL, settings.fileIoImplementation());

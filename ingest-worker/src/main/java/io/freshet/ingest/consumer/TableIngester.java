@@ -1,6 +1,7 @@
 package io.freshet.ingest.consumer;
 
 import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.buffer.HotBuffer.FlushPlan;
@@ -23,8 +24,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -174,8 +177,14 @@ public final class TableIngester
     private void run()
     {
         try {
-            consumer = createConsumer();
-            while (running && !assignPartitions()) {
+            try {
+                consumer = createConsumer();
+            }
+            catch (KafkaException e) {
+                throw new IllegalStateException("Cannot create the Kafka consumer of topic %s at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
+                        .formatted(binding.topic(), settings.kafkaProperties().get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), IngestWorker.rootCauseMessage(e)), e);
+            }
+            while (running && !assignPartitionsOrWait()) {
                 state = State.WAITING_FOR_TOPIC;
                 sleep(Duration.ofSeconds(2));
             }
@@ -263,10 +272,24 @@ public final class TableIngester
         return true;
     }
 
+    /** Like {@link #assignPartitions}, but a broker that does not answer now is waited for instead of failing the table. */
+    private boolean assignPartitionsOrWait()
+    {
+        try {
+            return assignPartitions();
+        }
+        catch (RetriableException e) {
+            nextPartitionRefreshNanos = System.nanoTime() + PARTITION_REFRESH_NANOS;
+            log.warn("Cannot read the partitions of Kafka topic {} for {}: {}; trying again", binding.topic(), identifier, e.getMessage());
+            return false;
+        }
+    }
+
     private void refreshPartitionsIfDue()
     {
+        // a broker outage only delays the discovery of new partitions: consumption resumes with the broker
         if (System.nanoTime() >= nextPartitionRefreshNanos) {
-            assignPartitions();
+            assignPartitionsOrWait();
         }
     }
 
@@ -311,10 +334,7 @@ public final class TableIngester
     private void append(HotBatchBuilder builder, ConsumerRecord<byte[], byte[]> record)
     {
         try {
-            int size = record.serializedValueSize();
-            if (size > settings.maxRecordBytes()) {
-                throw new BadRecordException("record value of %s bytes exceeds freshet.max-record-size (%s bytes)".formatted(size, settings.maxRecordBytes()));
-            }
+            RecordDecoder.requireSize(record.serializedValueSize(), settings.maxRecordBytes());
             decoder.decode(record.value(), builder.vectors(), builder.nextRow());
             builder.completeRow(record.offset(), record.timestamp(), record.key(), record.headers());
         }

@@ -12,4 +12,13 @@ public interface RecordDecoder
      */
     void decode(byte[] value, VectorSchemaRoot vectors, int row)
             throws BadRecordException;
+
+    /** A record value over {@code freshet.max-record-size} is a bad record before anyone tries to decode it. */
+    static void requireSize(int valueBytes, long maxRecordBytes)
+            throws BadRecordException
+    {
+        if (valueBytes > maxRecordBytes) {
+            throw new BadRecordException("record value of %s bytes exceeds freshet.max-record-size (%s bytes)".formatted(valueBytes, maxRecordBytes));
+        }
+    }
 }

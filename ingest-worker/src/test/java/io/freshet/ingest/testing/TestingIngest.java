@@ -1,9 +1,16 @@
 package io.freshet.ingest.testing;
 
 import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.IngestWorker;
+import io.freshet.ingest.buffer.HotCut;
+import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.ingest.verify.TableContents;
+import io.freshet.ingest.verify.TableVerification;
+import io.freshet.ingest.verify.TableVerifier;
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
@@ -105,6 +112,19 @@ public final class TestingIngest
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    /** Checks what a query of the running table sees now (hot and committed rows) against its topic. */
+    public static TableVerification verify(IngestWorker worker, TableIdentifier identifier)
+    {
+        TableIngester ingester = worker.ingester(identifier).orElseThrow();
+        try (HotCut cut = ingester.buffer().cut("verify")) {
+            TableContents contents = TableContents.of(ingester.table(), cut);
+            return new TableVerifier(worker.settings()).verify(identifier.toString(), ingester.table().schema(), ingester.binding(), contents);
+        }
+        finally {
+            ingester.buffer().releaseLeases("verify");
         }
     }
 

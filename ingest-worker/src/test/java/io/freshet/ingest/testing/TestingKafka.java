@@ -30,12 +30,25 @@ public final class TestingKafka
 
     public TestingKafka()
     {
+        this(false);
+    }
+
+    /**
+     * @param fixedPort keep the broker's port across {@link #stopBroker} and {@link #startBroker}, so that clients
+     * find it again as they would a restarted production broker
+     */
+    public TestingKafka(boolean fixedPort)
+    {
         try {
-            cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
-                    .build())
+                    .build());
+            if (fixedPort) {
+                builder.setConfigProp("listeners", "EXTERNAL://localhost:%s,CONTROLLER://localhost:0".formatted(freePort()));
+            }
+            cluster = builder
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -58,9 +71,40 @@ public final class TestingKafka
         producer = new KafkaProducer<>(properties);
     }
 
+    private static int freePort()
+            throws java.io.IOException
+    {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     public String bootstrapServers()
     {
         return cluster.bootstrapServers();
+    }
+
+    /** Stops the broker, as an outage does; the controller keeps running. */
+    public void stopBroker()
+    {
+        cluster.brokers().values().forEach(broker -> {
+            broker.shutdown();
+            broker.awaitShutdown();
+        });
+    }
+
+    /** Starts the stopped broker again on the same port. */
+    public void startBroker()
+    {
+        try {
+            for (kafka.server.BrokerServer broker : cluster.brokers().values()) {
+                broker.startup();
+            }
+            cluster.waitForReadyBrokers();
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("Cannot restart the Kafka broker", e);
+        }
     }
 
     public void createTopic(String topic, int partitions)
