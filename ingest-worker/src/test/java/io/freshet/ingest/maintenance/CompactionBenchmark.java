@@ -91,13 +91,15 @@ class CompactionBenchmark
 
     private static List<String> events(long firstId, int count)
     {
+        // a random note per event keeps the Parquet files about as compressible as real order events
+        java.util.Random random = new java.util.Random(firstId);
         return IntStream.range(0, count)
                 .mapToObj(index -> {
                     long id = firstId + index;
                     return ("{\"id\": %d, \"customer\": \"customer-%d\", \"country\": \"%s\", \"amount\": %d.25, \"quantity\": %d, \"status\": \"%s\", "
-                            + "\"created\": \"2026-11-28T10:%02d:%02d.123456Z\", \"sku\": \"SKU-%05d\", \"channel\": \"%s\", \"note\": \"order note %d\"}")
+                            + "\"created\": \"2026-11-28T10:%02d:%02d.123456Z\", \"sku\": \"SKU-%05d\", \"channel\": \"%s\", \"note\": \"%s\"}")
                             .formatted(id, id % 5000, id % 2 == 0 ? "DE" : "FR", id % 997, id % 9 + 1, id % 3 == 0 ? "PAID" : "OPEN",
-                                    id % 60, id % 59, id % 20000, id % 2 == 0 ? "web" : "app", id);
+                                    id % 60, id % 59, id % 20000, id % 2 == 0 ? "web" : "app", Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()));
                 })
                 .toList();
     }
