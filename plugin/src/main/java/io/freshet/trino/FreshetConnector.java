@@ -13,11 +13,14 @@ import io.trino.spi.connector.ConnectorSplitManager;
 import io.trino.spi.connector.ConnectorTransactionHandle;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.connector.TableProcedureMetadata;
+import io.trino.spi.function.FunctionProvider;
+import io.trino.spi.function.table.ConnectorTableFunction;
 import io.trino.spi.procedure.Procedure;
 import io.trino.spi.session.PropertyMetadata;
 import io.trino.spi.transaction.IsolationLevel;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -31,6 +34,8 @@ public class FreshetConnector
     private final FreshetPageSourceProvider pageSourceProvider;
     private final Set<Procedure> procedures;
     private final Set<SystemTable> systemTables;
+    private final Set<ConnectorTableFunction> tableFunctions;
+    private final FunctionProvider functionProvider;
 
     @Inject
     public FreshetConnector(
@@ -39,7 +44,9 @@ public class FreshetConnector
             FreshetSplitManager splitManager,
             FreshetPageSourceProvider pageSourceProvider,
             Set<Procedure> procedures,
-            Set<SystemTable> systemTables)
+            Set<SystemTable> systemTables,
+            Set<ConnectorTableFunction> tableFunctions,
+            FunctionProvider functionProvider)
     {
         this.lifeCycleManager = requireNonNull(lifeCycleManager, "lifeCycleManager is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
@@ -47,6 +54,8 @@ public class FreshetConnector
         this.pageSourceProvider = requireNonNull(pageSourceProvider, "pageSourceProvider is null");
         this.procedures = Set.copyOf(requireNonNull(procedures, "procedures is null"));
         this.systemTables = Set.copyOf(requireNonNull(systemTables, "systemTables is null"));
+        this.tableFunctions = Set.copyOf(requireNonNull(tableFunctions, "tableFunctions is null"));
+        this.functionProvider = requireNonNull(functionProvider, "functionProvider is null");
     }
 
     @Override
@@ -95,6 +104,18 @@ public class FreshetConnector
     public Set<SystemTable> getSystemTables()
     {
         return systemTables;
+    }
+
+    @Override
+    public Set<ConnectorTableFunction> getTableFunctions()
+    {
+        return tableFunctions;
+    }
+
+    @Override
+    public Optional<FunctionProvider> getFunctionProvider()
+    {
+        return Optional.of(functionProvider);
     }
 
     @Override

@@ -4,6 +4,8 @@ import com.google.inject.Binder;
 import com.google.inject.Module;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
+import io.freshet.trino.function.FreshetFunctionProvider;
+import io.freshet.trino.function.VerifyTableFunction;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.procedure.FlushProcedure;
 import io.freshet.trino.reader.FreshetPageSourceProvider;
@@ -11,6 +13,8 @@ import io.freshet.trino.reader.parquet.ParquetFilePageSourceFactory;
 import io.freshet.trino.split.FreshetSplitManager;
 import io.freshet.trino.system.IngestStatusSystemTable;
 import io.trino.spi.connector.SystemTable;
+import io.trino.spi.function.FunctionProvider;
+import io.trino.spi.function.table.ConnectorTableFunction;
 import io.trino.spi.procedure.Procedure;
 
 import static io.airlift.configuration.ConfigBinder.configBinder;
@@ -32,6 +36,10 @@ public class FreshetModule
 
         Multibinder<Procedure> procedures = Multibinder.newSetBinder(binder, Procedure.class);
         procedures.addBinding().toProvider(FlushProcedure.class).in(Scopes.SINGLETON);
+
+        Multibinder<ConnectorTableFunction> tableFunctions = Multibinder.newSetBinder(binder, ConnectorTableFunction.class);
+        tableFunctions.addBinding().to(VerifyTableFunction.class).in(Scopes.SINGLETON);
+        binder.bind(FunctionProvider.class).to(FreshetFunctionProvider.class).in(Scopes.SINGLETON);
 
         Multibinder<SystemTable> systemTables = Multibinder.newSetBinder(binder, SystemTable.class);
         systemTables.addBinding().to(IngestStatusSystemTable.class).in(Scopes.SINGLETON);

@@ -218,6 +218,38 @@ class TestFreshetConnector
         assertThat((String) queryRunner.execute("SHOW CREATE TABLE payments").getOnlyValue()).contains("bad_record_policy = 'DEAD_LETTER'");
     }
 
+    /** system.verify checks what a SELECT sees, hot and committed, against the topic; bad records are counted apart from lost ones. */
+    @Test
+    void verifyTableFunctionChecksHotAndCommittedRowsAgainstTheTopic()
+    {
+        kafka.createTopic("audited", 2);
+        queryRunner.execute("CREATE TABLE audited (id bigint, customer varchar) WITH (kafka_topic = 'audited')");
+        kafka.sendAll("audited", 2, orders(0, 100));
+        kafka.send("audited", 1, "bad", "not json");
+        waitForCount("audited", 100);
+        String verify = """
+                SELECT partition, kafka_records, table_rows, missing, duplicated, extra, bad_records, checked_until_offset = kafka_end_offset
+                FROM TABLE(freshet.system.verify(schema_name => 'shop', table_name => 'audited')) ORDER BY partition""";
+        List<List<Object>> expected = List.of(List.of(0L, 50L, 50L, 0L, 0L, 0L, 0L, true), List.of(1L, 51L, 50L, 0L, 0L, 0L, 1L, true));
+        // all hot
+        waitUntil("the bad record is consumed", Duration.ofSeconds(60), () -> rows(verify).equals(expected), () -> rows(verify));
+        // all committed
+        queryRunner.execute("CALL freshet.system.flush('shop', 'audited')");
+        assertThat(rows(verify)).isEqualTo(expected);
+        // hot and committed
+        kafka.sendAll("audited", 2, orders(100, 100));
+        waitForCount("audited", 200);
+        assertThat(rows(verify)).isEqualTo(List.of(List.of(0L, 100L, 100L, 0L, 0L, 0L, 0L, true), List.of(1L, 101L, 100L, 0L, 0L, 0L, 1L, true)));
+
+        assertThatThrownBy(() -> queryRunner.execute("SELECT * FROM TABLE(freshet.system.verify(schema_name => 'shop', table_name => 'no_such_table'))"))
+                .hasMessageContaining("no_such_table");
+    }
+
+    private List<List<Object>> rows(String sql)
+    {
+        return queryRunner.execute(sql).getMaterializedRows().stream().map(MaterializedRow::getFields).toList();
+    }
+
     @Test
     void failPolicyStopsTheTableUntilThePolicyIsChanged()
     {

@@ -5,6 +5,8 @@ import io.freshet.ingest.schema.KafkaMetadataColumns;
 import io.freshet.trino.FreshetColumnHandle;
 import io.freshet.trino.FreshetTableHandle;
 import io.freshet.trino.FreshetTableHandle.HotRange;
+import io.freshet.trino.function.VerifyFunctionHandle;
+import io.freshet.trino.function.VerifySplit;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.NodeManager;
 import io.trino.spi.TrinoException;
@@ -17,6 +19,7 @@ import io.trino.spi.connector.ConnectorTransactionHandle;
 import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.DynamicFilter;
 import io.trino.spi.connector.FixedSplitSource;
+import io.trino.spi.function.table.ConnectorTableFunctionHandle;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.Range;
 import org.apache.iceberg.FileScanTask;
@@ -63,6 +66,16 @@ public class FreshetSplitManager
         List<ConnectorSplit> splits = new ArrayList<>(hotSplits(handle));
         handle.snapshotId().ifPresent(snapshotId -> splits.addAll(fileSplits(handle, snapshotId)));
         return new FixedSplitSource(splits);
+    }
+
+    /** The one split of a {@code system.verify} call, on this node, which holds the hot buffers. */
+    @Override
+    public ConnectorSplitSource getSplits(ConnectorTransactionHandle transaction, ConnectorSession session, ConnectorTableFunctionHandle function)
+    {
+        if (function instanceof VerifyFunctionHandle verify) {
+            return new FixedSplitSource(List.of(new VerifySplit(verify.schemaName(), verify.tableName(), nodeManager.getCurrentNode().getHostAndPort())));
+        }
+        throw new TrinoException(NOT_SUPPORTED, "Unknown table function " + function);
     }
 
     private List<ConnectorSplit> fileSplits(FreshetTableHandle handle, long snapshotId)

@@ -85,6 +85,22 @@ public class IngestStatusSystemTable
             }
             IngestionStatus status = ingester.status();
             Long lastCommit = status.lastCommitMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null);
+            if (status.partitions().isEmpty()) {
+                // no partition assigned yet (waiting for the topic or its brokers, or failed before): the state and failure still show
+                rows.addRow(
+                        identifier.namespace().level(0),
+                        identifier.name(),
+                        ingester.binding().topic(),
+                        status.state().name(),
+                        status.failure().orElse(null),
+                        null, null, null, null, null, null,
+                        status.consumedRecords(),
+                        status.badRecords(),
+                        status.deadLetteredRecords(),
+                        status.commits(),
+                        lastCommit,
+                        status.paused());
+            }
             for (PartitionStatus partition : status.partitions()) {
                 rows.addRow(
                         identifier.namespace().level(0),
