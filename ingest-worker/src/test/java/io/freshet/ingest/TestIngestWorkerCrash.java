@@ -109,7 +109,7 @@ class TestIngestWorkerCrash
             for (int kill = 0; kill < KILLS; kill++) {
                 Optional<FileKind> crash = CRASHES.get(kill % CRASHES.size());
                 List<String> options = crash
-                        .map(kind -> List.of("-D" + FaultInjectingFileIO.CRASH_POINT_PROPERTY + "=" + kind, "-D" + FaultInjectingFileIO.CRASH_AFTER_PROPERTY + "=" + (1 + random.nextInt(3))))
+                        .map(kind -> List.of("-D" + FaultInjectingFileIO.CRASH_POINT_PROPERTY + "=" + kind, "-D" + FaultInjectingFileIO.CRASH_AFTER_PROPERTY + "=" + (1 + random.nextInt(6))))
                         .orElse(List.of());
                 Path log = logs.resolve("worker-" + kill + ".log");
                 try (ChildWorker child = new ChildWorker(properties, log, options)) {
@@ -120,7 +120,7 @@ class TestIngestWorkerCrash
                         }
                     }
                     else {
-                        sleep(500 + random.nextInt(3500));
+                        sleep(1000 + random.nextInt(4000));
                         signalled++;
                     }
                     child.kill();
@@ -149,6 +149,14 @@ class TestIngestWorkerCrash
                 for (int i = 1; i < watermarks.size(); i++) {
                     assertThat(watermarks.get(i).covers(watermarks.get(i - 1))).as("watermark moves forward at commit %s", i).isTrue();
                 }
+                // the command line verifier agrees
+                Path report = logs.resolve("verify.log");
+                Process verifier = new ProcessBuilder(javaCommand(List.of(), IngestWorkerMain.class.getName(), "verify", properties.toString(), identifier.toString()))
+                        .redirectErrorStream(true).redirectOutput(report.toFile()).start();
+                assertThat(verifier.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(verifier.exitValue()).as(Files.readString(report)).isZero();
+                assertThat(Files.readString(report)).contains("OK: every record Kafka retains");
+
                 // every crash point was reached inside its write at least once, not merely scheduled
                 if (KILLS >= CRASHES.size()) {
                     assertThat(landed.keySet()).as("crash points that landed").containsExactlyInAnyOrder(FileKind.values());
@@ -190,6 +198,24 @@ class TestIngestWorkerCrash
         }
     }
 
+    /** A JVM running a main class on this test's class path. */
+    private static List<String> javaCommand(List<String> options, String mainClass, String... arguments)
+    {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+        command.add("--sun-misc-unsafe-memory-access=allow");
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-Xmx512m");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(options);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
     /** The standalone worker in its own JVM, on this test's class path. */
     private static final class ChildWorker
             implements AutoCloseable
@@ -199,19 +225,7 @@ class TestIngestWorkerCrash
         ChildWorker(Path properties, Path log, List<String> options)
                 throws IOException
         {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
-            command.add("--sun-misc-unsafe-memory-access=allow");
-            command.add("--enable-native-access=ALL-UNNAMED");
-            command.add("-Xmx512m");
-            command.add("-XX:TieredStopAtLevel=1");
-            command.addAll(options);
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(FaultInjectingWorkerMain.class.getName());
-            command.add(properties.toString());
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = new ProcessBuilder(javaCommand(options, FaultInjectingWorkerMain.class.getName(), properties.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
 
         boolean awaitExit(Duration timeout)

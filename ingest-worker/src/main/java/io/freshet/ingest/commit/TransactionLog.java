@@ -123,6 +123,11 @@ public final class TransactionLog
                 sleepBeforeRetry(attempt);
             }
         }
+        // the last attempt's outcome may be unknown too: it may have landed
+        CommittedState current = current();
+        if (current.watermark().equals(next) && !next.equals(expected)) {
+            return current;
+        }
         throw new IllegalStateException("Commit to " + table.name() + " failed after " + MAX_ATTEMPTS + " attempts", lastFailure);
     }
 

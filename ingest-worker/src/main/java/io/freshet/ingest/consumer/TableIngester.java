@@ -413,14 +413,38 @@ public final class TableIngester
                 committed = transactionLog.append(files, plan.base(), plan.target());
             }
             catch (RuntimeException e) {
-                flusher.discard(files);
-                throw e;
+                committed = landedDespite(e, plan, files);
             }
-            flusher.committed(files);
+            flusher.release(files);
             buffer.publishCommit(committed);
             log.debug("Committed {} rows in {} files to {} at watermark {}", plan.rowCount(), files.size(), identifier, committed.watermark());
             return committed;
         }
+    }
+
+    /**
+     * A commit that failed with an error the catalog does not classify may still have landed: its data files
+     * are then part of the table. Asks the catalog before deleting them, and keeps them when it cannot tell.
+     */
+    private CommittedState landedDespite(RuntimeException failure, FlushPlan plan, List<DataFile> files)
+    {
+        CommittedState current;
+        try {
+            current = transactionLog.current();
+        }
+        catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            log.warn("Cannot tell whether the failed commit of {} landed; keeping its data files for orphan cleanup", identifier);
+            // no longer in flight: orphan cleanup deletes them after its retention unless a snapshot references them
+            flusher.release(files);
+            throw failure;
+        }
+        if (current.watermark().equals(plan.target())) {
+            log.info("Commit of {} reported a failure but landed at watermark {}", identifier, current.watermark());
+            return current;
+        }
+        flusher.discard(files);
+        throw failure;
     }
 
     private void completeFlush()

@@ -102,8 +102,8 @@ public final class ParquetFlusher
         deleteQuietly(location);
     }
 
-    /** Forgets files once they are committed. */
-    public void committed(List<DataFile> files)
+    /** Forgets files once they are committed, or once their fate is left to orphan cleanup. */
+    public void release(List<DataFile> files)
     {
         files.forEach(file -> inFlightFiles.remove(file.location()));
     }

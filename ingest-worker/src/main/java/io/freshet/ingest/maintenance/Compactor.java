@@ -167,14 +167,14 @@ public final class Compactor
         }
         catch (CommitStateUnknownException e) {
             // the files may be committed: keep them; orphan cleanup removes them if they are not
-            writer.committed(outputs);
+            writer.release(outputs);
             throw e;
         }
         catch (RuntimeException e) {
             writer.discard(outputs);
             throw e;
         }
-        writer.committed(outputs);
+        writer.release(outputs);
         long bytesRead = inputs.stream().mapToLong(DataFile::fileSizeInBytes).sum();
         long bytesWritten = outputs.stream().mapToLong(DataFile::fileSizeInBytes).sum();
         long rows = outputs.stream().mapToLong(DataFile::recordCount).sum();

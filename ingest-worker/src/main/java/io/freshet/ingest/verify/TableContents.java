@@ -18,7 +18,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
 
@@ -95,9 +97,9 @@ public final class TableContents
     }
 
     /** Partitions with rows or with a checked offset. */
-    public java.util.Set<Integer> partitions()
+    public Set<Integer> partitions()
     {
-        java.util.Set<Integer> partitions = new java.util.TreeSet<>(offsets.keySet());
+        Set<Integer> partitions = new TreeSet<>(offsets.keySet());
         partitions.addAll(checkedUntilOffsets.keySet());
         return partitions;
     }
