@@ -2,12 +2,16 @@ package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.catalog.IcebergCatalogFactory;
+import io.freshet.ingest.catalog.LocalFileIO;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.testing.FaultInjectingFileIO;
+import io.freshet.ingest.maintenance.MaintenanceSettings;
+import io.freshet.ingest.maintenance.OrphanFileCleaner.OrphanResult;
+import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.ingest.testing.FaultInjectingFileIO.FileKind;
+import io.freshet.ingest.testing.FaultInjectingFileIO;
 import io.freshet.ingest.testing.FaultInjectingWorkerMain;
 import io.freshet.ingest.testing.TestingKafka;
 import io.freshet.ingest.verify.TableContents;
@@ -18,8 +22,8 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +32,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -39,6 +45,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import static io.freshet.ingest.testing.TestingIngest.settings;
 import static io.freshet.ingest.testing.TestingIngest.waitUntil;
@@ -157,12 +164,29 @@ class TestIngestWorkerCrash
                 assertThat(verifier.exitValue()).as(Files.readString(report)).isZero();
                 assertThat(Files.readString(report)).contains("OK: every record Kafka retains");
 
+                // crashes leave half-written files behind: once old enough, orphan cleanup deletes them and nothing the table needs
+                Instant aged = Instant.now().minus(Duration.ofHours(2));
+                try (Stream<Path> files = Files.walk(LocalFileIO.toPath(table.location()))) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
+                        Files.setLastModifiedTime(file, FileTime.from(aged));
+                    }
+                }
+                TableMaintenance upkeep = new TableMaintenance(identifier, table, Optional.empty(), MaintenanceSettings.DEFAULT);
+                OrphanResult orphans = upkeep.removeOrphanFiles(Duration.ofHours(1));
+                if (KILLS >= CRASHES.size()) {
+                    assertThat(orphans.deletedFiles()).as("files left by crashes inside writes").isPositive();
+                }
+                TableVerification afterCleanup = new TableVerifier(settings)
+                        .verify(identifier.toString(), table.schema(), new TableBinding("crash", "json", Optional.empty(), Optional.empty()), TableContents.committed(catalog.loadTable(identifier)));
+                assertThat(afterCleanup.exactlyOnce()).as(afterCleanup.report()).isTrue();
+                assertThat(upkeep.removeOrphanFiles(Duration.ofHours(1)).deletedFiles()).isZero();
+
                 // every crash point was reached inside its write at least once, not merely scheduled
                 if (KILLS >= CRASHES.size()) {
                     assertThat(landed.keySet()).as("crash points that landed").containsExactlyInAnyOrder(FileKind.values());
                 }
-                System.out.printf("TestIngestWorkerCrash: seed %s, %s crashes (%s SIGKILL at random moments, inside writes: %s), %s records produced, %s commits, %s missing, %s duplicated, %s extra, %s s%n",
-                        SEED, KILLS, signalled, landed, produced.get(), watermarks.size(), verification.missing(), verification.duplicated(), verification.extra(),
+                System.out.printf("TestIngestWorkerCrash: seed %s, %s crashes (%s SIGKILL at random moments, inside writes: %s), %s records produced, %s commits, %s missing, %s duplicated, %s extra, %s orphan files removed, %s s%n",
+                        SEED, KILLS, signalled, landed, produced.get(), watermarks.size(), verification.missing(), verification.duplicated(), verification.extra(), orphans.deletedFiles(),
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
             }
             finally {
