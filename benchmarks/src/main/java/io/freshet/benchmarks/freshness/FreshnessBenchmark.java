@@ -76,11 +76,14 @@ public final class FreshnessBenchmark
             List<Double> p99 = new ArrayList<>();
             List<Double> probes = new ArrayList<>();
             List<Double> queryMillis = new ArrayList<>();
+            List<Double> queriesPerProbe = new ArrayList<>();
+            List<Double> slowestQuery = new ArrayList<>();
             List<Double> all = new ArrayList<>();
             try {
                 for (int run = 1; run <= options.runs(); run++) {
                     List<Double> latencies = new ArrayList<>();
                     List<Double> queries = new ArrayList<>();
+                    long counted = 0;
                     long warmUpEnd = System.nanoTime() + (run == 1 ? warmUp().toNanos() : 0);
                     long end = warmUpEnd + TimeUnit.SECONDS.toNanos(options.freshnessSeconds());
                     while (System.nanoTime() < end) {
@@ -90,7 +93,9 @@ public final class FreshnessBenchmark
                             continue;
                         }
                         String probe = "SELECT id FROM freshet.bench.freshness WHERE _partition_id = %d AND _partition_offset = %d".formatted(target.partition(), target.offset());
+                        int attempts = 0;
                         while (true) {
+                            attempts++;
                             long queryStart = System.nanoTime();
                             List<List<JsonNode>> rows = TrinoServerProcess.query(address, probe);
                             long now = System.nanoTime();
@@ -98,6 +103,7 @@ public final class FreshnessBenchmark
                             if (!rows.isEmpty()) {
                                 if (queryStart > warmUpEnd) {
                                     latencies.add((now - target.ackNanos()) / 1e6);
+                                    counted += attempts;
                                 }
                                 break;
                             }
@@ -113,13 +119,15 @@ public final class FreshnessBenchmark
                     p99.add(runP99);
                     probes.add((double) latencies.size());
                     queryMillis.add(Stats.median(queries));
+                    queriesPerProbe.add(counted / (double) latencies.size());
+                    slowestQuery.add(Collections.max(queries));
                     all.addAll(latencies);
                 }
             }
             finally {
                 producer.close();
             }
-            long committed = TrinoServerProcess.query(address, "SELECT sum(commits) FROM freshet.system.ingest_status").getFirst().getFirst().asLong();
+            long committed = TrinoServerProcess.query(address, "SELECT max(commits) FROM freshet.system.ingest_status").getFirst().getFirst().asLong();
             String note = "%,d events/s steady, %d partitions, %d s per run after %d s warm-up; stock Trino 476 server, HTTP protocol; catalog defaults (commits during the run: %d)"
                     .formatted(options.freshnessRate(), options.partitions(), options.freshnessSeconds(), warmUp().toSeconds(), committed);
             report.add(Figure.of("freshness", "producer ack -> row returned, p50", "ms", p50, note));
@@ -127,6 +135,8 @@ public final class FreshnessBenchmark
             report.add(Figure.of("freshness", "producer ack -> row returned, p99", "ms", p99, note));
             report.add(Figure.of("freshness", "one probe query (row present or not), median", "ms", queryMillis, "round trip of the filtered SELECT; bounds how finely freshness is resolved"));
             report.add(Figure.of("freshness", "probes per run", "probes", probes, ""));
+            report.add(Figure.of("freshness", "queries per probe, mean", "queries", queriesPerProbe, "how many filtered SELECTs ran until one returned the row"));
+            report.add(Figure.of("freshness", "slowest single probe query", "ms", slowestQuery, "a stall of the server, not of ingestion, when close to the p99"));
             report.add(Figure.of("freshness", "SELECT 1 round trip on the idle server, median", "ms", List.of(Stats.median(selectOne)), "50 queries before the producer starts: the protocol's floor"));
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("latencies_ms", all);

@@ -186,6 +186,13 @@ public final class IngestBenchmark
         List<String> stages = new ArrayList<>(summary.stagePercentages().keySet());
         List<Double> values = new ArrayList<>(summary.stagePercentages().values());
         report.plot("ingest-profile.svg", Svg.barChart("Where the CPU goes while Freshet ingests (JFR samples, run 1)", "% of samples",
-                stages.stream().map(stage -> stage.replaceAll(" \\(.*", "")).toList(), List.of(new Svg.Bars("% of CPU samples", values))));
+                stages.stream().map(IngestBenchmark::shortLabel).toList(), List.of(new Svg.Bars("% of CPU samples", values))));
+    }
+
+    /** A stage's name short enough to sit under its bar: "kafka broker + producers" becomes "broker". */
+    static String shortLabel(String stage)
+    {
+        String label = stage.replaceAll(" \\(.*", "");
+        return label.startsWith("kafka ") ? label.substring("kafka ".length()).replace(" + producers", "") : label;
     }
 }

@@ -6,12 +6,14 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -49,7 +51,7 @@ public final class Events
             // a produce request that reaches the broker before it leads every new partition fails with
             // NOT_LEADER_OR_FOLLOWER, and the idempotent producer's retry then loops on OUT_OF_ORDER_SEQUENCE_NUMBER
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while (admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream().anyMatch(partition -> partition.leader() == null || partition.leader().isEmpty())) {
+            while (!allPartitionsLed(admin, topic)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("Topic " + topic + " has partitions without a leader after 30 s");
                 }
@@ -59,6 +61,22 @@ public final class Events
         }
         catch (Exception e) {
             throw new IllegalStateException("Cannot create topic " + topic, e);
+        }
+    }
+
+    private static boolean allPartitionsLed(Admin admin, String topic)
+            throws InterruptedException
+    {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+        }
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                // the broker has not loaded the new topic's metadata yet
+                return false;
+            }
+            throw new IllegalStateException("Cannot describe topic " + topic, e);
         }
     }
 
