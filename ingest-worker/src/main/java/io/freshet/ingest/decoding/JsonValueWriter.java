@@ -23,21 +23,14 @@ import org.apache.iceberg.types.Types.NestedField;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
-import java.time.temporal.TemporalAccessor;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 
-import static java.time.temporal.ChronoUnit.MICROS;
 
 /**
  * Writes one JSON value into an Arrow vector of the column's Iceberg type. Accepts what producers commonly
@@ -46,17 +39,6 @@ import static java.time.temporal.ChronoUnit.MICROS;
  */
 final class JsonValueWriter
 {
-    // ISO-8601 with 'T' or a space between date and time, optional fraction and optional offset
-    private static final DateTimeFormatter TIMESTAMP_FORMAT = new DateTimeFormatterBuilder()
-            .parseCaseInsensitive()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .optionalStart().appendLiteral('T').optionalEnd()
-            .optionalStart().appendLiteral(' ').optionalEnd()
-            .append(DateTimeFormatter.ISO_LOCAL_TIME)
-            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HHmm", "Z").optionalEnd()
-            .toFormatter(Locale.ROOT);
-
     private JsonValueWriter() {}
 
     static void write(FieldVector vector, Type type, int index, JsonNode node)
@@ -299,25 +281,13 @@ final class JsonValueWriter
         }
         if (node.isTextual()) {
             try {
-                TemporalAccessor parsed = TIMESTAMP_FORMAT.parse(node.textValue().trim());
-                LocalDateTime local = LocalDateTime.of(LocalDate.from(parsed), java.time.LocalTime.from(parsed));
-                if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
-                    OffsetDateTime instant = OffsetDateTime.of(local, ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS)));
-                    // a timestamp without time zone keeps the wall-clock time the producer wrote
-                    return withZone ? MICROS.between(OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC), instant) : epochMicros(local);
-                }
-                return epochMicros(local);
+                return IsoTimestamps.micros(node.textValue(), withZone);
             }
-            catch (DateTimeParseException ignored) {
+            catch (DateTimeException | ArithmeticException ignored) {
                 // reported below
             }
         }
         throw new BadRecordException("expected a timestamp (ISO-8601 text or epoch milliseconds), found " + abbreviate(node));
-    }
-
-    private static long epochMicros(LocalDateTime local)
-    {
-        return MICROS.between(LocalDateTime.of(1970, 1, 1, 0, 0), local);
     }
 
     private static String abbreviate(JsonNode node)
