@@ -32,19 +32,6 @@ public record IngestSettings(
         Duration leaseTimeout,
         MaintenanceSettings maintenance)
 {
-    public IngestSettings(
-            Map<String, String> kafkaProperties,
-            CatalogSettings catalog,
-            long hotBufferMaxBytes,
-            long flushMaxBytes,
-            Duration flushInterval,
-            BadRecordPolicy badRecordPolicy,
-            long maxRecordBytes,
-            Duration leaseTimeout)
-    {
-        this(kafkaProperties, catalog, hotBufferMaxBytes, flushMaxBytes, flushInterval, badRecordPolicy, maxRecordBytes, leaseTimeout, MaintenanceSettings.DEFAULT);
-    }
-
     public IngestSettings
     {
         kafkaProperties = Map.copyOf(requireNonNull(kafkaProperties, "kafkaProperties is null"));
@@ -59,5 +46,23 @@ public record IngestSettings(
         if (flushMaxBytes <= 0 || hotBufferMaxBytes <= 0 || maxRecordBytes <= 0) {
             throw new IllegalArgumentException("buffer, flush and record sizes must be positive");
         }
+    }
+
+    /** These settings with other Kafka client properties; everything else, upkeep included, stays. */
+    public IngestSettings withKafkaProperties(Map<String, String> newKafkaProperties)
+    {
+        return new IngestSettings(newKafkaProperties, catalog, hotBufferMaxBytes, flushMaxBytes, flushInterval, badRecordPolicy, maxRecordBytes, leaseTimeout, maintenance);
+    }
+
+    /** These settings with another Iceberg catalog; everything else, upkeep included, stays. */
+    public IngestSettings withCatalog(CatalogSettings newCatalog)
+    {
+        return new IngestSettings(kafkaProperties, newCatalog, hotBufferMaxBytes, flushMaxBytes, flushInterval, badRecordPolicy, maxRecordBytes, leaseTimeout, maintenance);
+    }
+
+    /** These settings with another hot-buffer memory limit; everything else, upkeep included, stays. */
+    public IngestSettings withHotBufferMaxBytes(long newHotBufferMaxBytes)
+    {
+        return new IngestSettings(kafkaProperties, catalog, newHotBufferMaxBytes, flushMaxBytes, flushInterval, badRecordPolicy, maxRecordBytes, leaseTimeout, maintenance);
     }
 }

@@ -88,8 +88,7 @@ class TestBadConfiguration
         for (String servers : List.of("no-such-host.invalid:9092", "localhost:1")) {
             Map<String, String> kafkaProperties = Map.of("bootstrap.servers", servers, "default.api.timeout.ms", "3000", "request.timeout.ms", "2000");
             IngestSettings base = settings(servers, directory.resolve("wrong-" + servers.length()), Duration.ofHours(1), BadRecordPolicy.SKIP);
-            IngestSettings settings = new IngestSettings(kafkaProperties, base.catalog(), base.hotBufferMaxBytes(), base.flushMaxBytes(), base.flushInterval(),
-                    base.badRecordPolicy(), base.maxRecordBytes(), base.leaseTimeout());
+            IngestSettings settings = base.withKafkaProperties(kafkaProperties);
             long started = System.nanoTime();
             try (IngestWorker worker = new IngestWorker(settings)) {
                 ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
@@ -143,8 +142,7 @@ class TestBadConfiguration
         String secret = "hunter2-catalog";
         CatalogSettings unreachable = new CatalogSettings(base.catalog().type(), "freshet", directory.resolve("jdbc").toString(),
                 Optional.of("jdbc:nosuchdatabase://localhost:1/iceberg?password=" + secret), Optional.of("iceberg"), Optional.of(secret), Optional.empty(), base.catalog().fileIoImplementation());
-        IngestSettings jdbc = new IngestSettings(base.kafkaProperties(), unreachable, base.hotBufferMaxBytes(), base.flushMaxBytes(), base.flushInterval(),
-                base.badRecordPolicy(), base.maxRecordBytes(), base.leaseTimeout());
+        IngestSettings jdbc = base.withCatalog(unreachable);
         assertThatThrownBy(() -> new IngestWorker(jdbc).close())
                 .hasMessageContaining("iceberg.jdbc-catalog.connection-url")
                 .satisfies(failure -> assertThat(stackTraceOf(failure)).doesNotContain(secret));

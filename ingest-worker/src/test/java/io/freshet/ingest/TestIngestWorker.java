@@ -170,8 +170,7 @@ class TestIngestWorker
         int records = 100_000;
         long cap = 4L << 20;
         IngestSettings base = settings(kafka.bootstrapServers(), warehouse.resolve("d"), Duration.ofHours(1), BadRecordPolicy.SKIP);
-        IngestSettings small = new IngestSettings(Map.of("bootstrap.servers", kafka.bootstrapServers(), "max.poll.records", "500"), base.catalog(),
-                cap, base.flushMaxBytes(), base.flushInterval(), base.badRecordPolicy(), base.maxRecordBytes(), base.leaseTimeout());
+        IngestSettings small = base.withKafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(), "max.poll.records", "500")).withHotBufferMaxBytes(cap);
         try (IngestWorker worker = new IngestWorker(small)) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("sales"));
             TableIdentifier identifier = TableIdentifier.of("sales", "clicks");

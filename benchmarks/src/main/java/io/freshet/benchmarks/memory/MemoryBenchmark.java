@@ -15,6 +15,7 @@ import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.maintenance.MaintenanceSettings;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -168,7 +169,8 @@ public final class MemoryBenchmark
                 flushInterval,
                 BadRecordPolicy.SKIP,
                 8L << 20,
-                Duration.ofMinutes(10)));
+                Duration.ofMinutes(10),
+                MaintenanceSettings.DEFAULT));
         ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("bench"));
         return worker;
     }

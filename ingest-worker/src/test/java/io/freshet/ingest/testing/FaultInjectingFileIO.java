@@ -69,10 +69,8 @@ public class FaultInjectingFileIO
     public static IngestSettings withFaults(IngestSettings settings)
     {
         CatalogSettings catalog = settings.catalog();
-        return new IngestSettings(settings.kafkaProperties(),
-                new CatalogSettings(catalog.type(), catalog.catalogName(), catalog.warehouse(), catalog.jdbcConnectionUrl(), catalog.jdbcUser(), catalog.jdbcPassword(), catalog.restUri(),
-                        FaultInjectingFileIO.class.getName()),
-                settings.hotBufferMaxBytes(), settings.flushMaxBytes(), settings.flushInterval(), settings.badRecordPolicy(), settings.maxRecordBytes(), settings.leaseTimeout());
+        return settings.withCatalog(new CatalogSettings(catalog.type(), catalog.catalogName(), catalog.warehouse(), catalog.jdbcConnectionUrl(), catalog.jdbcUser(), catalog.jdbcPassword(),
+                catalog.restUri(), FaultInjectingFileIO.class.getName()));
     }
 
     private static Fault crashFromSystemProperties()

@@ -9,6 +9,7 @@ import io.freshet.ingest.verify.TableVerification;
 import io.freshet.ingest.verify.TableVerifier;
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.maintenance.MaintenanceSettings;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -44,7 +45,8 @@ public final class TestingIngest
                 flushInterval,
                 policy,
                 maxRecordBytes,
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10),
+                MaintenanceSettings.DEFAULT);
     }
 
     /** The (partition, offset) of every committed row, read with Iceberg's own generic reader. */
