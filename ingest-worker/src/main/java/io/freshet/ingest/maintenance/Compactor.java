@@ -16,20 +16,16 @@ import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.parquet.Parquet;
-import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Types.NestedField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
@@ -101,7 +97,6 @@ public final class Compactor
 
     private Map<Integer, List<DataFile>> smallFilesByPartition(Snapshot snapshot, long smallFileBytes)
     {
-        NestedField partitionField = table.schema().findField(KafkaMetadataColumns.PARTITION_ID);
         Map<Integer, List<DataFile>> files = new TreeMap<>();
         try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId()).includeColumnStats().planFiles()) {
             for (FileScanTask task : tasks) {
@@ -109,7 +104,8 @@ public final class Compactor
                 if (!task.deletes().isEmpty() || file.fileSizeInBytes() >= smallFileBytes) {
                     continue;
                 }
-                files.computeIfAbsent(kafkaPartition(file, partitionField), _ -> new ArrayList<>()).add(file);
+                int kafkaPartition = KafkaMetadataColumns.kafkaPartition(table.schema(), file).orElse(MIXED_PARTITIONS);
+                files.computeIfAbsent(kafkaPartition, _ -> new ArrayList<>()).add(file);
             }
         }
         catch (IOException e) {
@@ -142,9 +138,8 @@ public final class Compactor
     private CompactionResult rewrite(long snapshotId, int kafkaPartition, List<DataFile> inputs, long targetFileSizeBytes)
     {
         long started = System.nanoTime();
-        NestedField offsetField = table.schema().findField(KafkaMetadataColumns.PARTITION_OFFSET);
         List<DataFile> ordered = new ArrayList<>(inputs);
-        ordered.sort(Comparator.comparingLong(file -> lowerBound(file, offsetField).orElse(Long.MIN_VALUE)));
+        ordered.sort(Comparator.comparingLong(file -> KafkaMetadataColumns.minOffset(table.schema(), file).orElse(Long.MIN_VALUE)));
         List<DataFile> outputs = new ArrayList<>();
         try {
             writeOutputs(kafkaPartition, ordered, targetFileSizeBytes, outputs);
@@ -230,29 +225,6 @@ public final class Compactor
                 writer.discard(outputLocation);
             }
         }
-    }
-
-    private static int kafkaPartition(DataFile file, NestedField partitionField)
-    {
-        if (partitionField == null || file.lowerBounds() == null || file.upperBounds() == null) {
-            return MIXED_PARTITIONS;
-        }
-        ByteBuffer lower = file.lowerBounds().get(partitionField.fieldId());
-        ByteBuffer upper = file.upperBounds().get(partitionField.fieldId());
-        if (lower == null || !lower.equals(upper)) {
-            return MIXED_PARTITIONS;
-        }
-        Number partition = Conversions.fromByteBuffer(partitionField.type(), lower);
-        return partition.intValue();
-    }
-
-    private static Optional<Long> lowerBound(DataFile file, NestedField offsetField)
-    {
-        if (offsetField == null || file.lowerBounds() == null) {
-            return Optional.empty();
-        }
-        ByteBuffer lower = file.lowerBounds().get(offsetField.fieldId());
-        return lower == null ? Optional.empty() : Optional.of(Conversions.<Number>fromByteBuffer(offsetField.type(), lower).longValue());
     }
 
     /** What compaction did: groups rewritten, files in and out, bytes read and written, and time spent. */

@@ -66,10 +66,4 @@ public record MaintenanceSettings(
             throw new IllegalArgumentException("Orphan file retention must be at least 1h: a younger unreferenced file may belong to a commit in progress");
         }
     }
-
-    /** Files below this size are small and compacted. */
-    public long smallFileBytes()
-    {
-        return targetFileSizeBytes * 3 / 4;
-    }
 }

@@ -103,7 +103,6 @@ public final class TableMaintenance
 
     public synchronized ExpiryResult expireSnapshots(Duration retention, int retainLast)
     {
-        table.refresh();
         ExpiryResult result = expirer.expire(retention, retainLast, snapshotsInUse());
         expiredSnapshots.addAndGet(result.expiredSnapshots());
         expiryDeletedFiles.addAndGet(result.deletedFiles());

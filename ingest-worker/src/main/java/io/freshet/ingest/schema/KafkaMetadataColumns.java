@@ -1,12 +1,17 @@
 package io.freshet.ingest.schema;
 
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -65,5 +70,37 @@ public final class KafkaMetadataColumns
             }
         }
         return max;
+    }
+
+    /**
+     * The Kafka partition every row of a data file comes from, read from its column bounds; empty when the
+     * file spans several partitions (another engine wrote it) or was read without column statistics.
+     */
+    public static Optional<Integer> kafkaPartition(Schema schema, DataFile file)
+    {
+        NestedField field = schema.findField(PARTITION_ID);
+        Optional<Number> lower = bound(file.lowerBounds(), field);
+        return lower.isPresent() && lower.equals(bound(file.upperBounds(), field)) ? Optional.of(lower.get().intValue()) : Optional.empty();
+    }
+
+    /** The lowest {@code _partition_offset} of a data file, from its column bounds. */
+    public static Optional<Long> minOffset(Schema schema, DataFile file)
+    {
+        return bound(file.lowerBounds(), schema.findField(PARTITION_OFFSET)).map(Number::longValue);
+    }
+
+    /** The highest {@code _partition_offset} of a data file, from its column bounds. */
+    public static Optional<Long> maxOffset(Schema schema, DataFile file)
+    {
+        return bound(file.upperBounds(), schema.findField(PARTITION_OFFSET)).map(Number::longValue);
+    }
+
+    private static Optional<Number> bound(Map<Integer, ByteBuffer> bounds, NestedField field)
+    {
+        if (bounds == null || field == null) {
+            return Optional.empty();
+        }
+        ByteBuffer value = bounds.get(field.fieldId());
+        return value == null ? Optional.empty() : Optional.of(Conversions.fromByteBuffer(field.type(), value));
     }
 }

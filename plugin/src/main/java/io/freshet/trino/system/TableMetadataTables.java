@@ -4,25 +4,19 @@ import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.commit.TransactionLog.LogEntry;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import io.trino.spi.connector.ColumnMetadata;
-import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableMetadata;
-import io.trino.spi.connector.ConnectorTransactionHandle;
 import io.trino.spi.connector.InMemoryRecordSet;
-import io.trino.spi.connector.RecordCursor;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
-import io.trino.spi.predicate.TupleDomain;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Types.NestedField;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -150,35 +144,23 @@ public final class TableMetadataTables
         if (table.currentSnapshot() == null) {
             return;
         }
-        NestedField partitionField = table.schema().findField(KafkaMetadataColumns.PARTITION_ID);
-        NestedField offsetField = table.schema().findField(KafkaMetadataColumns.PARTITION_OFFSET);
         try (CloseableIterable<FileScanTask> tasks = table.newScan().includeColumnStats().planFiles()) {
             for (FileScanTask task : tasks) {
                 DataFile file = task.file();
-                Object lowerPartition = bound(file.lowerBounds(), partitionField);
-                Object upperPartition = bound(file.upperBounds(), partitionField);
+                Schema schema = table.schema();
                 rows.addRow(
                         file.location(),
                         file.format().name(),
                         file.recordCount(),
                         file.fileSizeInBytes(),
-                        lowerPartition != null && lowerPartition.equals(upperPartition) ? ((Number) lowerPartition).intValue() : null,
-                        bound(file.lowerBounds(), offsetField),
-                        bound(file.upperBounds(), offsetField));
+                        KafkaMetadataColumns.kafkaPartition(schema, file).orElse(null),
+                        KafkaMetadataColumns.minOffset(schema, file).orElse(null),
+                        KafkaMetadataColumns.maxOffset(schema, file).orElse(null));
             }
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Object bound(java.util.Map<Integer, ByteBuffer> bounds, NestedField field)
-    {
-        if (bounds == null || field == null) {
-            return null;
-        }
-        ByteBuffer value = bounds.get(field.fieldId());
-        return value == null ? null : Conversions.fromByteBuffer(field.type(), value);
     }
 
     private interface RowWriter
@@ -187,38 +169,24 @@ public final class TableMetadataTables
     }
 
     private static final class MetadataTable
-            implements SystemTable
+            extends CoordinatorSystemTable
     {
-        private final ConnectorTableMetadata metadata;
         private final Supplier<Table> table;
         private final RowWriter rowWriter;
 
         private MetadataTable(SchemaTableName name, List<ColumnMetadata> columns, Supplier<Table> table, RowWriter rowWriter)
         {
-            this.metadata = new ConnectorTableMetadata(requireNonNull(name, "name is null"), columns);
+            super(new ConnectorTableMetadata(requireNonNull(name, "name is null"), columns));
             this.table = requireNonNull(table, "table is null");
             this.rowWriter = requireNonNull(rowWriter, "rowWriter is null");
         }
 
         @Override
-        public Distribution getDistribution()
+        protected void addRows(InMemoryRecordSet.Builder rows)
         {
-            return Distribution.SINGLE_COORDINATOR;
-        }
-
-        @Override
-        public ConnectorTableMetadata getTableMetadata()
-        {
-            return metadata;
-        }
-
-        @Override
-        public RecordCursor cursor(ConnectorTransactionHandle transaction, ConnectorSession session, TupleDomain<Integer> constraint)
-        {
-            return withPluginClassLoader(() -> {
-                InMemoryRecordSet.Builder rows = InMemoryRecordSet.builder(metadata);
+            withPluginClassLoader(() -> {
                 rowWriter.write(table.get(), rows);
-                return rows.build().cursor();
+                return null;
             });
         }
     }
