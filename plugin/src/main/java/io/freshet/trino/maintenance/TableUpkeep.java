@@ -124,28 +124,25 @@ public class TableUpkeep
     /** Parses a procedure argument such as '128MB', naming the argument when it is malformed. */
     public static Optional<DataSize> dataSize(String argument, String value)
     {
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(DataSize.valueOf(value));
-        }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "%s '%s' is not a size such as '128MB'".formatted(argument, value));
-        }
+        return parse(argument, value, DataSize::valueOf, "a size such as '128MB'");
     }
 
     /** Parses a procedure argument such as '24h', naming the argument when it is malformed. */
     public static Optional<Duration> duration(String argument, String value)
     {
+        return parse(argument, value, Duration::valueOf, "a duration such as '24h' or '7d'");
+    }
+
+    private static <T> Optional<T> parse(String argument, String value, Function<String, T> parser, String expected)
+    {
         if (value == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Duration.valueOf(value));
+            return Optional.of(parser.apply(value));
         }
         catch (IllegalArgumentException e) {
-            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "%s '%s' is not a duration such as '24h' or '7d'".formatted(argument, value));
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "%s '%s' is not %s".formatted(argument, value, expected));
         }
     }
 }

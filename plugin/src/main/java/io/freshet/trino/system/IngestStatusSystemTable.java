@@ -6,14 +6,9 @@ import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.connector.ColumnMetadata;
-import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableMetadata;
-import io.trino.spi.connector.ConnectorTransactionHandle;
 import io.trino.spi.connector.InMemoryRecordSet;
-import io.trino.spi.connector.RecordCursor;
 import io.trino.spi.connector.SchemaTableName;
-import io.trino.spi.connector.SystemTable;
-import io.trino.spi.predicate.TupleDomain;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 import java.util.List;
@@ -31,7 +26,7 @@ import static java.util.Objects.requireNonNull;
  * its high-water mark, committed offset watermark, lag between them, hot rows and the table's counters.
  */
 public class IngestStatusSystemTable
-        implements SystemTable
+        extends CoordinatorSystemTable
 {
     private static final ConnectorTableMetadata METADATA = new ConnectorTableMetadata(
             new SchemaTableName("system", "ingest_status"),
@@ -59,69 +54,49 @@ public class IngestStatusSystemTable
     @Inject
     public IngestStatusSystemTable(IngestionManager ingestion)
     {
+        super(METADATA);
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
     }
 
     @Override
-    public Distribution getDistribution()
+    protected void addRows(InMemoryRecordSet.Builder rows)
     {
-        return Distribution.SINGLE_COORDINATOR;
-    }
-
-    @Override
-    public ConnectorTableMetadata getTableMetadata()
-    {
-        return METADATA;
-    }
-
-    @Override
-    public RecordCursor cursor(ConnectorTransactionHandle transaction, ConnectorSession session, TupleDomain<Integer> constraint)
-    {
-        InMemoryRecordSet.Builder rows = InMemoryRecordSet.builder(METADATA);
         for (TableIdentifier identifier : ingestion.worker().listRunning()) {
             TableIngester ingester = ingestion.ingester(identifier).orElse(null);
             if (ingester == null) {
                 continue;
             }
             IngestionStatus status = ingester.status();
-            Long lastCommit = status.lastCommitMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null);
             if (status.partitions().isEmpty()) {
                 // no partition assigned yet (waiting for the topic or its brokers, or failed before): the state and failure still show
-                rows.addRow(
-                        identifier.namespace().level(0),
-                        identifier.name(),
-                        ingester.binding().topic(),
-                        status.state().name(),
-                        status.failure().orElse(null),
-                        null, null, null, null, null, null,
-                        status.consumedRecords(),
-                        status.badRecords(),
-                        status.deadLetteredRecords(),
-                        status.commits(),
-                        lastCommit,
-                        status.paused());
+                addRow(rows, identifier, ingester, status, null);
             }
             for (PartitionStatus partition : status.partitions()) {
-                rows.addRow(
-                        identifier.namespace().level(0),
-                        identifier.name(),
-                        ingester.binding().topic(),
-                        status.state().name(),
-                        status.failure().orElse(null),
-                        partition.partition(),
-                        partition.highWaterMark(),
-                        partition.committedOffset(),
-                        partition.highWaterMark() - partition.committedOffset(),
-                        partition.hotRows(),
-                        partition.hotBytes(),
-                        status.consumedRecords(),
-                        status.badRecords(),
-                        status.deadLetteredRecords(),
-                        status.commits(),
-                        lastCommit,
-                        status.paused());
+                addRow(rows, identifier, ingester, status, partition);
             }
         }
-        return rows.build().cursor();
+    }
+
+    private static void addRow(InMemoryRecordSet.Builder rows, TableIdentifier identifier, TableIngester ingester, IngestionStatus status, PartitionStatus partition)
+    {
+        boolean assigned = partition != null;
+        rows.addRow(
+                identifier.namespace().level(0),
+                identifier.name(),
+                ingester.binding().topic(),
+                status.state().name(),
+                status.failure().orElse(null),
+                assigned ? partition.partition() : null,
+                assigned ? partition.highWaterMark() : null,
+                assigned ? partition.committedOffset() : null,
+                assigned ? partition.highWaterMark() - partition.committedOffset() : null,
+                assigned ? partition.hotRows() : null,
+                assigned ? partition.hotBytes() : null,
+                status.consumedRecords(),
+                status.badRecords(),
+                status.deadLetteredRecords(),
+                status.commits(),
+                status.lastCommitMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null),
+                status.paused());
     }
 }

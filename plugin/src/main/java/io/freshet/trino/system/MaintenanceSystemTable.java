@@ -5,14 +5,9 @@ import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.ingest.maintenance.TableMaintenance.MaintenanceStatus;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.connector.ColumnMetadata;
-import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableMetadata;
-import io.trino.spi.connector.ConnectorTransactionHandle;
 import io.trino.spi.connector.InMemoryRecordSet;
-import io.trino.spi.connector.RecordCursor;
 import io.trino.spi.connector.SchemaTableName;
-import io.trino.spi.connector.SystemTable;
-import io.trino.spi.predicate.TupleDomain;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 import java.util.List;
@@ -26,7 +21,7 @@ import static java.util.Objects.requireNonNull;
 
 /** {@code system.maintenance}: one row per table this node keeps up, with what upkeep has done since start. */
 public class MaintenanceSystemTable
-        implements SystemTable
+        extends CoordinatorSystemTable
 {
     private static final ConnectorTableMetadata METADATA = new ConnectorTableMetadata(
             new SchemaTableName("system", "maintenance"),
@@ -49,25 +44,13 @@ public class MaintenanceSystemTable
     @Inject
     public MaintenanceSystemTable(IngestionManager ingestion)
     {
+        super(METADATA);
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
     }
 
     @Override
-    public Distribution getDistribution()
+    protected void addRows(InMemoryRecordSet.Builder rows)
     {
-        return Distribution.SINGLE_COORDINATOR;
-    }
-
-    @Override
-    public ConnectorTableMetadata getTableMetadata()
-    {
-        return METADATA;
-    }
-
-    @Override
-    public RecordCursor cursor(ConnectorTransactionHandle transaction, ConnectorSession session, TupleDomain<Integer> constraint)
-    {
-        InMemoryRecordSet.Builder rows = InMemoryRecordSet.builder(METADATA);
         for (TableIdentifier identifier : ingestion.worker().listRunning()) {
             TableMaintenance maintenance = ingestion.worker().runningMaintenance(identifier).orElse(null);
             if (maintenance == null) {
@@ -88,6 +71,5 @@ public class MaintenanceSystemTable
                     status.lastRunMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null),
                     status.lastFailure().orElse(null));
         }
-        return rows.build().cursor();
     }
 }
