@@ -2,6 +2,7 @@ package io.freshet.trino;
 
 import com.google.inject.Inject;
 import io.freshet.ingest.buffer.HotCut;
+import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.consumer.UnknownTopicException;
@@ -53,6 +54,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_NAME;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
 import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
@@ -108,6 +110,12 @@ public class FreshetMetadata
     @Override
     public void createSchema(ConnectorSession session, String schemaName, Map<String, Object> properties, TrinoPrincipal owner)
     {
+        try {
+            SafeNames.requireSafeSchemaName(schemaName);
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(FRESHET_INVALID_NAME, e.getMessage(), e);
+        }
         withPluginClassLoader(() -> {
             namespaces().createNamespace(Namespace.of(schemaName));
             return null;
@@ -289,6 +297,12 @@ public class FreshetMetadata
             throw new TrinoException(NOT_SUPPORTED, "CREATE OR REPLACE TABLE is not supported: drop the table first");
         }
         SchemaTableName name = tableMetadata.getTable();
+        try {
+            SafeNames.requireSafeTableName(toIdentifier(name));
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(FRESHET_INVALID_NAME, e.getMessage(), e);
+        }
         TableBinding binding = FreshetTableProperties.binding(tableMetadata.getProperties());
         List<NestedField> columns = TypeConverter.toIcebergColumns(tableMetadata.getColumns());
         withPluginClassLoader(() -> {
