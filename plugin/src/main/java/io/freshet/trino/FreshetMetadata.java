@@ -6,6 +6,7 @@ import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.consumer.UnknownTopicException;
+import io.freshet.trino.filesystem.WarehouseProbe;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.maintenance.FreshetTableExecuteHandle;
 import io.freshet.trino.maintenance.TableUpkeep;
@@ -46,6 +47,7 @@ import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.Types.NestedField;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +56,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_FILESYSTEM_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_NAME;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
@@ -330,6 +333,10 @@ public class FreshetMetadata
             }
             catch (IllegalStateException e) {
                 throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
+            }
+            catch (UncheckedIOException e) {
+                throw new TrinoException(FRESHET_FILESYSTEM_ERROR, "Cannot write the metadata of table %s: %s; check iceberg.jdbc-catalog.default-warehouse-dir and the storage settings %s"
+                        .formatted(name, e.getMessage(), WarehouseProbe.STORAGE_PROPERTIES), e);
             }
             return null;
         });
