@@ -63,7 +63,7 @@ public final class IngestProperties
     {
         Set<String> unknown = new HashSet<>();
         properties.keySet().forEach(name -> {
-            if (!name.startsWith(KAFKA_PREFIX) && !KNOWN.contains(name) && !RestCatalogProperties.PROPERTY_NAMES.contains(name) && !StandaloneStorage.PROPERTY_NAMES.contains(name)) {
+            if (!name.startsWith(KAFKA_PREFIX) && !KNOWN.contains(name) && !RestCatalogProperties.PROPERTY_NAMES.contains(name) && !StandaloneStorage.isStorageProperty(name)) {
                 unknown.add(name);
             }
         });

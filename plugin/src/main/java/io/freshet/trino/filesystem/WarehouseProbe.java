@@ -4,6 +4,11 @@ import io.trino.filesystem.Location;
 import io.trino.filesystem.TrinoFileSystem;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Lists the warehouse once at startup, so that wrong credentials, a missing bucket or an unreachable endpoint stop
@@ -15,14 +20,35 @@ public final class WarehouseProbe
 
     private WarehouseProbe() {}
 
+    // the S3 client retries an unreachable endpoint for minutes (s3.max-error-retries); startup should not wait that long
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     public static void requireReachable(TrinoFileSystem fileSystem, String warehouseLocation)
     {
+        CompletableFuture<Boolean> listing = new CompletableFuture<>();
+        Thread probe = Thread.ofPlatform().daemon().name("freshet-warehouse-probe").start(() -> {
+            try {
+                listing.complete(fileSystem.listFiles(Location.of(warehouseLocation)).hasNext());
+            }
+            catch (IOException | RuntimeException e) {
+                listing.completeExceptionally(e);
+            }
+        });
         try {
-            fileSystem.listFiles(Location.of(warehouseLocation)).hasNext();
+            listing.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
-        catch (IOException | RuntimeException e) {
+        catch (ExecutionException e) {
             throw new IllegalStateException("Cannot reach the warehouse %s: %s; check iceberg.jdbc-catalog.default-warehouse-dir and the storage settings %s"
-                    .formatted(warehouseLocation, messages(e), STORAGE_PROPERTIES), e);
+                    .formatted(warehouseLocation, messages(e.getCause()), STORAGE_PROPERTIES), e.getCause());
+        }
+        catch (TimeoutException e) {
+            probe.interrupt();
+            throw new IllegalStateException("The warehouse %s did not answer within %s; check iceberg.jdbc-catalog.default-warehouse-dir and the storage settings %s"
+                    .formatted(warehouseLocation, TIMEOUT, STORAGE_PROPERTIES));
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking the warehouse " + warehouseLocation, e);
         }
     }
 
