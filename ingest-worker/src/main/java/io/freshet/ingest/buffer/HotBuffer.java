@@ -55,6 +55,7 @@ public final class HotBuffer
             batch.release();
             return;
         }
+        batch.whenFreed(this::batchFreed);
         batches.computeIfAbsent(batch.partition(), _ -> new ArrayDeque<>()).addLast(batch);
         bufferedBytes += batch.sizeInBytes();
         advance(batch.partition(), batch.endOffset());
@@ -164,6 +165,7 @@ public final class HotBuffer
                 bufferedBytes -= replaced.sizeInBytes();
                 replaced.release();
             }
+            merged.whenFreed(this::batchFreed);
             partitionBatches.addFirst(merged);
             bufferedBytes += merged.sizeInBytes();
             return true;
@@ -195,9 +197,16 @@ public final class HotBuffer
         return snapshots;
     }
 
-    /** Takes a cut for a query and keeps it under {@code leaseId} until it is released. */
+    /**
+     * Takes a cut for a query and keeps it under {@code leaseId} until it is released. A query that names
+     * the table twice (a self-join, a subquery) asks again with the same lease id and reads the same cut.
+     */
     public synchronized HotCut cut(String leaseId)
     {
+        HotCut leased = leases.get(leaseId);
+        if (leased != null) {
+            return leased;
+        }
         Map<Integer, List<HotBatch>> retained = new TreeMap<>();
         for (Map.Entry<Integer, Deque<HotBatch>> entry : batches.entrySet()) {
             List<HotBatch> partitionBatches = new ArrayList<>();
@@ -209,10 +218,7 @@ public final class HotBuffer
             retained.put(entry.getKey(), partitionBatches);
         }
         HotCut cut = new HotCut(leaseId, committed.snapshotId(), committed.watermark(), highWaterMarks, retained);
-        HotCut previous = leases.put(leaseId, cut);
-        if (previous != null) {
-            previous.close();
-        }
+        leases.put(leaseId, cut);
         return cut;
     }
 
@@ -283,15 +289,35 @@ public final class HotBuffer
         return Map.copyOf(highWaterMarks);
     }
 
+    public synchronized boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Drops every batch and lease. Readers that still hold batches keep reading them; the buffer's allocator
+     * closes when the last of those is released, so no memory is freed under a running query.
+     */
     @Override
     public synchronized void close()
     {
+        if (closed) {
+            return;
+        }
         closed = true;
         leases.values().forEach(HotCut::close);
         leases.clear();
         batches.values().forEach(partitionBatches -> partitionBatches.forEach(HotBatch::release));
         batches.clear();
         bufferedBytes = 0;
+        batchFreed();
+    }
+
+    private synchronized void batchFreed()
+    {
+        if (closed && allocator.getAllocatedMemory() == 0) {
+            allocator.close();
+        }
     }
 
     /** The batches of one flush and the watermark its commit moves to. */
