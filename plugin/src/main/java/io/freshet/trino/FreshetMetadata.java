@@ -55,7 +55,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_INGESTION_NOT_RUNNING;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
 import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
@@ -165,8 +164,8 @@ public class FreshetMetadata
     /**
      * Fixes the cut of this query: the committed snapshot with its offset watermark and, when this node ingests
      * the table, the hot ranges above it, leased until the query ends. Every reference to the table in one
-     * query reads the same cut. A table whose ingestion failed has a hot buffer nobody fills any more: its
-     * queries fail with the reason, unless the session asks for committed rows only.
+     * query reads the same cut. A table whose ingestion failed has a hot buffer nobody fills any more: reading
+     * it fails with the reason, unless the session asks for committed rows only.
      */
     @Override
     public ConnectorTableHandle getTableHandle(ConnectorSession session, SchemaTableName tableName, Optional<ConnectorTableVersion> startVersion, Optional<ConnectorTableVersion> endVersion)
@@ -186,24 +185,23 @@ public class FreshetMetadata
                     return null;
                 }
                 Optional<Long> snapshotId = Optional.ofNullable(table.currentSnapshot()).map(Snapshot::snapshotId);
-                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), snapshotId, Optional.empty(), List.of(), TupleDomain.all());
+                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), snapshotId, Optional.empty(), List.of(), TupleDomain.all(), Optional.empty());
             }
             HotBuffer buffer = ingester.get().buffer();
             if (FreshetSessionProperties.isCommittedOnly(session)) {
-                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), buffer.committed().snapshotId(), Optional.empty(), List.of(), TupleDomain.all());
+                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), buffer.committed().snapshotId(), Optional.empty(), List.of(), TupleDomain.all(), Optional.empty());
             }
             IngestionStatus status = ingester.get().status();
             if (status.state() == IngestionStatus.State.FAILED) {
-                throw new TrinoException(FRESHET_INGESTION_NOT_RUNNING,
-                        ("Ingestion of %s failed, so the table misses the records consumed since its last commit: %s. "
-                                + "Fix the cause and restart ingestion with ALTER TABLE ... SET PROPERTIES, or run SET SESSION <catalog>.%s = true to read the committed rows only")
-                                .formatted(tableName, status.failure().orElse("unknown error"), FreshetSessionProperties.COMMITTED_ONLY));
+                // DDL such as the ALTER TABLE that restarts ingestion still works; reading the table fails with the reason
+                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), buffer.committed().snapshotId(), Optional.empty(), List.of(), TupleDomain.all(),
+                        Optional.of(status.failure().orElse("unknown error")));
             }
             HotCut cut = buffer.cut(session.getQueryId() + "/" + tableName);
             List<FreshetTableHandle.HotRange> ranges = cut.ranges().stream()
                     .map(range -> new FreshetTableHandle.HotRange(range.partition(), range.startOffset(), range.endOffset()))
                     .toList();
-            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), cut.snapshotId(), Optional.of(cut.leaseId()), ranges, TupleDomain.all());
+            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), cut.snapshotId(), Optional.of(cut.leaseId()), ranges, TupleDomain.all(), Optional.empty());
         });
     }
 
@@ -436,6 +434,8 @@ public class FreshetMetadata
             }
             update.commit();
             TableIdentifier identifier = toIdentifier(handle.schemaTableName());
+            // a property change makes no snapshot: the cached metadata would not notice it
+            tableCache.invalidate(identifier);
             if (ingestion.ingester(identifier).isPresent()) {
                 ingestion.worker().stop(identifier);
                 ingestion.startIngestion(identifier);

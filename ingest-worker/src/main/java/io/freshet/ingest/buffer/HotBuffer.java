@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -30,6 +31,7 @@ public final class HotBuffer
     private final BufferAllocator allocator;
     private final Map<Integer, Deque<HotBatch>> batches = new TreeMap<>();
     private final Map<Integer, Long> highWaterMarks = new TreeMap<>();
+    private final Map<Integer, IngestLag> ingestLags = new TreeMap<>();
     private final Map<String, HotCut> leases = new HashMap<>();
     private CommittedState committed;
     // kept as batches come and go: the ingest loop checks it after every poll
@@ -58,6 +60,7 @@ public final class HotBuffer
         batch.whenFreed(this::batchFreed);
         batches.computeIfAbsent(batch.partition(), _ -> new ArrayDeque<>()).addLast(batch);
         bufferedBytes += batch.sizeInBytes();
+        ingestLags.computeIfAbsent(batch.partition(), _ -> new IngestLag()).record(batch, System.currentTimeMillis());
         advance(batch.partition(), batch.endOffset());
     }
 
@@ -264,6 +267,7 @@ public final class HotBuffer
     public synchronized List<PartitionStatus> status()
     {
         List<PartitionStatus> statuses = new ArrayList<>();
+        long now = System.currentTimeMillis();
         for (Map.Entry<Integer, Long> entry : highWaterMarks.entrySet()) {
             int partition = entry.getKey();
             long rows = 0;
@@ -272,7 +276,10 @@ public final class HotBuffer
                 rows += batch.rowCount();
                 bytes += batch.sizeInBytes();
             }
-            statuses.add(new PartitionStatus(partition, entry.getValue(), committed.watermark().nextOffset(partition), rows, bytes));
+            IngestLag lag = ingestLags.get(partition);
+            statuses.add(new PartitionStatus(partition, entry.getValue(), committed.watermark().nextOffset(partition), rows, bytes,
+                    lag == null ? OptionalLong.empty() : lag.percentile(50, now),
+                    lag == null ? OptionalLong.empty() : lag.percentile(99, now)));
         }
         return statuses;
     }
@@ -343,5 +350,10 @@ public final class HotBuffer
         }
     }
 
-    public record PartitionStatus(int partition, long highWaterMark, long committedOffset, long hotRows, long hotBytes) {}
+    /**
+     * @param ingestLagMillisP50 median, over the batches of the last minute, of the time from a batch's oldest
+     *         Kafka timestamp until queries could read it
+     * @param ingestLagMillisP99 the same, 99th percentile
+     */
+    public record PartitionStatus(int partition, long highWaterMark, long committedOffset, long hotRows, long hotBytes, OptionalLong ingestLagMillisP50, OptionalLong ingestLagMillisP99) {}
 }

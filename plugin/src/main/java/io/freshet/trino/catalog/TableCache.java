@@ -16,7 +16,9 @@ import static java.util.Objects.requireNonNull;
  * The newest table metadata this node has loaded, per table. A query whose cut names a snapshot that the
  * cached metadata already holds reads schema and snapshot from it without asking the catalog: for a table
  * ingested here, queries between two commits make no catalog call at all. The cached {@link Table} is never
- * refreshed in place, so every reader sees one immutable version of the metadata.
+ * refreshed in place, so every reader sees one immutable version of the metadata. Changes that make no snapshot
+ * (table properties) invalidate the entry when Freshet makes them; made by another engine, they show with the
+ * next commit.
  */
 public final class TableCache
 {

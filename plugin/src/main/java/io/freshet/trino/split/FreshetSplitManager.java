@@ -6,6 +6,7 @@ import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import io.freshet.trino.FreshetColumnHandle;
 import io.freshet.trino.FreshetMetadata;
+import io.freshet.trino.FreshetSessionProperties;
 import io.freshet.trino.FreshetTableHandle;
 import io.freshet.trino.FreshetTransactionHandle;
 import io.freshet.trino.FreshetTransactionManager;
@@ -43,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_INGESTION_NOT_RUNNING;
 import static io.freshet.trino.FreshetMetadata.toIdentifier;
 import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
@@ -76,6 +78,12 @@ public class FreshetSplitManager
     public ConnectorSplitSource getSplits(ConnectorTransactionHandle transaction, ConnectorSession session, ConnectorTableHandle tableHandle, DynamicFilter dynamicFilter, Constraint constraint)
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
+        handle.ingestionFailure().ifPresent(failure -> {
+            throw new TrinoException(FRESHET_INGESTION_NOT_RUNNING,
+                    ("Ingestion of %s failed, so the table misses the records consumed since its last commit: %s. "
+                            + "Fix the cause and restart ingestion with ALTER TABLE ... SET PROPERTIES, or run SET SESSION <catalog>.%s = true to read the committed rows only")
+                            .formatted(handle.schemaTableName(), failure, FreshetSessionProperties.COMMITTED_ONLY));
+        });
         if (handle.constraint().isNone()) {
             return FixedSplitSource.emptySplitSource();
         }
