@@ -11,6 +11,7 @@ import io.freshet.benchmarks.report.Svg;
 import io.freshet.benchmarks.workload.Events;
 import io.freshet.trino.server.TrinoServerProcess;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,7 +103,14 @@ public final class FreshnessBenchmark
                     if (!compactionAsked && System.nanoTime() > start + (end - start) / 2 && compactions(address) == 0) {
                         // upkeep runs every 5 minutes by default; make sure one compaction falls inside the window
                         compactionAsked = true;
-                        Thread.ofPlatform().name("freshness-optimize").start(() -> TrinoServerProcess.query(address, "ALTER TABLE " + TABLE + " EXECUTE optimize"));
+                        Thread.ofPlatform().name("freshness-optimize").start(() -> {
+                            try {
+                                TrinoServerProcess.query(address, "ALTER TABLE " + TABLE + " EXECUTE optimize");
+                            }
+                            catch (IOException | InterruptedException e) {
+                                report.problem("optimize during the freshness window failed: " + e.getMessage());
+                            }
+                        });
                     }
                 }
             }
@@ -137,7 +145,7 @@ public final class FreshnessBenchmark
 
     /** Waits until the table has consumed the history, then commits it, so that the window starts on a table with history. */
     private void commitHistory(String address, long history)
-            throws InterruptedException
+            throws IOException, InterruptedException
     {
         long start = System.nanoTime();
         while (scalar(address, "SELECT coalesce(sum(high_water_mark), 0) FROM freshet.system.ingest_status WHERE table_name = 'freshness'") < history) {
@@ -151,7 +159,7 @@ public final class FreshnessBenchmark
     }
 
     private void probe(String address, SteadyProducer producer, ProbeShape shape, Window window)
-            throws InterruptedException
+            throws IOException, InterruptedException
     {
         SteadyProducer.Acked target = producer.newest();
         if (target == null) {
@@ -173,6 +181,7 @@ public final class FreshnessBenchmark
     }
 
     private static void sampleIngestLag(String address, Window window)
+            throws IOException, InterruptedException
     {
         List<JsonNode> row = TrinoServerProcess.query(address, "SELECT max(ingest_lag_p50_ms), max(ingest_lag_p99_ms), sum(hot_rows) FROM freshet.system.ingest_status WHERE table_name = 'freshness'").getFirst();
         if (!row.get(0).isNull()) {
@@ -183,6 +192,7 @@ public final class FreshnessBenchmark
     }
 
     private static long compactions(String address)
+            throws IOException, InterruptedException
     {
         return scalar(address, "SELECT coalesce(sum(compactions), 0) FROM freshet.system.maintenance WHERE table_name = 'freshness'");
     }
@@ -264,6 +274,7 @@ public final class FreshnessBenchmark
     }
 
     private static double timeMillis(String address, String sql)
+            throws IOException, InterruptedException
     {
         long start = System.nanoTime();
         TrinoServerProcess.query(address, sql);
@@ -271,6 +282,7 @@ public final class FreshnessBenchmark
     }
 
     private static long scalar(String address, String sql)
+            throws IOException, InterruptedException
     {
         return TrinoServerProcess.query(address, sql).getFirst().getFirst().asLong();
     }
