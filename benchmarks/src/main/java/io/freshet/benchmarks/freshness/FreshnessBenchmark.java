@@ -88,7 +88,8 @@ public final class FreshnessBenchmark
                 Thread.sleep(warmUp().toMillis());
                 long start = System.nanoTime();
                 long end = start + TimeUnit.SECONDS.toNanos(options.freshnessSeconds());
-                long nextLagSample = 0;
+                // ingest_status reports the lag of the last 10 s: the history's catch-up must leave that window first
+                long nextLagSample = start + TimeUnit.SECONDS.toNanos(10);
                 boolean compactionAsked = false;
                 while (System.nanoTime() < end) {
                     for (ProbeShape shape : ProbeShape.values()) {
@@ -220,9 +221,9 @@ public final class FreshnessBenchmark
         report.add(Figure.of("freshness", "SELECT 1 during the window, p50", "ms", List.of(Stats.median(window.selectOne)), "the protocol's floor under the same load"));
         report.add(Figure.of("freshness", "SELECT 1 on the idle server, p50", "ms", List.of(Stats.median(idleSelectOne)), "50 queries before the producer starts"));
         if (!window.ingestLagP50.isEmpty()) {
-            report.add(Figure.of("freshness", "ingest lag (Kafka timestamp -> in hot buffer), median of per-minute p50", "ms", List.of(Stats.median(window.ingestLagP50)),
+            report.add(Figure.of("freshness", "ingest lag (Kafka timestamp -> in hot buffer), median of 10 s p50s", "ms", List.of(Stats.median(window.ingestLagP50)),
                     "system.ingest_status sampled every 5 s during the window"));
-            report.add(Figure.of("freshness", "ingest lag, worst per-minute p99", "ms", List.of(Collections.max(window.ingestLagP99)), ""));
+            report.add(Figure.of("freshness", "ingest lag, worst 10 s p99", "ms", List.of(Collections.max(window.ingestLagP99)), ""));
         }
         Map<String, Object> detail = new LinkedHashMap<>();
         for (ProbeShape shape : ProbeShape.values()) {
@@ -319,7 +320,7 @@ public final class FreshnessBenchmark
             Console.OUT.printf(Locale.ROOT, "    dashboard       %,5d queries: p50 %.0f ms, p99 %.0f ms, slowest %.0f ms; SELECT 1 p50 %.0f ms%n",
                     dashboard.size(), Stats.percentile(dashboard, 50), Stats.percentile(dashboard, 99), Collections.max(dashboard), Stats.median(selectOne));
             if (!ingestLagP99.isEmpty()) {
-                Console.OUT.printf(Locale.ROOT, "    ingest lag: p50 %.0f ms, worst per-minute p99 %.0f ms%n", Stats.median(ingestLagP50), Collections.max(ingestLagP99));
+                Console.OUT.printf(Locale.ROOT, "    ingest lag: p50 %.0f ms, worst 10 s p99 %.0f ms%n", Stats.median(ingestLagP50), Collections.max(ingestLagP99));
             }
         }
     }

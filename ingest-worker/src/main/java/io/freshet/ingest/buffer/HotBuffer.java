@@ -351,7 +351,7 @@ public final class HotBuffer
     }
 
     /**
-     * @param ingestLagMillisP50 median, over the batches of the last minute, of the time from a batch's oldest
+     * @param ingestLagMillisP50 median, over the batches of the last 10 seconds, of the time from a batch's oldest
      *         Kafka timestamp until queries could read it
      * @param ingestLagMillisP99 the same, 99th percentile
      */

@@ -8,12 +8,13 @@ import java.util.OptionalLong;
 /**
  * How long records of one Kafka partition took from their Kafka timestamp to the hot buffer, where the next
  * query sees them: per sealed batch, the age of its oldest record when the batch became visible. Keeps the
- * batches of the last minute (at most {@link #CAPACITY}); not thread-safe, the hot buffer's lock guards it.
+ * batches of the last 10 seconds (at most {@link #CAPACITY}); not thread-safe, the hot buffer's lock guards it.
  */
 final class IngestLag
 {
     private static final int CAPACITY = 4096;
-    private static final long WINDOW_MILLIS = 60_000;
+    // short, so that the figure tells the lag of now and a catch-up that has ended drops out of it soon
+    private static final long WINDOW_MILLIS = 10_000;
 
     private final long[] visibleMillis = new long[CAPACITY];
     private final long[] lagMillis = new long[CAPACITY];
@@ -32,7 +33,7 @@ final class IngestLag
                 });
     }
 
-    /** The given percentile (0–100) over the batches of the last minute, or empty when none arrived. */
+    /** The given percentile (0–100) over the batches of the last 10 seconds, or empty when none arrived. */
     OptionalLong percentile(double percentile, long nowMillis)
     {
         long[] recent = new long[size];

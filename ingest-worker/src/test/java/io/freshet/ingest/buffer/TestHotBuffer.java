@@ -98,6 +98,23 @@ class TestHotBuffer
     }
 
     @Test
+    void ingestLagIsTheAgeOfEachBatchsOldestRecordWhenItBecomesVisible()
+            throws Exception
+    {
+        try (BufferAllocator allocator = new RootAllocator();
+                HotBuffer buffer = new HotBuffer(allocator.newChildAllocator("test", 0, Long.MAX_VALUE), new CommittedState(Optional.empty(), OffsetWatermark.EMPTY))) {
+            long before = System.currentTimeMillis();
+            // the batch's records carry Kafka timestamps 1000 to 1009 ms after the epoch
+            buffer.append(batch(buffer, 0, 10));
+            long after = System.currentTimeMillis();
+            assertThat(buffer.status()).singleElement().satisfies(status -> {
+                assertThat(status.ingestLagMillisP50()).hasValueSatisfying(lag -> assertThat(lag).isBetween(before - 1000, after - 1000));
+                assertThat(status.ingestLagMillisP99()).isEqualTo(status.ingestLagMillisP50());
+            });
+        }
+    }
+
+    @Test
     void columnStatisticsCountNullsAndBoundEveryValue()
             throws Exception
     {

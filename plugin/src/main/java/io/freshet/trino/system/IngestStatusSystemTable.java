@@ -24,7 +24,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * {@code system.ingest_status}: one row per Kafka partition of every table this coordinator ingests, with
  * its high-water mark, committed offset watermark, lag between them, hot rows, how long records took from
- * their Kafka timestamp into the hot buffer over the last minute, and the table's counters.
+ * their Kafka timestamp into the hot buffer over the last 10 seconds, and the table's counters.
  */
 public class IngestStatusSystemTable
         extends CoordinatorSystemTable
