@@ -13,6 +13,7 @@ import io.freshet.ingest.decoding.BadRecordException;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.decoding.JsonRecordDecoder;
 import io.freshet.ingest.decoding.RecordDecoder;
+import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
 import org.apache.arrow.memory.BufferAllocator;
@@ -64,6 +65,8 @@ public final class TableIngester
     // every poll seals a batch so its rows are visible at once; runs of small ones are merged later
     private static final int COALESCE_MINIMUM_BATCHES = 16;
     private static final int COALESCE_MAXIMUM_ROWS = 64 * 1024;
+    // a flush may use this share of one core; the rest stays with the ingest loop and queries
+    private static final double FLUSH_CORE_SHARE = 0.75;
 
     private final TableIdentifier identifier;
     private final Table table;
@@ -76,6 +79,8 @@ public final class TableIngester
     private final RecordDecoder decoder;
     private final ParquetFlusher flusher;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
+    private final IngestStages stages = new IngestStages();
+    private final FlushThrottle flushThrottle = new FlushThrottle(FLUSH_CORE_SHARE);
     private final ExecutorService flushExecutor;
     private final Thread thread;
     private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
@@ -108,10 +113,12 @@ public final class TableIngester
         this.buffer = new HotBuffer(rootAllocator.newChildAllocator("hot-buffer-" + identifier, 0, Long.MAX_VALUE), transactionLog.current());
         this.badRecordPolicy = binding.badRecordPolicy().orElse(settings.badRecordPolicy());
         this.decoder = new JsonRecordDecoder(table.schema());
-        this.flusher = new ParquetFlusher(table, inFlightFiles);
+        this.flusher = new ParquetFlusher(table, inFlightFiles, flushThrottle);
         this.flushExecutor = Executors.newSingleThreadExecutor(runnable -> {
             Thread flushThread = new Thread(runnable, "freshet-flush-" + identifier);
             flushThread.setDaemon(true);
+            // a flush is background work: ingestion and queries come first where the platform honours priorities
+            flushThread.setPriority(Thread.MIN_PRIORITY);
             flushThread.setContextClassLoader(TableIngester.class.getClassLoader());
             return flushThread;
         });
@@ -122,6 +129,7 @@ public final class TableIngester
 
     public TableIngester start()
     {
+        stages.register(identifier.toString());
         thread.start();
         return this;
     }
@@ -155,6 +163,12 @@ public final class TableIngester
     public InFlightFiles inFlightFiles()
     {
         return inFlightFiles;
+    }
+
+    /** CPU time by stage of the write path. */
+    public IngestStages stages()
+    {
+        return stages;
     }
 
     /** Completes once everything consumed so far is committed to Iceberg. */
@@ -296,13 +310,16 @@ public final class TableIngester
     private void pollOnce()
     {
         applyBackpressure();
+        long cpu = IngestStages.threadCpuNanos();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        cpu = stages.charge(IngestStages.Stage.KAFKA_POLL, cpu);
         for (TopicPartition partition : records.partitions()) {
             HotBatchBuilder builder = builders.get(partition.partition());
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                 append(builder, record);
             }
         }
+        cpu = stages.charge(IngestStages.Stage.DECODE, cpu);
         // positions move past transaction markers and compacted gaps too
         for (TopicPartition partition : consumer.assignment()) {
             HotBatchBuilder builder = builders.get(partition.partition());
@@ -319,6 +336,8 @@ public final class TableIngester
             }
         }
         consumedRecords.addAndGet(records.count());
+        stages.addRecords(records.count());
+        stages.charge(IngestStages.Stage.BUFFER, cpu);
     }
 
     private void coalesceSmallBatches()
@@ -326,9 +345,11 @@ public final class TableIngester
         if (flushInFlight != null) {
             return;
         }
+        long cpu = IngestStages.threadCpuNanos();
         for (Integer partition : builders.keySet()) {
             buffer.coalesce(partition, COALESCE_MINIMUM_BATCHES, COALESCE_MAXIMUM_ROWS);
         }
+        stages.charge(IngestStages.Stage.BUFFER, cpu);
     }
 
     private void append(HotBatchBuilder builder, ConsumerRecord<byte[], byte[]> record)
@@ -407,7 +428,11 @@ public final class TableIngester
             if (publisher != null) {
                 publisher.awaitSent();
             }
+            long cpu = IngestStages.threadCpuNanos();
+            long throttled = flushThrottle.sleptNanos();
             List<DataFile> files = flusher.write(plan.batches());
+            cpu = stages.charge(IngestStages.Stage.PARQUET, cpu);
+            stages.addThrottled(flushThrottle.sleptNanos() - throttled);
             CommittedState committed;
             try {
                 committed = transactionLog.append(files, plan.base(), plan.target());
@@ -417,6 +442,7 @@ public final class TableIngester
             }
             flusher.release(files);
             buffer.publishCommit(committed);
+            stages.charge(IngestStages.Stage.COMMIT, cpu);
             log.debug("Committed {} rows in {} files to {} at watermark {}", plan.rowCount(), files.size(), identifier, committed.watermark());
             return committed;
         }
@@ -558,6 +584,7 @@ public final class TableIngester
             Thread.currentThread().interrupt();
         }
         flushExecutor.shutdown();
+        stages.unregister();
         buffer.close();
         try {
             buffer.allocator().close();
