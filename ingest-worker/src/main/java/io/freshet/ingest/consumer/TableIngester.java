@@ -67,6 +67,9 @@ public final class TableIngester
     private static final int COALESCE_MAXIMUM_ROWS = 64 * 1024;
     // a flush may use this share of one core; the rest stays with the ingest loop and queries
     private static final double FLUSH_CORE_SHARE = 0.75;
+    // a paused table commits early when it holds an eighth of the hot-buffer cap, or after a second of pause
+    private static final int PAUSE_FLUSH_SHARE = 8;
+    private static final long PAUSE_FLUSH_ANYWAY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final TableIdentifier identifier;
     private final Table table;
@@ -101,6 +104,7 @@ public final class TableIngester
     private CompletableFuture<CommittedState> flushInFlight;
     private long nextFlushAttemptNanos;
     private long nextPartitionRefreshNanos;
+    private long pausedSinceNanos;
 
     public TableIngester(TableIdentifier identifier, Table table, TableBinding binding, IngestSettings settings, BufferAllocator rootAllocator)
     {
@@ -389,12 +393,27 @@ public final class TableIngester
         if (!paused && allocated >= settings.hotBufferMaxBytes()) {
             consumer.pause(consumer.assignment());
             paused = true;
+            pausedSinceNanos = System.nanoTime();
             log.info("Hot buffer full ({} bytes); pausing consumption of {} until a commit frees memory", allocated, binding.topic());
         }
         else if (paused && allocated < settings.hotBufferMaxBytes() * 9 / 10) {
             consumer.resume(consumer.assignment());
             paused = false;
         }
+    }
+
+    /**
+     * Whether a pause of consumption should commit this table early to free memory: only when it holds a real share
+     * of the cap, so a small table is not committed for another table's rows, or when the pause has lasted long
+     * enough that waiting for the larger tables' commits has not freed memory.
+     */
+    private boolean pauseFreesMemory()
+    {
+        if (!paused) {
+            return false;
+        }
+        return buffer.bufferedBytes() >= settings.hotBufferMaxBytes() / PAUSE_FLUSH_SHARE
+                || System.nanoTime() - pausedSinceNanos >= PAUSE_FLUSH_ANYWAY_NANOS;
     }
 
     private void startFlushIfDue()
@@ -410,7 +429,7 @@ public final class TableIngester
         boolean due = !waitingFlushRequests.isEmpty()
                 || buffer.bufferedBytes() >= settings.flushMaxBytes()
                 || (age >= 0 && age >= settings.flushInterval().toNanos())
-                || (paused && age >= 0);
+                || (age >= 0 && pauseFreesMemory());
         if (!due) {
             return;
         }
