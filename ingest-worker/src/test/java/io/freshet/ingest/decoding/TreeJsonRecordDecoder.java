@@ -23,7 +23,7 @@ import java.util.List;
  * JSON object per record value, fields matched to columns by name (case-insensitively, as Trino folds
  * column names). Unknown fields are ignored, missing fields are null.
  */
-final class TreeJsonRecordDecoder
+public final class TreeJsonRecordDecoder
         implements RecordDecoder
 {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -35,7 +35,7 @@ final class TreeJsonRecordDecoder
     private VectorSchemaRoot cachedVectors;
     private List<FieldVector> cachedColumns;
 
-    TreeJsonRecordDecoder(Schema schema)
+    public TreeJsonRecordDecoder(Schema schema)
     {
         List<NestedField> declared = schema.columns().stream()
                 .filter(column -> !KafkaMetadataColumns.isMetadataColumn(column.name()))
