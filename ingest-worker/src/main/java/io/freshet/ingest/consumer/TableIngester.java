@@ -101,7 +101,7 @@ public final class TableIngester
     private volatile boolean paused;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private DeadLetterPublisher deadLetterPublisher;
-    private CompletableFuture<CommittedState> flushInFlight;
+    private volatile CompletableFuture<CommittedState> flushInFlight;
     private long nextFlushAttemptNanos;
     private long nextPartitionRefreshNanos;
     private long pausedSinceNanos;
@@ -167,6 +167,12 @@ public final class TableIngester
     public InFlightFiles inFlightFiles()
     {
         return inFlightFiles;
+    }
+
+    /** Whether a flush is writing or committing now. */
+    public boolean flushing()
+    {
+        return flushInFlight != null;
     }
 
     /** CPU time by stage of the write path. */
