@@ -23,7 +23,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * {@code system.ingest_status}: one row per Kafka partition of every table this coordinator ingests, with
- * its high-water mark, committed offset watermark, lag between them, hot rows and the table's counters.
+ * its high-water mark, committed offset watermark, lag between them, hot rows, how long records took from
+ * their Kafka timestamp into the hot buffer over the last 10 seconds, and the table's counters.
  */
 public class IngestStatusSystemTable
         extends CoordinatorSystemTable
@@ -47,7 +48,9 @@ public class IngestStatusSystemTable
                     new ColumnMetadata("dead_lettered_records", BIGINT),
                     new ColumnMetadata("commits", BIGINT),
                     new ColumnMetadata("last_commit", TIMESTAMP_TZ_MILLIS),
-                    new ColumnMetadata("paused", io.trino.spi.type.BooleanType.BOOLEAN)));
+                    new ColumnMetadata("paused", io.trino.spi.type.BooleanType.BOOLEAN),
+                    new ColumnMetadata("ingest_lag_p50_ms", BIGINT),
+                    new ColumnMetadata("ingest_lag_p99_ms", BIGINT)));
 
     private final IngestionManager ingestion;
 
@@ -97,6 +100,8 @@ public class IngestStatusSystemTable
                 status.deadLetteredRecords(),
                 status.commits(),
                 status.lastCommitMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null),
-                status.paused());
+                status.paused(),
+                assigned && partition.ingestLagMillisP50().isPresent() ? partition.ingestLagMillisP50().getAsLong() : null,
+                assigned && partition.ingestLagMillisP99().isPresent() ? partition.ingestLagMillisP99().getAsLong() : null);
     }
 }
