@@ -1,6 +1,7 @@
 package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.IcebergCatalogFactory;
+import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.maintenance.MaintenanceScheduler;
@@ -202,10 +203,28 @@ public final class IngestWorker
         return table;
     }
 
+    /** Drops a table Freshet owns, with its files; refuses, before anything changes, a table of the catalog that Freshet did not create. */
     public void dropTable(TableIdentifier identifier)
     {
+        requireOwned(identifier);
         stop(identifier);
         catalog.dropTable(identifier, true);
+    }
+
+    /** Drops every table of a namespace and then the namespace, once sure that Freshet owns all of them. */
+    public void dropNamespaceCascade(Namespace namespace)
+    {
+        List<TableIdentifier> tables = catalog.listTables(namespace);
+        tables.forEach(this::requireOwned);
+        tables.forEach(this::dropTable);
+        ((SupportsNamespaces) catalog).dropNamespace(namespace);
+    }
+
+    private void requireOwned(TableIdentifier identifier)
+    {
+        if (TableBinding.fromTableProperties(catalog.loadTable(identifier).properties()).isEmpty()) {
+            throw new NotFreshetTableException(identifier);
+        }
     }
 
     /** Fails with a message that says what to do when the topic does not exist or the brokers cannot be reached. */

@@ -2,6 +2,7 @@ package io.freshet.trino;
 
 import com.google.inject.Inject;
 import io.freshet.ingest.buffer.HotCut;
+import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.consumer.UnknownTopicException;
@@ -9,6 +10,7 @@ import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.maintenance.FreshetTableExecuteHandle;
 import io.freshet.trino.maintenance.TableUpkeep;
 import io.freshet.trino.maintenance.UpkeepProcedure;
+import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.system.TableMetadataTables;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorTableExecuteHandle;
@@ -54,6 +56,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_NOT_FRESHET_TABLE;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
 import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
 import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
@@ -68,14 +71,16 @@ public class FreshetMetadata
     private final IngestionManager ingestion;
     private final TableUpkeep upkeep;
     private final TypeManager typeManager;
+    private final AllowedTopics allowedTopics;
     private final AtomicLong nextLease = new AtomicLong();
 
     @Inject
-    public FreshetMetadata(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager)
+    public FreshetMetadata(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, AllowedTopics allowedTopics)
     {
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
         this.upkeep = requireNonNull(upkeep, "upkeep is null");
         this.typeManager = requireNonNull(typeManager, "typeManager is null");
+        this.allowedTopics = requireNonNull(allowedTopics, "allowedTopics is null");
     }
 
     private Catalog catalog()
@@ -120,11 +125,14 @@ public class FreshetMetadata
         withPluginClassLoader(() -> {
             try {
                 if (cascade) {
-                    for (TableIdentifier table : catalog().listTables(Namespace.of(schemaName))) {
-                        ingestion.worker().dropTable(table);
-                    }
+                    ingestion.worker().dropNamespaceCascade(Namespace.of(schemaName));
                 }
-                namespaces().dropNamespace(Namespace.of(schemaName));
+                else {
+                    namespaces().dropNamespace(Namespace.of(schemaName));
+                }
+            }
+            catch (NotFreshetTableException e) {
+                throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, "Schema %s is not dropped: %s".formatted(schemaName, e.getMessage()), e);
             }
             catch (NamespaceNotEmptyException e) {
                 throw new TrinoException(SCHEMA_NOT_EMPTY, "Schema %s is not empty: drop its tables first or use DROP SCHEMA ... CASCADE".formatted(schemaName));
@@ -290,6 +298,7 @@ public class FreshetMetadata
         }
         SchemaTableName name = tableMetadata.getTable();
         TableBinding binding = FreshetTableProperties.binding(tableMetadata.getProperties());
+        allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
         List<NestedField> columns = TypeConverter.toIcebergColumns(tableMetadata.getColumns());
         withPluginClassLoader(() -> {
             TableIdentifier identifier = toIdentifier(name);
@@ -332,6 +341,9 @@ public class FreshetMetadata
             catch (NoSuchTableException e) {
                 throw new TableNotFoundException(handle.schemaTableName());
             }
+            catch (NotFreshetTableException e) {
+                throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, e.getMessage(), e);
+            }
             return null;
         });
     }
@@ -363,6 +375,7 @@ public class FreshetMetadata
                 }
             });
             TableBinding binding = FreshetTableProperties.binding(current);
+            allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
             if (binding.badRecordPolicy().orElse(ingestion.worker().settings().badRecordPolicy()) == io.freshet.ingest.decoding.BadRecordPolicy.DEAD_LETTER) {
                 try {
                     ingestion.worker().requireTopic(binding.effectiveDeadLetterTopic());

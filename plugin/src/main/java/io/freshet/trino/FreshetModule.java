@@ -10,6 +10,7 @@ import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.procedure.FlushProcedure;
 import io.freshet.trino.reader.FreshetPageSourceProvider;
 import io.freshet.trino.reader.parquet.ParquetFilePageSourceFactory;
+import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.split.FreshetSplitManager;
 import io.freshet.trino.system.IngestStatusSystemTable;
 import io.trino.spi.connector.SystemTable;
@@ -30,6 +31,7 @@ public class FreshetModule
         binder.bind(IngestionManager.class).in(Scopes.SINGLETON);
         binder.bind(FreshetConnector.class).in(Scopes.SINGLETON);
         binder.bind(FreshetMetadata.class).in(Scopes.SINGLETON);
+        binder.bind(AllowedTopics.class).in(Scopes.SINGLETON);
         binder.bind(FreshetSplitManager.class).in(Scopes.SINGLETON);
         binder.bind(FreshetPageSourceProvider.class).in(Scopes.SINGLETON);
         binder.bind(ParquetFilePageSourceFactory.class).toInstance(new ParquetFilePageSourceFactory());

@@ -61,6 +61,7 @@ public final class TableIngester
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
     private static final long PARTITION_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long FLUSH_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final Duration BAD_RECORD_LOG_INTERVAL = Duration.ofSeconds(10);
     // every poll seals a batch so its rows are visible at once; runs of small ones are merged later
     private static final int COALESCE_MINIMUM_BATCHES = 16;
     private static final int COALESCE_MAXIMUM_ROWS = 64 * 1024;
@@ -85,6 +86,7 @@ public final class TableIngester
     private final AtomicLong deadLetteredRecords = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private final Map<Integer, HotBatchBuilder> builders = new TreeMap<>();
+    private final BadRecordLog badRecordLog;
 
     private volatile boolean running = true;
     private volatile State state = State.STARTING;
@@ -108,6 +110,7 @@ public final class TableIngester
         this.buffer = new HotBuffer(rootAllocator.newChildAllocator("hot-buffer-" + identifier, 0, Long.MAX_VALUE), transactionLog.current());
         this.badRecordPolicy = binding.badRecordPolicy().orElse(settings.badRecordPolicy());
         this.decoder = new JsonRecordDecoder(table.schema());
+        this.badRecordLog = new BadRecordLog(identifier.toString(), BAD_RECORD_LOG_INTERVAL);
         this.flusher = new ParquetFlusher(table, inFlightFiles);
         this.flushExecutor = Executors.newSingleThreadExecutor(runnable -> {
             Thread flushThread = new Thread(runnable, "freshet-flush-" + identifier);
@@ -347,8 +350,11 @@ public final class TableIngester
     private void handleBadRecord(ConsumerRecord<byte[], byte[]> record, String reason)
     {
         badRecords.incrementAndGet();
+        if (badRecordPolicy != BadRecordPolicy.FAIL) {
+            badRecordLog.badRecord(record, reason, badRecordPolicy);
+        }
         switch (badRecordPolicy) {
-            case SKIP -> log.debug("Skipped record {}-{}@{} of table {}: {}", record.topic(), record.partition(), record.offset(), identifier, reason);
+            case SKIP -> {}
             case DEAD_LETTER -> {
                 if (deadLetterPublisher == null) {
                     deadLetterPublisher = new DeadLetterPublisher(settings.kafkaProperties(), binding.effectiveDeadLetterTopic());
@@ -358,7 +364,7 @@ public final class TableIngester
             }
             case FAIL -> throw new IllegalStateException(
                     "Record at topic %s partition %s offset %s cannot be decoded: %s. Ingestion of %s stopped with every earlier record kept; fix the record or set bad_record_policy to SKIP or DEAD_LETTER"
-                            .formatted(record.topic(), record.partition(), record.offset(), reason, identifier));
+                            .formatted(record.topic(), record.partition(), record.offset(), BadRecordLog.withoutContent(reason), identifier));
         }
     }
 

@@ -12,6 +12,8 @@ import io.trino.spi.connector.SchemaTableName;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
@@ -59,9 +61,20 @@ public class IngestStatusSystemTable
     }
 
     @Override
-    protected void addRows(InMemoryRecordSet.Builder rows)
+    protected Set<SchemaTableName> tables()
+    {
+        return ingestion.worker().listRunning().stream()
+                .map(CoordinatorSystemTable::schemaTableName)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    protected void addRows(InMemoryRecordSet.Builder rows, Set<SchemaTableName> visibleTables)
     {
         for (TableIdentifier identifier : ingestion.worker().listRunning()) {
+            if (!visibleTables.contains(schemaTableName(identifier))) {
+                continue;
+            }
             TableIngester ingester = ingestion.ingester(identifier).orElse(null);
             if (ingester == null) {
                 continue;
