@@ -5,6 +5,7 @@ import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.buffer.HotBuffer.FlushPlan;
+import io.freshet.ingest.commit.FlushCommitter;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.commit.TransactionLog.CommittedState;
@@ -60,7 +61,6 @@ public final class TableIngester
     private static final Logger log = LoggerFactory.getLogger(TableIngester.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
     private static final long PARTITION_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final long FLUSH_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final Duration BAD_RECORD_LOG_INTERVAL = Duration.ofSeconds(10);
     // every poll seals a batch so its rows are visible at once; runs of small ones are merged later
     private static final int COALESCE_MINIMUM_BATCHES = 16;
@@ -77,6 +77,7 @@ public final class TableIngester
     private final RecordDecoder decoder;
     private final ParquetFlusher flusher;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
+    private final FlushCommitter committer;
     private final ExecutorService flushExecutor;
     private final Thread thread;
     private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
@@ -112,6 +113,7 @@ public final class TableIngester
         this.decoder = new JsonRecordDecoder(table.schema());
         this.badRecordLog = new BadRecordLog(identifier.toString(), BAD_RECORD_LOG_INTERVAL);
         this.flusher = new ParquetFlusher(table, inFlightFiles);
+        this.committer = new FlushCommitter(transactionLog, flusher);
         this.flushExecutor = Executors.newSingleThreadExecutor(runnable -> {
             Thread flushThread = new Thread(runnable, "freshet-flush-" + identifier);
             flushThread.setDaemon(true);
@@ -212,6 +214,7 @@ public final class TableIngester
         }
         finally {
             awaitFlushInFlight();
+            committer.abandon();
             builders.values().forEach(HotBatchBuilder::close);
             builders.clear();
             if (consumer != null) {
@@ -413,44 +416,26 @@ public final class TableIngester
             if (publisher != null) {
                 publisher.awaitSent();
             }
-            List<DataFile> files = flusher.write(plan.batches());
             CommittedState committed;
-            try {
-                committed = transactionLog.append(files, plan.base(), plan.target());
+            if (committer.hasPending()) {
+                // the files of the failed commit are committed first; the rest of the buffer flushes next
+                committed = committer.retryPending();
             }
-            catch (RuntimeException e) {
-                committed = landedDespite(e, plan, files);
+            else {
+                List<DataFile> files;
+                try {
+                    files = flusher.write(plan.batches());
+                }
+                catch (RuntimeException e) {
+                    committer.writeFailed();
+                    throw e;
+                }
+                committed = committer.commit(files, plan.base(), plan.target());
             }
-            flusher.release(files);
             buffer.publishCommit(committed);
-            log.debug("Committed {} rows in {} files to {} at watermark {}", plan.rowCount(), files.size(), identifier, committed.watermark());
+            log.debug("Committed {} to watermark {}", identifier, committed.watermark());
             return committed;
         }
-    }
-
-    /**
-     * A commit that failed with an error the catalog does not classify may still have landed: its data files
-     * are then part of the table. Asks the catalog before deleting them, and keeps them when it cannot tell.
-     */
-    private CommittedState landedDespite(RuntimeException failure, FlushPlan plan, List<DataFile> files)
-    {
-        CommittedState current;
-        try {
-            current = transactionLog.current();
-        }
-        catch (RuntimeException e) {
-            failure.addSuppressed(e);
-            log.warn("Cannot tell whether the failed commit of {} landed; keeping its data files for orphan cleanup", identifier);
-            // no longer in flight: orphan cleanup deletes them after its retention unless a snapshot references them
-            flusher.release(files);
-            throw failure;
-        }
-        if (current.watermark().equals(plan.target())) {
-            log.info("Commit of {} reported a failure but landed at watermark {}", identifier, current.watermark());
-            return current;
-        }
-        flusher.discard(files);
-        throw failure;
     }
 
     private void completeFlush()
@@ -473,8 +458,10 @@ public final class TableIngester
             if (cause instanceof DeadLetterPublisher.DeadLetterException deadLetter) {
                 throw deadLetter;
             }
-            log.warn("Flush of {} failed, retrying: {}", identifier, cause.getMessage(), cause);
-            nextFlushAttemptNanos = System.nanoTime() + FLUSH_RETRY_NANOS;
+            if (!committer.hasPending()) {
+                log.warn("Flush of {} failed, retrying in {}: {}", identifier, committer.retryDelay(), cause.getMessage(), cause);
+            }
+            nextFlushAttemptNanos = System.nanoTime() + committer.retryDelay().toNanos();
         }
         finally {
             flushInFlight = null;
