@@ -53,6 +53,7 @@ public final class IngestWorker
     private final Catalog catalog;
     private final BufferAllocator allocator = new RootAllocator();
     private final Map<TableIdentifier, TableIngester> ingesters = new ConcurrentHashMap<>();
+    private final Map<TableIdentifier, TableIngester> stopping = new ConcurrentHashMap<>();
     private final Map<TableIdentifier, TableMaintenance> maintenance = new ConcurrentHashMap<>();
     private final MaintenanceScheduler maintenanceScheduler;
 
@@ -103,7 +104,17 @@ public final class IngestWorker
         return tables;
     }
 
-    public synchronized TableIngester start(TableIdentifier identifier)
+    public TableIngester start(TableIdentifier identifier)
+    {
+        // an ingester of this table still stopping may be committing: never two writers of one table
+        TableIngester stoppingIngester = stopping.get(identifier);
+        if (stoppingIngester != null) {
+            stoppingIngester.awaitTermination();
+        }
+        return startAfterStop(identifier);
+    }
+
+    private synchronized TableIngester startAfterStop(TableIdentifier identifier)
     {
         TableIngester existing = ingesters.get(identifier);
         if (existing != null) {
@@ -158,13 +169,27 @@ public final class IngestWorker
         return Optional.ofNullable(ingesters.get(identifier));
     }
 
-    public synchronized void stop(TableIdentifier identifier)
+    /**
+     * Stops a table's ingestion and returns once its last flush has finished committing, however long that
+     * takes; other tables are not held up meanwhile.
+     */
+    public void stop(TableIdentifier identifier)
     {
-        maintenanceScheduler.cancel(identifier);
-        maintenance.remove(identifier);
-        TableIngester ingester = ingesters.remove(identifier);
-        if (ingester != null) {
+        TableIngester ingester;
+        synchronized (this) {
+            maintenanceScheduler.cancel(identifier);
+            maintenance.remove(identifier);
+            ingester = ingesters.remove(identifier);
+            if (ingester == null) {
+                return;
+            }
+            stopping.put(identifier, ingester);
+        }
+        try {
             ingester.close();
+        }
+        finally {
+            stopping.remove(identifier, ingester);
         }
     }
 

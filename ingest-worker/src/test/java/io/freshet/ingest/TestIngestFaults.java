@@ -318,6 +318,50 @@ class TestIngestFaults
         }
     }
 
+    /**
+     * A restart, as ALTER TABLE ... SET PROPERTIES makes one, while a flush is still committing waits for that
+     * commit, however long it takes: two ingesters never commit to one table.
+     */
+    @Test
+    void restartWaitsForTheCommitInFlight()
+            throws Exception
+    {
+        String topic = "restart_overlap";
+        kafka.createTopic(topic, 2);
+        IngestSettings settings = FaultInjectingFileIO.withFaults(settings(kafka.bootstrapServers(), warehouse.resolve("restart"), Duration.ofHours(1), BadRecordPolicy.SKIP));
+        try (IngestWorker worker = new IngestWorker(settings)) {
+            ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
+            TableIdentifier identifier = TableIdentifier.of("shop", "restart_overlap");
+            Table table = worker.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            TableIngester ingester = worker.ingester(identifier).orElseThrow();
+            kafka.sendAll(topic, 2, TestIngestWorker.orders(0, 200));
+            waitUntil("records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(kafka.endOffsets(topic)), ingester::status);
+
+            FaultInjectingFileIO.holdNext(FileKind.TABLE_METADATA);
+            CompletableFuture<?> flushed = ingester.flush();
+            waitUntil("the commit is held", Duration.ofSeconds(60), FaultInjectingFileIO::fired, ingester::status);
+            CompletableFuture<TableIngester> restarted = CompletableFuture.supplyAsync(() -> {
+                worker.stop(identifier);
+                return worker.start(identifier);
+            });
+            // longer than a stop ever waited before: the restart must still wait for the commit
+            Thread.sleep(Duration.ofSeconds(65));
+            assertThat(restarted).as("the restarted ingester waits for the commit in flight").isNotDone();
+
+            FaultInjectingFileIO.release();
+            TableIngester next = restarted.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            flushed.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            kafka.sendAll(topic, 2, TestIngestWorker.orders(200, 100));
+            waitUntil("the restarted ingester has the new records", Duration.ofSeconds(60), () -> next.buffer().highWaterMarks().equals(kafka.endOffsets(topic)), next::status);
+            next.flush().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(next.status().state()).isEqualTo(IngestionStatus.State.RUNNING);
+            TableVerification verification = verify(worker, identifier);
+            assertThat(verification.exactlyOnce()).as(verification.report()).isTrue();
+            assertThat(verification.tableRows()).isEqualTo(300);
+            assertThat(new TransactionLog(table).history()).hasSize(2);
+        }
+    }
+
     /** Commits of another writer that do not move the watermark (upkeep, property changes) make ours retry, never append twice. */
     @Test
     void concurrentCommitsAreRetriedWithoutDuplicateAppends()

@@ -494,13 +494,26 @@ public final class TableIngester
         });
     }
 
+    /** Waits for the flush in flight to end however long its commit takes: a restarted ingester must not commit beside it. */
     private void awaitFlushInFlight()
     {
         if (flushInFlight != null) {
             try {
-                flushInFlight.get(5, TimeUnit.MINUTES);
+                while (true) {
+                    try {
+                        flushInFlight.get(1, TimeUnit.MINUTES);
+                        break;
+                    }
+                    catch (java.util.concurrent.TimeoutException e) {
+                        log.warn("Ingestion of {} is stopping and waits for its flush to finish committing", identifier);
+                    }
+                }
                 commits.incrementAndGet();
                 completeSatisfiedFlushRequests(buffer.committed().watermark());
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.warn("Interrupted while waiting for the flush of {} to finish", identifier);
             }
             catch (Exception e) {
                 log.warn("Flush of {} did not complete while stopping: {}", identifier, e.getMessage());
@@ -544,13 +557,7 @@ public final class TableIngester
         if (current != null) {
             current.wakeup();
         }
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(60));
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        flushExecutor.shutdown();
+        awaitTermination();
         buffer.close();
         try {
             buffer.allocator().close();
@@ -558,6 +565,29 @@ public final class TableIngester
         catch (IllegalStateException e) {
             // a batch still referenced by a running query frees its memory when the query releases it
             log.debug("Hot buffer of {} closed with memory in use: {}", identifier, e.getMessage());
+        }
+    }
+
+    /**
+     * Waits until the ingest thread and its flush have ended, however long a commit in flight takes, so
+     * that no ingester of the same table starts to commit beside this one.
+     */
+    public void awaitTermination()
+    {
+        try {
+            while (thread.isAlive()) {
+                thread.join(TimeUnit.MINUTES.toMillis(1));
+                if (thread.isAlive()) {
+                    log.warn("Waiting for ingestion of {} to stop: its flush is still committing", identifier);
+                }
+            }
+            flushExecutor.shutdown();
+            while (!flushExecutor.awaitTermination(1, TimeUnit.MINUTES)) {
+                log.warn("Waiting for the flush of {} to finish committing", identifier);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -55,13 +56,13 @@ public class FaultInjectingFileIO
     /** Fails the Nth file of a kind written from now on (1 is the next one) with an IOException while it is written. */
     public static void failNth(FileKind kind, int occurrence)
     {
-        fault = new Fault(kind, occurrence, Mode.FAIL_NTH, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean());
+        fault = new Fault(kind, occurrence, Mode.FAIL_NTH, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean(), new CountDownLatch(1));
     }
 
     /** Fails every file of a kind written from now on until {@link #reset}, as a storage outage does. */
     public static void failAll(FileKind kind)
     {
-        fault = new Fault(kind, 1, Mode.FAIL_ALL, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean());
+        fault = new Fault(kind, 1, Mode.FAIL_ALL, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean(), new CountDownLatch(1));
     }
 
     /**
@@ -70,11 +71,27 @@ public class FaultInjectingFileIO
      */
     public static void failReadsAfterNextWrite(FileKind kind)
     {
-        fault = new Fault(kind, 1, Mode.FAIL_READS_AFTER_WRITE, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean());
+        fault = new Fault(kind, 1, Mode.FAIL_READS_AFTER_WRITE, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean(), new CountDownLatch(1));
+    }
+
+    /** Holds the next file of a kind at its creation until {@link #release}, as a slow store or catalog does. */
+    public static void holdNext(FileKind kind)
+    {
+        fault = new Fault(kind, 1, Mode.HOLD_NEXT, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean(), new CountDownLatch(1));
+    }
+
+    /** Lets a held write go on. */
+    public static void release()
+    {
+        Fault current = fault;
+        if (current != null) {
+            current.release().countDown();
+        }
     }
 
     public static void reset()
     {
+        release();
         fault = null;
         WRITTEN.clear();
     }
@@ -114,7 +131,7 @@ public class FaultInjectingFileIO
         if (point == null) {
             return null;
         }
-        return new Fault(FileKind.valueOf(point.toUpperCase(Locale.ROOT)), Integer.getInteger(CRASH_AFTER_PROPERTY, 1), Mode.CRASH_NTH, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean());
+        return new Fault(FileKind.valueOf(point.toUpperCase(Locale.ROOT)), Integer.getInteger(CRASH_AFTER_PROPERTY, 1), Mode.CRASH_NTH, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean(), new CountDownLatch(1));
     }
 
     @Override
@@ -143,10 +160,10 @@ public class FaultInjectingFileIO
 
     private enum Mode
     {
-        FAIL_NTH, FAIL_ALL, CRASH_NTH, FAIL_READS_AFTER_WRITE
+        FAIL_NTH, FAIL_ALL, CRASH_NTH, FAIL_READS_AFTER_WRITE, HOLD_NEXT
     }
 
-    private record Fault(FileKind kind, int occurrence, Mode mode, AtomicInteger seen, AtomicInteger failures, AtomicBoolean readsFailing)
+    private record Fault(FileKind kind, int occurrence, Mode mode, AtomicInteger seen, AtomicInteger failures, AtomicBoolean readsFailing, CountDownLatch release)
     {
         boolean crash()
         {
@@ -176,6 +193,19 @@ public class FaultInjectingFileIO
                 case FAIL_NTH, CRASH_NTH -> seen == fault.occurrence() ? new FaultyStream(stream, fault, delegate.location()) : stream;
                 case FAIL_ALL -> new FaultyStream(stream, fault, delegate.location());
                 case FAIL_READS_AFTER_WRITE -> seen == fault.occurrence() ? new ClosingStream(stream, () -> fault.readsFailing().set(true)) : stream;
+                case HOLD_NEXT -> {
+                    if (seen == fault.occurrence()) {
+                        // counted as fired while it waits, so a test sees that the write is held
+                        fault.failures().incrementAndGet();
+                        try {
+                            fault.release().await();
+                        }
+                        catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    yield stream;
+                }
             };
         }
 
