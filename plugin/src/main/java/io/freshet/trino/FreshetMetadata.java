@@ -3,6 +3,7 @@ package io.freshet.trino;
 import com.google.inject.Inject;
 import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.catalog.NotFreshetTableException;
+import io.freshet.ingest.consumer.DataLossPolicy;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.consumer.UnknownTopicException;
@@ -262,7 +263,7 @@ public class FreshetMetadata
                     .map(FreshetColumnHandle::toColumnMetadata)
                     .toList();
             Map<String, Object> properties = TableBinding.fromTableProperties(table.properties())
-                    .map(FreshetTableProperties::toProperties)
+                    .map(binding -> FreshetTableProperties.toProperties(binding, table.properties()))
                     .orElse(Map.of());
             return new ConnectorTableMetadata(handle.schemaTableName(), columns, properties, Optional.ofNullable(table.properties().get("comment")));
         });
@@ -299,6 +300,7 @@ public class FreshetMetadata
         SchemaTableName name = tableMetadata.getTable();
         TableBinding binding = FreshetTableProperties.binding(tableMetadata.getProperties());
         allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
+        Optional<String> dataLossPolicy = FreshetTableProperties.dataLossPolicy(tableMetadata.getProperties());
         List<NestedField> columns = TypeConverter.toIcebergColumns(tableMetadata.getColumns());
         withPluginClassLoader(() -> {
             TableIdentifier identifier = toIdentifier(name);
@@ -313,6 +315,7 @@ public class FreshetMetadata
             }
             Map<String, String> extra = new LinkedHashMap<>();
             tableMetadata.getComment().ifPresent(comment -> extra.put("comment", comment));
+            dataLossPolicy.ifPresent(policy -> extra.put(DataLossPolicy.PROPERTY, policy));
             try {
                 ingestion.worker().createTable(identifier, columns, binding, extra, ingestion.isIngesting());
             }
@@ -357,16 +360,21 @@ public class FreshetMetadata
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
         for (String name : properties.keySet()) {
-            if (!name.equals(FreshetTableProperties.BAD_RECORD_POLICY) && !name.equals(FreshetTableProperties.DEAD_LETTER_TOPIC)) {
-                throw new TrinoException(INVALID_TABLE_PROPERTY, "Table property %s cannot be changed; only bad_record_policy and dead_letter_topic can".formatted(name));
+            if (!name.equals(FreshetTableProperties.BAD_RECORD_POLICY) && !name.equals(FreshetTableProperties.DEAD_LETTER_TOPIC) && !name.equals(FreshetTableProperties.DATA_LOSS_POLICY)) {
+                throw new TrinoException(INVALID_TABLE_PROPERTY, "Table property %s cannot be changed; only bad_record_policy, dead_letter_topic and data_loss_policy can".formatted(name));
             }
         }
+        Optional<Optional<String>> dataLossPolicy = Optional.ofNullable(properties.get(FreshetTableProperties.DATA_LOSS_POLICY))
+                .map(value -> value.flatMap(policy -> FreshetTableProperties.dataLossPolicy(Map.of(FreshetTableProperties.DATA_LOSS_POLICY, policy))));
         withPluginClassLoader(() -> {
             Table table = loadTable(handle.schemaTableName());
             Map<String, Object> current = new java.util.HashMap<>(TableBinding.fromTableProperties(table.properties())
                     .map(FreshetTableProperties::toProperties)
                     .orElseThrow(() -> new TrinoException(INVALID_TABLE_PROPERTY, "Table %s is not bound to a Kafka topic".formatted(handle.schemaTableName()))));
             properties.forEach((name, value) -> {
+                if (name.equals(FreshetTableProperties.DATA_LOSS_POLICY)) {
+                    return;
+                }
                 if (value.isPresent()) {
                     current.put(name, value.get());
                 }
@@ -397,6 +405,7 @@ public class FreshetMetadata
                     update.remove(key);
                 }
             }
+            dataLossPolicy.ifPresent(policy -> policy.ifPresentOrElse(value -> update.set(DataLossPolicy.PROPERTY, value), () -> update.remove(DataLossPolicy.PROPERTY)));
             update.commit();
             TableIdentifier identifier = toIdentifier(handle.schemaTableName());
             if (ingestion.ingester(identifier).isPresent()) {

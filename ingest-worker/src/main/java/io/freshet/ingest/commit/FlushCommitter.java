@@ -8,9 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,6 +33,7 @@ public final class FlushCommitter
 
     private final TransactionLog transactionLog;
     private final ParquetFlusher flusher;
+    private final Queue<LostOffsets> lostOffsets = new ConcurrentLinkedQueue<>();
     private volatile PendingCommit pending;
     private volatile int consecutiveFailures;
 
@@ -51,13 +55,26 @@ public final class FlushCommitter
         return Optional.ofNullable(pending).map(PendingCommit::target);
     }
 
+    /** Notes offsets Kafka's retention deleted before they were ingested: the commit that moves past them names them. */
+    public void lost(LostOffsets range)
+    {
+        lostOffsets.add(range);
+    }
+
     /** Commits newly written files that move the watermark from {@code base} to {@code target}. */
     public CommittedState commit(List<DataFile> files, OffsetWatermark base, OffsetWatermark target)
     {
         if (pending != null) {
             throw new IllegalStateException("A failed commit must be retried before a new one");
         }
-        pending = new PendingCommit(List.copyOf(files), base, target, UUID.randomUUID().toString());
+        List<LostOffsets> passed = new ArrayList<>();
+        for (LostOffsets range : List.copyOf(lostOffsets)) {
+            if (target.nextOffset(range.partition()) >= range.toOffset()) {
+                passed.add(range);
+                lostOffsets.remove(range);
+            }
+        }
+        pending = new PendingCommit(List.copyOf(files), base, target, UUID.randomUUID().toString(), List.copyOf(passed));
         return attempt();
     }
 
@@ -111,7 +128,7 @@ public final class FlushCommitter
     {
         PendingCommit commit = pending;
         try {
-            CommittedState committed = transactionLog.append(commit.files(), commit.base(), commit.target(), commit.commitId());
+            CommittedState committed = transactionLog.append(commit.files(), commit.base(), commit.target(), commit.commitId(), commit.lostOffsets());
             flusher.release(commit.files());
             pending = null;
             consecutiveFailures = 0;
@@ -132,7 +149,7 @@ public final class FlushCommitter
         }
     }
 
-    private record PendingCommit(List<DataFile> files, OffsetWatermark base, OffsetWatermark target, String commitId)
+    private record PendingCommit(List<DataFile> files, OffsetWatermark base, OffsetWatermark target, String commitId, List<LostOffsets> lostOffsets)
     {
         PendingCommit
         {
@@ -140,6 +157,7 @@ public final class FlushCommitter
             requireNonNull(base, "base is null");
             requireNonNull(target, "target is null");
             requireNonNull(commitId, "commitId is null");
+            requireNonNull(lostOffsets, "lostOffsets is null");
         }
     }
 }

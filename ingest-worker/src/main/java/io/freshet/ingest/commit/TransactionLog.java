@@ -102,15 +102,16 @@ public final class TransactionLog
      */
     public CommittedState append(List<DataFile> files, OffsetWatermark expected, OffsetWatermark next)
     {
-        return append(files, expected, next, UUID.randomUUID().toString());
+        return append(files, expected, next, UUID.randomUUID().toString(), List.of());
     }
 
     /**
      * Like {@link #append(List, OffsetWatermark, OffsetWatermark)} for a commit tried before under the same
      * {@code commitId}: when one of those tries landed, it is found by the id in the snapshots since
-     * {@code expected}, and the table's current state is returned instead of a second append.
+     * {@code expected}, and the table's current state is returned instead of a second append. Offsets that
+     * Kafka's retention deleted before they were ingested are named in the snapshot summary.
      */
-    public CommittedState append(List<DataFile> files, OffsetWatermark expected, OffsetWatermark next, String commitId)
+    public CommittedState append(List<DataFile> files, OffsetWatermark expected, OffsetWatermark next, String commitId, List<LostOffsets> lostOffsets)
     {
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -127,6 +128,9 @@ public final class TransactionLog
                 files.forEach(append::appendFile);
                 append.set(WATERMARK_KEY, next.toJson());
                 append.set(COMMIT_ID_KEY, commitId);
+                if (!lostOffsets.isEmpty()) {
+                    append.set(LostOffsets.SUMMARY_KEY, LostOffsets.toSummary(lostOffsets));
+                }
                 append.set("freshet.records", Long.toString(files.stream().mapToLong(DataFile::recordCount).sum()));
                 append.commit();
                 Snapshot snapshot = table.currentSnapshot();
@@ -162,6 +166,17 @@ public final class TransactionLog
             }
         }
         return false;
+    }
+
+    /** Every range of offsets that the kept snapshots record as lost to Kafka's retention, oldest first. */
+    public List<LostOffsets> lostOffsets()
+    {
+        table.refresh();
+        List<LostOffsets> lost = new ArrayList<>();
+        for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
+            lost.addAll(0, LostOffsets.fromSummary(snapshot.summary().get(LostOffsets.SUMMARY_KEY)));
+        }
+        return lost;
     }
 
     /** Every snapshot from the oldest kept to the current one, with the watermark in force after it. */

@@ -6,6 +6,7 @@ import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.buffer.HotBuffer.FlushPlan;
 import io.freshet.ingest.commit.FlushCommitter;
+import io.freshet.ingest.commit.LostOffsets;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.commit.TransactionLog.CommittedState;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -43,6 +45,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +91,8 @@ public final class TableIngester
     private final AtomicLong commits = new AtomicLong();
     private final Map<Integer, HotBatchBuilder> builders = new TreeMap<>();
     private final BadRecordLog badRecordLog;
+    private final DataLossPolicy dataLossPolicy;
+    private final List<LostOffsets> lostOffsets = new CopyOnWriteArrayList<>();
 
     private volatile boolean running = true;
     private volatile State state = State.STARTING;
@@ -112,6 +117,7 @@ public final class TableIngester
         this.badRecordPolicy = binding.badRecordPolicy().orElse(settings.badRecordPolicy());
         this.decoder = new JsonRecordDecoder(table.schema());
         this.badRecordLog = new BadRecordLog(identifier.toString(), BAD_RECORD_LOG_INTERVAL);
+        this.dataLossPolicy = DataLossPolicy.fromTableProperties(table.properties());
         this.flusher = new ParquetFlusher(table, inFlightFiles);
         this.committer = new FlushCommitter(transactionLog, flusher);
         this.flushExecutor = Executors.newSingleThreadExecutor(runnable -> {
@@ -176,7 +182,7 @@ public final class TableIngester
     public IngestionStatus status()
     {
         return new IngestionStatus(state, Optional.ofNullable(failure), buffer.status(), consumedRecords.get(), badRecords.get(), deadLetteredRecords.get(),
-                commits.get(), Optional.ofNullable(lastCommitMillis), paused);
+                commits.get(), Optional.ofNullable(lastCommitMillis), paused, lostOffsets);
     }
 
     private void run()
@@ -237,7 +243,8 @@ public final class TableIngester
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         // the offset watermark in Iceberg is the only position that counts; group offsets are informational
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // every position is set from the watermark or the topic's beginning: a position Kafka no longer holds is data loss, reported, never skipped silently
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         properties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "freshet-" + identifier);
@@ -302,7 +309,14 @@ public final class TableIngester
     private void pollOnce()
     {
         applyBackpressure();
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(POLL_TIMEOUT);
+        }
+        catch (OffsetOutOfRangeException e) {
+            handleLostOffsets(e);
+            return;
+        }
         for (TopicPartition partition : records.partitions()) {
             HotBatchBuilder builder = builders.get(partition.partition());
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
@@ -325,6 +339,33 @@ public final class TableIngester
             }
         }
         consumedRecords.addAndGet(records.count());
+    }
+
+    /** The watermark points below the first offset Kafka holds: retention deleted records before they were ingested. */
+    private void handleLostOffsets(OffsetOutOfRangeException exception)
+    {
+        Map<TopicPartition, Long> positions = exception.offsetOutOfRangePartitions();
+        Map<TopicPartition, Long> starts = consumer.beginningOffsets(positions.keySet(), Duration.ofSeconds(30));
+        for (Map.Entry<TopicPartition, Long> entry : positions.entrySet()) {
+            TopicPartition partition = entry.getKey();
+            long position = entry.getValue();
+            long start = starts.get(partition);
+            if (start <= position) {
+                throw new IllegalStateException(("Offset %s of topic %s partition %s is beyond the last record Kafka holds: the topic was deleted and created again. "
+                        + "Ingestion of %s stopped with every committed record kept; bind a new table to the new topic").formatted(position, binding.topic(), partition.partition(), identifier));
+            }
+            LostOffsets lost = new LostOffsets(partition.partition(), position, start);
+            if (dataLossPolicy == DataLossPolicy.FAIL) {
+                throw new IllegalStateException(("Records of topic %s %s (%s offsets) were deleted by Kafka retention before they were ingested. Ingestion of %s stopped with every earlier record kept; "
+                        + "to skip the lost records and go on, ALTER TABLE ... SET PROPERTIES data_loss_policy = 'CONTINUE'").formatted(binding.topic(), lost.describe(), lost.count(), identifier));
+            }
+            log.warn("Records of topic {} {} ({} offsets) were deleted by Kafka retention before they were ingested into {}; going on after them as data_loss_policy is CONTINUE",
+                    binding.topic(), lost.describe(), lost.count(), identifier);
+            lostOffsets.add(lost);
+            committer.lost(lost);
+            consumer.seek(partition, start);
+            builders.get(partition.partition()).skipTo(start);
+        }
     }
 
     private void coalesceSmallBatches()

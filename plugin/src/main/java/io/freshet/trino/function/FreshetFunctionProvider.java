@@ -90,7 +90,7 @@ public class FreshetFunctionProvider
             for (PartitionVerification partition : verification.partitions()) {
                 page.declarePosition();
                 long[] values = {partition.partition(), partition.kafkaStartOffset(), partition.kafkaEndOffset(), partition.checkedUntilOffset(), partition.kafkaRecords(),
-                        partition.tableRows(), partition.missing(), partition.duplicated(), partition.extra(), partition.badRecords(), partition.notYetIngested()};
+                        partition.tableRows(), partition.missing(), partition.duplicated(), partition.extra(), partition.badRecords(), partition.notYetIngested(), partition.lostToRetention()};
                 for (int column = 0; column < values.length; column++) {
                     BIGINT.writeLong(page.getBlockBuilder(column), values[column]);
                 }

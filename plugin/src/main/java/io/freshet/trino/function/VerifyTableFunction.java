@@ -43,10 +43,10 @@ public class VerifyTableFunction
 {
     public static final List<String> COLUMN_NAMES = List.of(
             "partition", "kafka_start_offset", "kafka_end_offset", "checked_until_offset", "kafka_records", "table_rows",
-            "missing", "duplicated", "extra", "bad_records", "not_yet_ingested", "examples");
+            "missing", "duplicated", "extra", "bad_records", "not_yet_ingested", "lost_to_retention", "examples");
     public static final List<Type> COLUMN_TYPES = List.of(
             BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT,
-            BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, VARCHAR);
+            BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, VARCHAR);
 
     private final IngestionManager ingestion;
 

@@ -25,7 +25,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * {@code system.ingest_status}: one row per Kafka partition of every table this coordinator ingests, with
- * its high-water mark, committed offset watermark, lag between them, hot rows and the table's counters.
+ * its high-water mark, committed offset watermark, lag between them, hot rows, the table's counters and the
+ * offsets Kafka's retention deleted before they were ingested.
  */
 public class IngestStatusSystemTable
         extends CoordinatorSystemTable
@@ -49,7 +50,8 @@ public class IngestStatusSystemTable
                     new ColumnMetadata("dead_lettered_records", BIGINT),
                     new ColumnMetadata("commits", BIGINT),
                     new ColumnMetadata("last_commit", TIMESTAMP_TZ_MILLIS),
-                    new ColumnMetadata("paused", io.trino.spi.type.BooleanType.BOOLEAN)));
+                    new ColumnMetadata("paused", io.trino.spi.type.BooleanType.BOOLEAN),
+                    new ColumnMetadata("lost_offsets", VARCHAR)));
 
     private final IngestionManager ingestion;
 
@@ -90,6 +92,16 @@ public class IngestStatusSystemTable
         }
     }
 
+    /** Ranges of the partition that Kafka's retention deleted before they were ingested, as {@code first-last, ...}. */
+    private static String lostOffsets(IngestionStatus status, int partition)
+    {
+        String ranges = status.lostOffsets().stream()
+                .filter(range -> range.partition() == partition)
+                .map(range -> range.fromOffset() + "-" + (range.toOffset() - 1))
+                .collect(Collectors.joining(", "));
+        return ranges.isEmpty() ? null : ranges;
+    }
+
     private static void addRow(InMemoryRecordSet.Builder rows, TableIdentifier identifier, TableIngester ingester, IngestionStatus status, PartitionStatus partition)
     {
         boolean assigned = partition != null;
@@ -110,6 +122,7 @@ public class IngestStatusSystemTable
                 status.deadLetteredRecords(),
                 status.commits(),
                 status.lastCommitMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null),
-                status.paused());
+                status.paused(),
+                assigned ? lostOffsets(status, partition.partition()) : null);
     }
 }
