@@ -268,16 +268,19 @@ public final class TableIngester
                 .toList();
         consumer.assign(assignment);
         OffsetWatermark watermark = buffer.committed().watermark();
-        for (TopicPartition partition : assignment) {
-            if (builders.containsKey(partition.partition())) {
-                continue;
-            }
+        List<TopicPartition> added = assignment.stream()
+                .filter(partition -> !builders.containsKey(partition.partition()))
+                .toList();
+        // every new partition is positioned before any position is read: without a reset policy, reading one resolves all
+        for (TopicPartition partition : added) {
             if (watermark.contains(partition.partition())) {
                 consumer.seek(partition, watermark.nextOffset(partition.partition()));
             }
             else {
                 consumer.seekToBeginning(List.of(partition));
             }
+        }
+        for (TopicPartition partition : added) {
             long position = consumer.position(partition);
             builders.put(partition.partition(), new HotBatchBuilder(buffer.allocator(), table.schema(), partition.partition(), position));
             buffer.advance(partition.partition(), position);
