@@ -16,7 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,6 +151,29 @@ class TestFreshetSecurity
         };
         Logger root = Logger.getLogger("");
         root.addHandler(handler);
+        // SLF4J's simple binding, when it is the one bound, writes to whatever standard error is at the time
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream standardError = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(new OutputStream()
+        {
+            @Override
+            public void write(int b)
+            {
+                originalErr.write(b);
+                synchronized (standardError) {
+                    standardError.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length)
+            {
+                originalErr.write(bytes, offset, length);
+                synchronized (standardError) {
+                    standardError.write(bytes, offset, length);
+                }
+            }
+        }, true, StandardCharsets.UTF_8));
         try {
             kafka.createTopic("noisy", 1);
             queryRunner.execute("CREATE TABLE noisy (id bigint) WITH (kafka_topic = 'noisy', bad_record_policy = 'SKIP')");
@@ -160,9 +187,13 @@ class TestFreshetSecurity
         }
         finally {
             root.removeHandler(handler);
+            System.setErr(originalErr);
         }
         List<String> badRecordWarnings;
         synchronized (warnings) {
+            synchronized (standardError) {
+                warnings.addAll(standardError.toString(StandardCharsets.UTF_8).lines().toList());
+            }
             badRecordWarnings = warnings.stream().filter(line -> line.contains("Bad record skipped at topic noisy")).toList();
             assertThat(warnings).noneMatch(line -> line.contains("078-05"));
         }

@@ -373,7 +373,8 @@ public final class TableIngester
 
     private void coalesceSmallBatches()
     {
-        if (flushInFlight != null) {
+        // a failed commit waiting for its retry covers batches up to its target: a merged batch must not straddle it
+        if (flushInFlight != null || committer.hasPending()) {
             return;
         }
         for (Integer partition : builders.keySet()) {
