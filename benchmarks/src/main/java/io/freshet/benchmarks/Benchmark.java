@@ -2,7 +2,6 @@ package io.freshet.benchmarks;
 
 import io.freshet.benchmarks.report.Console;
 import io.freshet.benchmarks.freshness.FreshnessBenchmark;
-import io.freshet.benchmarks.freshness.IngestVisibility;
 import io.freshet.benchmarks.ingest.IngestBenchmark;
 import io.freshet.benchmarks.memory.MemoryBenchmark;
 import io.freshet.benchmarks.report.Report;
@@ -68,7 +67,6 @@ public final class Benchmark
                 Events.preload(bootstrap, ScanBenchmark.TOPIC, options.partitions(), options.scanRows());
             }
             section(report, "freshness", options, () -> new FreshnessBenchmark(environment, options, report).run());
-            section(report, "freshness", options, () -> new IngestVisibility(environment, options, report).run());
             long topicBytes = eventBytes;
             if (options.runs("ingest") || options.runs("sink")) {
                 section(report, "ingest", options, () -> new IngestBenchmark(environment, options, report, topicBytes).run());

@@ -17,7 +17,8 @@ import java.util.Set;
  * @param runs repetitions of every figure
  * @param partitions partitions of every topic
  * @param freshnessRate events per second produced during the freshness benchmark
- * @param freshnessSeconds length of one freshness run (the first 5 s are warm-up and not counted)
+ * @param freshnessSeconds length of the freshness window (after a warm-up that is not counted)
+ * @param freshnessHistory events committed to the freshness table before the window starts
  * @param commitInterval commit interval of both Freshet ({@code freshet.flush.interval}) and the sink in the ingest benchmark
  * @param memoryCap {@code freshet.hot-buffer.max-size} of the memory benchmark
  * @param sections which benchmarks to run: freshness, ingest, sink, scan, memory
@@ -29,6 +30,7 @@ public record BenchmarkOptions(
         int partitions,
         int freshnessRate,
         int freshnessSeconds,
+        long freshnessHistory,
         Duration commitInterval,
         long memoryCap,
         Set<String> sections,
@@ -39,7 +41,7 @@ public record BenchmarkOptions(
     public static BenchmarkOptions parse(String[] args)
     {
         Map<String, String> values = new LinkedHashMap<>();
-        for (String name : List.of("events", "scan-rows", "runs", "partitions", "freshness-rate", "freshness-seconds", "commit-interval-seconds", "memory-cap-mb", "only", "skip")) {
+        for (String name : List.of("events", "scan-rows", "runs", "partitions", "freshness-rate", "freshness-seconds", "freshness-history", "commit-interval-seconds", "memory-cap-mb", "only", "skip")) {
             String property = System.getProperty("freshet.benchmark." + name);
             if (property != null) {
                 values.put(name, property);
@@ -83,7 +85,8 @@ public record BenchmarkOptions(
                 (int) longValue(values, "runs", quick ? 1 : 3),
                 (int) longValue(values, "partitions", 4),
                 (int) longValue(values, "freshness-rate", 20_000),
-                (int) longValue(values, "freshness-seconds", quick ? 10 : 60),
+                (int) longValue(values, "freshness-seconds", quick ? 30 : 300),
+                longValue(values, "freshness-history", quick ? 300_000 : 10_000_000),
                 Duration.ofSeconds(longValue(values, "commit-interval-seconds", 10)),
                 longValue(values, "memory-cap-mb", 64) << 20,
                 sections,
@@ -103,6 +106,7 @@ public record BenchmarkOptions(
         description.put("partitions", partitions);
         description.put("freshness-rate", freshnessRate);
         description.put("freshness-seconds", freshnessSeconds);
+        description.put("freshness-history", freshnessHistory);
         description.put("commit-interval-seconds", commitInterval.toSeconds());
         description.put("memory-cap-mb", memoryCap >> 20);
         description.put("sections", List.copyOf(sections));
@@ -125,11 +129,12 @@ public record BenchmarkOptions(
     {
         return """
                 usage: bin/benchmark [--quick] [--events N] [--scan-rows N] [--runs N] [--partitions N]
-                                     [--freshness-rate EVENTS_PER_S] [--freshness-seconds S] [--commit-interval-seconds S]
+                                     [--freshness-rate EVENTS_PER_S] [--freshness-seconds S] [--freshness-history N]
+                                     [--commit-interval-seconds S]
                                      [--memory-cap-mb MB] [--only SECTION,...] [--skip SECTION,...]
-                sections: freshness, ingest, sink (the Iceberg Kafka Connect sink beside ingest), scan (hot and cold), memory
+                sections: freshness, ingest, sink (the Iceberg Kafka Connect sink beside ingest and freshness), scan (hot and cold), memory
                 defaults: --events 5000000 --scan-rows 10000000 --runs 3 --partitions 4 --freshness-rate 20000
-                          --freshness-seconds 60 --commit-interval-seconds 10 --memory-cap-mb 64
-                --quick:  --events 300000 --scan-rows 500000 --runs 1 --freshness-seconds 10 (a few minutes)""";
+                          --freshness-seconds 300 --freshness-history 10000000 --commit-interval-seconds 10 --memory-cap-mb 64
+                --quick:  --events 300000 --scan-rows 500000 --runs 1 --freshness-seconds 30 --freshness-history 300000""";
     }
 }

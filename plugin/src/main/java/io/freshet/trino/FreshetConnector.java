@@ -29,7 +29,7 @@ public class FreshetConnector
         implements Connector
 {
     private final LifeCycleManager lifeCycleManager;
-    private final FreshetMetadata metadata;
+    private final FreshetTransactionManager transactionManager;
     private final FreshetSplitManager splitManager;
     private final FreshetPageSourceProvider pageSourceProvider;
     private final Set<Procedure> procedures;
@@ -40,7 +40,7 @@ public class FreshetConnector
     @Inject
     public FreshetConnector(
             LifeCycleManager lifeCycleManager,
-            FreshetMetadata metadata,
+            FreshetTransactionManager transactionManager,
             FreshetSplitManager splitManager,
             FreshetPageSourceProvider pageSourceProvider,
             Set<Procedure> procedures,
@@ -49,7 +49,7 @@ public class FreshetConnector
             FunctionProvider functionProvider)
     {
         this.lifeCycleManager = requireNonNull(lifeCycleManager, "lifeCycleManager is null");
-        this.metadata = requireNonNull(metadata, "metadata is null");
+        this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
         this.splitManager = requireNonNull(splitManager, "splitManager is null");
         this.pageSourceProvider = requireNonNull(pageSourceProvider, "pageSourceProvider is null");
         this.procedures = Set.copyOf(requireNonNull(procedures, "procedures is null"));
@@ -61,13 +61,31 @@ public class FreshetConnector
     @Override
     public ConnectorTransactionHandle beginTransaction(IsolationLevel isolationLevel, boolean readOnly, boolean autoCommit)
     {
-        return FreshetTransactionHandle.INSTANCE;
+        return transactionManager.begin();
     }
 
     @Override
     public ConnectorMetadata getMetadata(ConnectorSession session, ConnectorTransactionHandle transactionHandle)
     {
-        return metadata;
+        return transactionManager.get((FreshetTransactionHandle) transactionHandle);
+    }
+
+    @Override
+    public void commit(ConnectorTransactionHandle transactionHandle)
+    {
+        transactionManager.end((FreshetTransactionHandle) transactionHandle);
+    }
+
+    @Override
+    public void rollback(ConnectorTransactionHandle transactionHandle)
+    {
+        transactionManager.end((FreshetTransactionHandle) transactionHandle);
+    }
+
+    @Override
+    public List<PropertyMetadata<?>> getSessionProperties()
+    {
+        return FreshetSessionProperties.properties();
     }
 
     @Override

@@ -1,12 +1,14 @@
 package io.freshet.trino;
 
-import com.google.inject.Inject;
+import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.consumer.DataLossPolicy;
+import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.consumer.UnknownTopicException;
+import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.maintenance.FreshetTableExecuteHandle;
 import io.freshet.trino.maintenance.TableUpkeep;
@@ -53,7 +55,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
@@ -66,22 +68,27 @@ import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static io.trino.spi.StandardErrorCode.SCHEMA_NOT_EMPTY;
 import static java.util.Objects.requireNonNull;
 
+/**
+ * The metadata of one transaction. Each table is loaded at most once per transaction, at the snapshot of the
+ * query's cut, and taken from the {@link TableCache} when that snapshot is already known on this node.
+ */
 public class FreshetMetadata
         implements ConnectorMetadata
 {
     private final IngestionManager ingestion;
     private final TableUpkeep upkeep;
     private final TypeManager typeManager;
+    private final TableCache tableCache;
     private final AllowedTopics allowedTopics;
-    private final AtomicLong nextLease = new AtomicLong();
+    private final Map<SchemaTableName, Table> tables = new ConcurrentHashMap<>();
 
-    @Inject
-    public FreshetMetadata(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, AllowedTopics allowedTopics)
+    public FreshetMetadata(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, TableCache tableCache, AllowedTopics allowedTopics)
     {
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
         this.upkeep = requireNonNull(upkeep, "upkeep is null");
         this.typeManager = requireNonNull(typeManager, "typeManager is null");
         this.allowedTopics = requireNonNull(allowedTopics, "allowedTopics is null");
+        this.tableCache = requireNonNull(tableCache, "tableCache is null");
     }
 
     private Catalog catalog()
@@ -126,6 +133,7 @@ public class FreshetMetadata
         withPluginClassLoader(() -> {
             try {
                 if (cascade) {
+                    catalog().listTables(Namespace.of(schemaName)).forEach(tableCache::invalidate);
                     ingestion.worker().dropNamespaceCascade(Namespace.of(schemaName));
                 }
                 else {
@@ -163,8 +171,10 @@ public class FreshetMetadata
     }
 
     /**
-     * Fixes the cut of this query: the current snapshot with its offset watermark and, when this node ingests
-     * the table, the hot ranges above it, leased until the query ends.
+     * Fixes the cut of this query: the committed snapshot with its offset watermark and, when this node ingests
+     * the table, the hot ranges above it, leased until the query ends. Every reference to the table in one
+     * query reads the same cut. A table whose ingestion failed has a hot buffer nobody fills any more: reading
+     * it fails with the reason, unless the session asks for committed rows only.
      */
     @Override
     public ConnectorTableHandle getTableHandle(ConnectorSession session, SchemaTableName tableName, Optional<ConnectorTableVersion> startVersion, Optional<ConnectorTableVersion> endVersion)
@@ -175,22 +185,58 @@ public class FreshetMetadata
         return withPluginClassLoader(() -> {
             TableIdentifier identifier = toIdentifier(tableName);
             Optional<TableIngester> ingester = ingestion.ingester(identifier);
-            if (ingester.isPresent()) {
-                HotCut cut = ingester.get().buffer().cut(session.getQueryId() + "/" + nextLease.incrementAndGet());
-                List<FreshetTableHandle.HotRange> ranges = cut.ranges().stream()
-                        .map(range -> new FreshetTableHandle.HotRange(range.partition(), range.startOffset(), range.endOffset()))
-                        .toList();
-                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), cut.snapshotId(), Optional.of(cut.leaseId()), ranges, TupleDomain.all());
+            if (ingester.isEmpty()) {
+                Table table;
+                try {
+                    table = table(tableName, Optional.empty());
+                }
+                catch (TableNotFoundException e) {
+                    return null;
+                }
+                Optional<Long> snapshotId = Optional.ofNullable(table.currentSnapshot()).map(Snapshot::snapshotId);
+                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), snapshotId, Optional.empty(), List.of(), TupleDomain.all(), Optional.empty());
             }
-            Table table;
+            HotBuffer buffer = ingester.get().buffer();
+            if (FreshetSessionProperties.isCommittedOnly(session)) {
+                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), buffer.committed().snapshotId(), Optional.empty(), List.of(), TupleDomain.all(), Optional.empty());
+            }
+            IngestionStatus status = ingester.get().status();
+            if (status.state() == IngestionStatus.State.FAILED) {
+                // DDL such as the ALTER TABLE that restarts ingestion still works; reading the table fails with the reason
+                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), buffer.committed().snapshotId(), Optional.empty(), List.of(), TupleDomain.all(),
+                        Optional.of(status.failure().orElse("unknown error")));
+            }
+            HotCut cut = buffer.cut(session.getQueryId() + "/" + tableName);
+            List<FreshetTableHandle.HotRange> ranges = cut.ranges().stream()
+                    .map(range -> new FreshetTableHandle.HotRange(range.partition(), range.startOffset(), range.endOffset()))
+                    .toList();
+            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), cut.snapshotId(), Optional.of(cut.leaseId()), ranges, TupleDomain.all(), Optional.empty());
+        });
+    }
+
+    /** The Iceberg table a handle reads, loaded at most once in this transaction. */
+    public Table table(FreshetTableHandle handle)
+    {
+        return table(handle.schemaTableName(), handle.leaseId().isPresent() || handle.snapshotId().isPresent() ? Optional.of(handle.snapshotId()) : Optional.empty());
+    }
+
+    /**
+     * @param cutSnapshot the snapshot a cut reads (itself empty for a table without one), or empty to read the
+     *         catalog's current version
+     */
+    private Table table(SchemaTableName name, Optional<Optional<Long>> cutSnapshot)
+    {
+        return tables.computeIfAbsent(name, _ -> {
+            TableIdentifier identifier = toIdentifier(name);
             try {
-                table = catalog().loadTable(identifier);
+                return withPluginClassLoader(() -> cutSnapshot.isPresent() ? tableCache.tableAt(identifier, cutSnapshot.get()) : tableCache.current(identifier));
             }
             catch (NoSuchTableException e) {
-                return null;
+                throw new TableNotFoundException(name);
             }
-            Optional<Long> snapshotId = Optional.ofNullable(table.currentSnapshot()).map(Snapshot::snapshotId);
-            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), snapshotId, Optional.empty(), List.of(), TupleDomain.all());
+            catch (RuntimeException e) {
+                throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot load table %s: %s".formatted(name, e.getMessage()), e);
+            }
         });
     }
 
@@ -258,7 +304,7 @@ public class FreshetMetadata
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
         return withPluginClassLoader(() -> {
-            Table table = loadTable(handle.schemaTableName());
+            Table table = table(handle);
             List<ColumnMetadata> columns = columnHandles(table.schema()).values().stream()
                     .map(FreshetColumnHandle::toColumnMetadata)
                     .toList();
@@ -273,7 +319,7 @@ public class FreshetMetadata
     public Map<String, ColumnHandle> getColumnHandles(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
-        return withPluginClassLoader(() -> new LinkedHashMap<>(columnHandles(loadTable(handle.schemaTableName()).schema())));
+        return withPluginClassLoader(() -> new LinkedHashMap<>(columnHandles(table(handle).schema())));
     }
 
     @Override
@@ -317,6 +363,7 @@ public class FreshetMetadata
             tableMetadata.getComment().ifPresent(comment -> extra.put("comment", comment));
             dataLossPolicy.ifPresent(policy -> extra.put(DataLossPolicy.PROPERTY, policy));
             try {
+                tableCache.invalidate(identifier);
                 ingestion.worker().createTable(identifier, columns, binding, extra, ingestion.isIngesting());
             }
             catch (UnknownTopicException e) {
@@ -339,6 +386,7 @@ public class FreshetMetadata
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
         withPluginClassLoader(() -> {
             try {
+                tableCache.invalidate(toIdentifier(handle.schemaTableName()));
                 ingestion.worker().dropTable(toIdentifier(handle.schemaTableName()));
             }
             catch (NoSuchTableException e) {
@@ -408,6 +456,8 @@ public class FreshetMetadata
             dataLossPolicy.ifPresent(policy -> policy.ifPresentOrElse(value -> update.set(DataLossPolicy.PROPERTY, value), () -> update.remove(DataLossPolicy.PROPERTY)));
             update.commit();
             TableIdentifier identifier = toIdentifier(handle.schemaTableName());
+            // a property change makes no snapshot: the cached metadata would not notice it
+            tableCache.invalidate(identifier);
             if (ingestion.ingester(identifier).isPresent()) {
                 ingestion.worker().stop(identifier);
                 ingestion.startIngestion(identifier);

@@ -4,6 +4,7 @@ import com.google.inject.Binder;
 import com.google.inject.Module;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
+import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.function.FreshetFunctionProvider;
 import io.freshet.trino.function.VerifyTableFunction;
 import io.freshet.trino.ingestion.IngestionManager;
@@ -11,6 +12,7 @@ import io.freshet.trino.procedure.FlushProcedure;
 import io.freshet.trino.reader.FreshetPageSourceProvider;
 import io.freshet.trino.reader.parquet.ParquetFilePageSourceFactory;
 import io.freshet.trino.security.AllowedTopics;
+import io.freshet.trino.split.FileScanPlans;
 import io.freshet.trino.split.FreshetSplitManager;
 import io.freshet.trino.system.IngestStatusSystemTable;
 import io.trino.spi.connector.SystemTable;
@@ -30,9 +32,11 @@ public class FreshetModule
         configBinder(binder).bindConfig(FreshetConfig.class);
         binder.bind(IngestionManager.class).in(Scopes.SINGLETON);
         binder.bind(FreshetConnector.class).in(Scopes.SINGLETON);
-        binder.bind(FreshetMetadata.class).in(Scopes.SINGLETON);
+        binder.bind(FreshetTransactionManager.class).in(Scopes.SINGLETON);
+        binder.bind(TableCache.class).in(Scopes.SINGLETON);
         binder.bind(AllowedTopics.class).in(Scopes.SINGLETON);
         binder.bind(FreshetSplitManager.class).in(Scopes.SINGLETON);
+        binder.bind(FileScanPlans.class).in(Scopes.SINGLETON);
         binder.bind(FreshetPageSourceProvider.class).in(Scopes.SINGLETON);
         binder.bind(ParquetFilePageSourceFactory.class).toInstance(new ParquetFilePageSourceFactory());
 

@@ -12,7 +12,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A table as one query reads it: the cut. The Iceberg snapshot holds every row below its offset watermark;
  * the hot ranges hold, per Kafka partition, the rows from that watermark up to the high-water mark, kept in
- * the hot buffer of the node that ingests the table under the lease id until the query ends.
+ * the hot buffer of the node that ingests the table under the lease id until the query ends. A table whose
+ * ingestion failed carries the reason instead, and reading it fails with that reason.
  */
 public record FreshetTableHandle(
         String schemaName,
@@ -20,7 +21,8 @@ public record FreshetTableHandle(
         Optional<Long> snapshotId,
         Optional<String> leaseId,
         List<HotRange> hotRanges,
-        TupleDomain<FreshetColumnHandle> constraint)
+        TupleDomain<FreshetColumnHandle> constraint,
+        Optional<String> ingestionFailure)
         implements ConnectorTableHandle
 {
     public FreshetTableHandle
@@ -31,6 +33,7 @@ public record FreshetTableHandle(
         requireNonNull(leaseId, "leaseId is null");
         hotRanges = List.copyOf(requireNonNull(hotRanges, "hotRanges is null"));
         requireNonNull(constraint, "constraint is null");
+        requireNonNull(ingestionFailure, "ingestionFailure is null");
     }
 
     public SchemaTableName schemaTableName()
@@ -40,7 +43,7 @@ public record FreshetTableHandle(
 
     public FreshetTableHandle withConstraint(TupleDomain<FreshetColumnHandle> newConstraint)
     {
-        return new FreshetTableHandle(schemaName, tableName, snapshotId, leaseId, hotRanges, newConstraint);
+        return new FreshetTableHandle(schemaName, tableName, snapshotId, leaseId, hotRanges, newConstraint, ingestionFailure);
     }
 
     /** Offsets [startOffset, endOffset) of one Kafka partition, read from the hot buffer. */

@@ -2,9 +2,21 @@ package io.freshet.trino;
 
 import io.trino.spi.connector.ConnectorTransactionHandle;
 
-/** Reads need no transaction: every query pins its own cut. */
-public enum FreshetTransactionHandle
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/** One Trino transaction; its {@link FreshetMetadata} loads each table at most once. */
+public record FreshetTransactionHandle(UUID transactionId)
         implements ConnectorTransactionHandle
 {
-    INSTANCE
+    public FreshetTransactionHandle
+    {
+        requireNonNull(transactionId, "transactionId is null");
+    }
+
+    public static FreshetTransactionHandle create()
+    {
+        return new FreshetTransactionHandle(UUID.randomUUID());
+    }
 }

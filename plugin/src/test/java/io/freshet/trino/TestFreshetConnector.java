@@ -1,6 +1,7 @@
 package io.freshet.trino;
 
 import io.freshet.ingest.testing.TestingKafka;
+import io.trino.Session;
 import io.freshet.trino.testing.FreshetQueryRunner;
 import io.freshet.trino.testing.TestingTrinoPlugins;
 import io.trino.testing.DistributedQueryRunner;
@@ -262,6 +263,12 @@ class TestFreshetConnector
         waitUntil("refunds failed", Duration.ofSeconds(60), () -> queryRunner.execute(status).getMaterializedRows().stream().anyMatch(row -> "FAILED".equals(row.getField(0))));
         assertThat((String) queryRunner.execute(status).getMaterializedRows().getFirst().getField(1))
                 .contains("partition 0 offset 1", "field id: expected an integer", "set bad_record_policy to SKIP or DEAD_LETTER");
+        // the hot buffer of a failed table is frozen: no stale answer, unless the session asks for committed rows
+        assertThatThrownBy(() -> queryRunner.execute("SELECT count(*) FROM refunds"))
+                .hasMessageContaining("Ingestion of shop.refunds failed")
+                .hasMessageContaining("committed_only");
+        Session committedOnly = Session.builder(queryRunner.getDefaultSession()).setCatalogSessionProperty("freshet", "committed_only", "true").build();
+        assertThat(queryRunner.execute(committedOnly, "SELECT count(*) FROM refunds").getOnlyValue()).isEqualTo(0L);
 
         queryRunner.execute("ALTER TABLE refunds SET PROPERTIES bad_record_policy = 'SKIP'");
         waitForCount("refunds", 2);

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class SteadyProducer
         implements AutoCloseable
 {
-    /** An acknowledged record: where it is, and when the producer heard back. */
-    record Acked(int partition, long offset, long ackNanos) {}
+    /** An acknowledged record: where it is, its place in the producer's sequence (0 for the first), and when the producer heard back. */
+    record Acked(int partition, long offset, long sequence, long ackNanos) {}
 
     private final AtomicBoolean producing = new AtomicBoolean(true);
     private final AtomicReference<Acked> newest = new AtomicReference<>();
@@ -24,7 +24,13 @@ final class SteadyProducer
 
     SteadyProducer(String bootstrapServers, String topic, int partitions, int eventsPerSecond)
     {
-        thread = Thread.ofPlatform().name("steady-producer-" + topic).start(() -> produce(bootstrapServers, topic, partitions, eventsPerSecond));
+        this(bootstrapServers, topic, partitions, eventsPerSecond, 0);
+    }
+
+    /** Produces events {@code firstId, firstId + 1, ...}, so that a topic with history gets new ids. */
+    SteadyProducer(String bootstrapServers, String topic, int partitions, int eventsPerSecond, long firstId)
+    {
+        thread = Thread.ofPlatform().name("steady-producer-" + topic).start(() -> produce(bootstrapServers, topic, partitions, eventsPerSecond, firstId));
     }
 
     /** The newest acknowledged record, or null before the first acknowledgement; throws when producing failed. */
@@ -36,7 +42,7 @@ final class SteadyProducer
         return newest.get();
     }
 
-    private void produce(String bootstrapServers, String topic, int partitions, int eventsPerSecond)
+    private void produce(String bootstrapServers, String topic, int partitions, int eventsPerSecond, long firstId)
     {
         try (KafkaProducer<byte[], byte[]> producer = Events.producer(bootstrapServers, 1, 64 << 10)) {
             long start = System.nanoTime();
@@ -44,12 +50,13 @@ final class SteadyProducer
             while (producing.get()) {
                 long due = (System.nanoTime() - start) * eventsPerSecond / 1_000_000_000L;
                 while (sent < due) {
-                    producer.send(new ProducerRecord<>(topic, (int) (sent % partitions), null, Events.event(sent)), (metadata, exception) -> {
+                    long sequence = sent;
+                    producer.send(new ProducerRecord<>(topic, (int) (sent % partitions), null, Events.event(firstId + sent)), (metadata, exception) -> {
                         if (exception != null) {
                             failure.compareAndSet(null, exception);
                             return;
                         }
-                        Acked acked = new Acked(metadata.partition(), metadata.offset(), System.nanoTime());
+                        Acked acked = new Acked(metadata.partition(), metadata.offset(), sequence, System.nanoTime());
                         newest.accumulateAndGet(acked, (old, candidate) -> old == null || candidate.ackNanos() >= old.ackNanos() ? candidate : old);
                     });
                     sent++;

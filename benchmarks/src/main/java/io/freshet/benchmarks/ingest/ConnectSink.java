@@ -29,10 +29,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * the same kind of catalog and storage Freshet uses here. Progress is read from the catalog: the committed table's
  * current snapshot and its {@code total-records}.
  */
-final class ConnectSink
+public final class ConnectSink
         implements AutoCloseable
 {
-    static final String CONTROL_TOPIC = "control-iceberg";
+    public static final String CONTROL_TOPIC = "control-iceberg";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
@@ -52,7 +52,7 @@ final class ConnectSink
      * Starts Connect with one sink connector named {@code name} (so a fresh consumer group reading the topic from the
      * start) that auto-creates {@code bench.<table>} and commits every {@code commitInterval}.
      */
-    static ConnectSink start(Path java, Path connectLib, Path directory, String bootstrapServers, String topic, String name, String table, int tasks, Duration commitInterval)
+    public static ConnectSink start(Path java, Path connectLib, Path directory, String bootstrapServers, String topic, String name, String table, int tasks, Duration commitInterval)
             throws IOException
     {
         Files.createDirectories(directory);
@@ -105,7 +105,7 @@ final class ConnectSink
     }
 
     /** Rows in the sink table's current snapshot; 0 until the first commit. */
-    long committedRows()
+    public long committedRows()
             throws IOException
     {
         if (!process.isAlive()) {
@@ -139,7 +139,7 @@ final class ConnectSink
         return 0;
     }
 
-    String logTail(int lines)
+    public String logTail(int lines)
     {
         try {
             List<String> all = Files.readAllLines(log, UTF_8);
@@ -150,7 +150,7 @@ final class ConnectSink
         }
     }
 
-    Path log()
+    public Path log()
     {
         return log;
     }

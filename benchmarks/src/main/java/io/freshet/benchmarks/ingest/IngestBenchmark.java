@@ -81,7 +81,7 @@ public final class IngestBenchmark
         if (options.runs("sink")) {
             Console.OUT.println("==> Ingest: Apache Iceberg Kafka Connect sink (Connect standalone, JDK 17 child process) on the same topic");
             try {
-                Events.createTopic(environment.kafka().bootstrapServers(), ConnectSink.CONTROL_TOPIC, 1);
+                Events.createTopicIfAbsent(environment.kafka().bootstrapServers(), ConnectSink.CONTROL_TOPIC, 1);
                 for (int run = 1; run <= options.runs(); run++) {
                     IngestRun result = runSink(run, events, timeout);
                     print("Iceberg sink", run, result);

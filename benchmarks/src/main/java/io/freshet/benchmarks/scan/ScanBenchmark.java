@@ -32,6 +32,8 @@ import java.util.Map;
 public final class ScanBenchmark
 {
     public static final String TOPIC = "scan";
+    private static final String TAIL_TOPIC = "scan-tail";
+    private static final long TAIL_ROWS = 10_000;
 
     private final BenchmarkEnvironment environment;
     private final BenchmarkOptions options;
@@ -53,6 +55,8 @@ public final class ScanBenchmark
     {
         long rows = options.scanRows();
         List<Query> queries = List.of(
+                // reads no row: the per-query cost of metadata, planning and scheduling
+                new Query("empty", "SELECT count(*) FROM %s WHERE id < 0"),
                 new Query("aggregate", "SELECT count(*), sum(quantity), count(DISTINCT user_id) FROM %s"),
                 new Query("selective", "SELECT count(*), sum(quantity), max(session) FROM %s WHERE id BETWEEN " + rows / 2 + " AND " + (rows / 2 + rows / 1000 - 1)));
         Path warehouse = environment.workDirectory("scan-warehouse");
@@ -73,6 +77,7 @@ public final class ScanBenchmark
             Console.OUT.printf(Locale.ROOT, "    %,d rows in the hot buffer after %.1f s (%,d bytes of Arrow payload)%n", rows, (System.nanoTime() - start) / 1e9, ((Number) status.getField(2)).longValue());
 
             Map<String, List<Double>> hot = time(queryRunner, queries, List.of("freshet"), rows);
+            tailFollowsRowsNeeded(queryRunner, rows);
 
             long flushStart = System.nanoTime();
             queryRunner.execute("CALL freshet.system.flush('bench', 'scan')");
@@ -121,6 +126,45 @@ public final class ScanBenchmark
                     queries.stream().map(Query::name).toList(),
                     List.of(new Svg.Bars("Freshet, hot buffer", hotMedians), new Svg.Bars("Freshet, committed (Parquet)", freshetMedians), new Svg.Bars("Trino Iceberg connector, same files", icebergMedians))));
         }
+    }
+
+    /**
+     * The same tail query (the newest {@value #TAIL_ROWS} rows, by offset) on the full hot table and on a table that
+     * holds only those rows: batch skipping should make its cost follow the rows it needs, not the rows in the buffer.
+     */
+    private void tailFollowsRowsNeeded(DistributedQueryRunner queryRunner, long rows)
+            throws InterruptedException
+    {
+        Events.createTopic(environment.kafka().bootstrapServers(), TAIL_TOPIC, options.partitions());
+        Events.preload(environment.kafka().bootstrapServers(), TAIL_TOPIC, options.partitions(), TAIL_ROWS);
+        queryRunner.execute("CREATE TABLE freshet.bench.scan_tail (%s) WITH (kafka_topic = '%s')".formatted(Events.COLUMNS, TAIL_TOPIC));
+        while ((Long) queryRunner.execute("SELECT count(*) FROM freshet.bench.scan_tail").getOnlyValue() < TAIL_ROWS) {
+            Thread.sleep(100);
+        }
+        String tail = "SELECT count(*), max(_partition_offset), sum(quantity) FROM %s WHERE _partition_offset >= %d";
+        long perPartition = TAIL_ROWS / options.partitions();
+        List<Double> large = new ArrayList<>();
+        List<Double> small = new ArrayList<>();
+        for (int run = 0; run < 21; run++) {
+            large.add(seconds(queryRunner, tail.formatted("freshet.bench.scan", rows / options.partitions() - perPartition)) * 1000);
+            small.add(seconds(queryRunner, tail.formatted("freshet.bench.scan_tail", 0)) * 1000);
+        }
+        // the first of each is a warm-up
+        large.removeFirst();
+        small.removeFirst();
+        Console.OUT.printf(Locale.ROOT, "    tail of %,d rows: %.1f ms with %,d hot rows, %.1f ms with %,d hot rows (medians)%n",
+                TAIL_ROWS, Stats.median(large), rows, Stats.median(small), TAIL_ROWS);
+        report.add(Figure.of("hot scan", "tail query (newest %,d rows) with %,d hot rows, median".formatted(TAIL_ROWS, rows), "ms", List.of(Stats.median(large)),
+                "SELECT count(*), max(_partition_offset), sum(quantity) FROM t WHERE _partition_offset >= <newest offset - %,d per partition>".formatted(perPartition)));
+        report.add(Figure.of("hot scan", "same tail query with %,d hot rows, median".formatted(TAIL_ROWS), "ms", List.of(Stats.median(small)), "a table holding only the rows the query needs"));
+        report.add(Figure.of("hot scan", "ratio tail query: large / small hot buffer", "x", List.of(Stats.median(large) / Stats.median(small)), "1.0: cost follows the rows needed"));
+    }
+
+    private static double seconds(DistributedQueryRunner queryRunner, String sql)
+    {
+        long start = System.nanoTime();
+        queryRunner.execute(sql);
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** Per engine and query, the wall time of each run after one warm-up execution; engines alternate within a run. */

@@ -44,6 +44,20 @@ public final class Events
                 java.time.Instant.ofEpochSecond(seconds, (id % 20_000) * 50_000L)).getBytes(UTF_8);
     }
 
+    /** Creates a topic that several benchmarks share, unless an earlier one did. */
+    public static void createTopicIfAbsent(String bootstrapServers, String topic, int partitions)
+    {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            if (admin.listTopics().names().get().contains(topic)) {
+                return;
+            }
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("Cannot list topics", e);
+        }
+        createTopic(bootstrapServers, topic, partitions);
+    }
+
     public static void createTopic(String bootstrapServers, String topic, int partitions)
     {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {

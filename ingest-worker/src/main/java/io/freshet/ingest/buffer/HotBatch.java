@@ -1,17 +1,26 @@
 package io.freshet.ingest.buffer;
 
 import io.freshet.ingest.schema.KafkaMetadataColumns;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * An immutable Arrow record batch of one Kafka partition, holding the records between two consumer
  * positions. Reference counted: the hot buffer holds one reference until the batch is committed, and
- * each query cut that includes it holds one more, so its memory is released only when nobody reads it.
+ * each query cut and each reader that includes it holds one more, so its memory is released only when
+ * nobody reads it. Whatever is derived from its vectors (column statistics, a reader's converted values) is
+ * computed once, by the first reader that needs it, and shared by every later one.
  */
 public final class HotBatch
 {
@@ -23,6 +32,9 @@ public final class HotBatch
     private final long createdNanos;
     private final BigIntVector offsets;
     private final AtomicInteger references = new AtomicInteger(1);
+    private final Map<String, Optional<ColumnStatistics>> statistics = new ConcurrentHashMap<>();
+    private final Map<Object, Object> derived = new ConcurrentHashMap<>();
+    private volatile Runnable whenFreed = () -> {};
 
     HotBatch(VectorSchemaRoot root, int partition, long startOffset, long endOffset)
     {
@@ -72,6 +84,25 @@ public final class HotBatch
         return createdNanos;
     }
 
+    /** Statistics of a top-level column, computed on first use; empty for nested columns and unknown names. */
+    public Optional<ColumnStatistics> statistics(String column)
+    {
+        return statistics.computeIfAbsent(column, name -> {
+            FieldVector vector = root.getVector(name);
+            return vector == null ? Optional.empty() : ColumnStatistics.of(vector, root.getRowCount());
+        });
+    }
+
+    /**
+     * A value derived from the batch's immutable vectors, computed by the first caller with {@code key} and
+     * shared afterwards; it lives as long as the batch. Callers must hold a reference while computing.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T derived(Object key, Function<HotBatch, T> compute)
+    {
+        return (T) derived.computeIfAbsent(key, _ -> compute.apply(this));
+    }
+
     /** First row whose offset is at or after {@code offset}: offsets grow within a batch, so a binary search finds it. */
     public int firstRowAtOrAfter(long offset)
     {
@@ -90,7 +121,7 @@ public final class HotBatch
     }
 
     /** One batch holding the rows of consecutive batches of a partition, in order. */
-    static HotBatch merge(org.apache.arrow.memory.BufferAllocator allocator, java.util.List<HotBatch> batches)
+    static HotBatch merge(BufferAllocator allocator, List<HotBatch> batches)
     {
         VectorSchemaRoot merged = VectorSchemaRoot.create(batches.getFirst().root.getSchema(), allocator);
         try {
@@ -98,8 +129,8 @@ public final class HotBatch
             int row = 0;
             for (HotBatch batch : batches) {
                 for (int column = 0; column < merged.getFieldVectors().size(); column++) {
-                    org.apache.arrow.vector.FieldVector target = merged.getVector(column);
-                    org.apache.arrow.vector.FieldVector source = batch.root.getVector(column);
+                    FieldVector target = merged.getVector(column);
+                    FieldVector source = batch.root.getVector(column);
                     for (int index = 0; index < batch.rowCount(); index++) {
                         target.copyFromSafe(index, row + index, source);
                     }
@@ -115,8 +146,8 @@ public final class HotBatch
         }
     }
 
-    /** Takes a reference; false when the batch was already released. */
-    boolean retain()
+    /** Takes a reference, to be given back with {@link #release}; false when the batch was already freed. */
+    public boolean retain()
     {
         while (true) {
             int count = references.get();
@@ -137,6 +168,14 @@ public final class HotBatch
         }
         if (remaining == 0) {
             root.close();
+            derived.clear();
+            whenFreed.run();
         }
+    }
+
+    /** Runs once the last reference is released and the batch's memory is back in its allocator. */
+    void whenFreed(Runnable action)
+    {
+        this.whenFreed = requireNonNull(action, "action is null");
     }
 }

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -30,6 +31,7 @@ public final class HotBuffer
     private final BufferAllocator allocator;
     private final Map<Integer, Deque<HotBatch>> batches = new TreeMap<>();
     private final Map<Integer, Long> highWaterMarks = new TreeMap<>();
+    private final Map<Integer, IngestLag> ingestLags = new TreeMap<>();
     private final Map<String, HotCut> leases = new HashMap<>();
     private CommittedState committed;
     // kept as batches come and go: the ingest loop checks it after every poll
@@ -55,8 +57,10 @@ public final class HotBuffer
             batch.release();
             return;
         }
+        batch.whenFreed(this::batchFreed);
         batches.computeIfAbsent(batch.partition(), _ -> new ArrayDeque<>()).addLast(batch);
         bufferedBytes += batch.sizeInBytes();
+        ingestLags.computeIfAbsent(batch.partition(), _ -> new IngestLag()).record(batch, System.currentTimeMillis());
         advance(batch.partition(), batch.endOffset());
     }
 
@@ -164,6 +168,7 @@ public final class HotBuffer
                 bufferedBytes -= replaced.sizeInBytes();
                 replaced.release();
             }
+            merged.whenFreed(this::batchFreed);
             partitionBatches.addFirst(merged);
             bufferedBytes += merged.sizeInBytes();
             return true;
@@ -195,9 +200,16 @@ public final class HotBuffer
         return snapshots;
     }
 
-    /** Takes a cut for a query and keeps it under {@code leaseId} until it is released. */
+    /**
+     * Takes a cut for a query and keeps it under {@code leaseId} until it is released. A query that names
+     * the table twice (a self-join, a subquery) asks again with the same lease id and reads the same cut.
+     */
     public synchronized HotCut cut(String leaseId)
     {
+        HotCut leased = leases.get(leaseId);
+        if (leased != null) {
+            return leased;
+        }
         Map<Integer, List<HotBatch>> retained = new TreeMap<>();
         for (Map.Entry<Integer, Deque<HotBatch>> entry : batches.entrySet()) {
             List<HotBatch> partitionBatches = new ArrayList<>();
@@ -209,10 +221,7 @@ public final class HotBuffer
             retained.put(entry.getKey(), partitionBatches);
         }
         HotCut cut = new HotCut(leaseId, committed.snapshotId(), committed.watermark(), highWaterMarks, retained);
-        HotCut previous = leases.put(leaseId, cut);
-        if (previous != null) {
-            previous.close();
-        }
+        leases.put(leaseId, cut);
         return cut;
     }
 
@@ -258,6 +267,7 @@ public final class HotBuffer
     public synchronized List<PartitionStatus> status()
     {
         List<PartitionStatus> statuses = new ArrayList<>();
+        long now = System.currentTimeMillis();
         for (Map.Entry<Integer, Long> entry : highWaterMarks.entrySet()) {
             int partition = entry.getKey();
             long rows = 0;
@@ -266,7 +276,10 @@ public final class HotBuffer
                 rows += batch.rowCount();
                 bytes += batch.sizeInBytes();
             }
-            statuses.add(new PartitionStatus(partition, entry.getValue(), committed.watermark().nextOffset(partition), rows, bytes));
+            IngestLag lag = ingestLags.get(partition);
+            statuses.add(new PartitionStatus(partition, entry.getValue(), committed.watermark().nextOffset(partition), rows, bytes,
+                    lag == null ? OptionalLong.empty() : lag.percentile(50, now),
+                    lag == null ? OptionalLong.empty() : lag.percentile(99, now)));
         }
         return statuses;
     }
@@ -283,15 +296,35 @@ public final class HotBuffer
         return Map.copyOf(highWaterMarks);
     }
 
+    public synchronized boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Drops every batch and lease. Readers that still hold batches keep reading them; the buffer's allocator
+     * closes when the last of those is released, so no memory is freed under a running query.
+     */
     @Override
     public synchronized void close()
     {
+        if (closed) {
+            return;
+        }
         closed = true;
         leases.values().forEach(HotCut::close);
         leases.clear();
         batches.values().forEach(partitionBatches -> partitionBatches.forEach(HotBatch::release));
         batches.clear();
         bufferedBytes = 0;
+        batchFreed();
+    }
+
+    private synchronized void batchFreed()
+    {
+        if (closed && allocator.getAllocatedMemory() == 0) {
+            allocator.close();
+        }
     }
 
     /** The batches of one flush and the watermark its commit moves to. */
@@ -317,5 +350,10 @@ public final class HotBuffer
         }
     }
 
-    public record PartitionStatus(int partition, long highWaterMark, long committedOffset, long hotRows, long hotBytes) {}
+    /**
+     * @param ingestLagMillisP50 median, over the batches of the last 10 seconds, of the time from a batch's oldest
+     *         Kafka timestamp until queries could read it
+     * @param ingestLagMillisP99 the same, 99th percentile
+     */
+    public record PartitionStatus(int partition, long highWaterMark, long committedOffset, long hotRows, long hotBytes, OptionalLong ingestLagMillisP50, OptionalLong ingestLagMillisP99) {}
 }

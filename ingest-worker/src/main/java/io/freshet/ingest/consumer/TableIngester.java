@@ -229,7 +229,11 @@ public final class TableIngester
             if (deadLetterPublisher != null) {
                 deadLetterPublisher.close();
             }
-            if (state != State.FAILED) {
+            if (state == State.FAILED) {
+                // queries of a failed table read committed rows only, or fail: nothing reads the buffer again
+                buffer.close();
+            }
+            else {
                 state = State.STOPPED;
             }
             failPendingFlushRequests();
@@ -603,14 +607,8 @@ public final class TableIngester
             current.wakeup();
         }
         awaitTermination();
+        // batches still read by running queries keep their memory until those queries release them
         buffer.close();
-        try {
-            buffer.allocator().close();
-        }
-        catch (IllegalStateException e) {
-            // a batch still referenced by a running query frees its memory when the query releases it
-            log.debug("Hot buffer of {} closed with memory in use: {}", identifier, e.getMessage());
-        }
     }
 
     /**

@@ -70,6 +70,102 @@ class TestHotBuffer
         }
     }
 
+    @Test
+    void closedBufferLeavesReadersTheirBatchesAndClosesItsAllocatorAfterTheLast()
+            throws Exception
+    {
+        try (BufferAllocator root = new RootAllocator()) {
+            HotBuffer buffer = new HotBuffer(root.newChildAllocator("test", 0, Long.MAX_VALUE), new CommittedState(Optional.empty(), OffsetWatermark.EMPTY));
+            buffer.append(batch(buffer, 0, 10));
+            HotCut cut = buffer.cut("query/orders");
+            assertThat(buffer.cut("query/orders")).as("the same query reads the same cut").isSameAs(cut);
+            HotBatch read = cut.batches(0, 0, 10).getFirst();
+            assertThat(read.retain()).isTrue();
+
+            buffer.close();
+            assertThat(root.getAllocatedMemory()).as("a reader still holds the batch").isPositive();
+            assertThat(read.rowCount()).isEqualTo(10);
+            assertThat(read.firstRowAtOrAfter(7)).isEqualTo(7);
+            assertThat(read.statistics(KafkaMetadataColumns.PARTITION_OFFSET)).hasValueSatisfying(statistics -> {
+                assertThat(statistics.min()).contains(0L);
+                assertThat(statistics.max()).contains(9L);
+            });
+
+            read.release();
+            assertThat(root.getAllocatedMemory()).isZero();
+            assertThat(read.retain()).as("freed").isFalse();
+        }
+    }
+
+    @Test
+    void ingestLagIsTheAgeOfEachBatchsOldestRecordWhenItBecomesVisible()
+            throws Exception
+    {
+        try (BufferAllocator allocator = new RootAllocator();
+                HotBuffer buffer = new HotBuffer(allocator.newChildAllocator("test", 0, Long.MAX_VALUE), new CommittedState(Optional.empty(), OffsetWatermark.EMPTY))) {
+            long before = System.currentTimeMillis();
+            // the batch's records carry Kafka timestamps 1000 to 1009 ms after the epoch
+            buffer.append(batch(buffer, 0, 10));
+            long after = System.currentTimeMillis();
+            assertThat(buffer.status()).singleElement().satisfies(status -> {
+                assertThat(status.ingestLagMillisP50()).isPresent();
+                assertThat(status.ingestLagMillisP50().getAsLong()).isBetween(before - 1000, after - 1000);
+                assertThat(status.ingestLagMillisP99()).isEqualTo(status.ingestLagMillisP50());
+            });
+        }
+    }
+
+    @Test
+    void columnStatisticsCountNullsAndBoundEveryValue()
+            throws Exception
+    {
+        try (BufferAllocator allocator = new RootAllocator();
+                HotBuffer buffer = new HotBuffer(allocator.newChildAllocator("test", 0, Long.MAX_VALUE), new CommittedState(Optional.empty(), OffsetWatermark.EMPTY))) {
+            Schema schema = KafkaMetadataColumns.withMetadataColumns(List.of(
+                    NestedField.optional(1, "id", Types.LongType.get()),
+                    NestedField.optional(2, "name", Types.StringType.get()),
+                    NestedField.optional(3, "price", Types.DoubleType.get()),
+                    NestedField.optional(4, "tags", Types.ListType.ofOptional(5, Types.StringType.get()))));
+            JsonRecordDecoder decoder = new JsonRecordDecoder(schema);
+            HotBatchBuilder builder = new HotBatchBuilder(buffer.allocator(), schema, 0, 0);
+            List<String> values = List.of(
+                    "{\"id\": 5, \"name\": \"b\", \"price\": 0.0, \"tags\": [\"x\"]}",
+                    "{\"id\": null, \"name\": \"ä\", \"price\": -2.5}",
+                    "{\"id\": -3, \"name\": null, \"price\": null}");
+            for (int offset = 0; offset < values.size(); offset++) {
+                decoder.decode(values.get(offset).getBytes(StandardCharsets.UTF_8), builder.vectors(), builder.nextRow());
+                builder.completeRow(offset, 1000 + offset, null, new RecordHeaders());
+            }
+            HotBatch batch = builder.seal();
+            buffer.append(batch);
+
+            assertThat(batch.statistics("id")).contains(new ColumnStatistics(3, 1, Optional.of(-3L), Optional.of(5L)));
+            assertThat(batch.statistics("name")).hasValueSatisfying(statistics -> {
+                assertThat(statistics.nullCount()).isEqualTo(1);
+                assertThat((byte[]) statistics.min().orElseThrow()).isEqualTo("b".getBytes(StandardCharsets.UTF_8));
+                // unsigned byte order: the UTF-8 of ä sorts after ASCII, as varchar compares
+                assertThat((byte[]) statistics.max().orElseThrow()).isEqualTo("ä".getBytes(StandardCharsets.UTF_8));
+            });
+            // 0.0 widens to the signed zeros, which SQL holds equal
+            assertThat(batch.statistics("price")).contains(new ColumnStatistics(3, 1, Optional.of(-2.5), Optional.of(0.0)));
+            assertThat(batch.statistics(KafkaMetadataColumns.TIMESTAMP)).contains(new ColumnStatistics(3, 0, Optional.of(1_000_000L), Optional.of(1_002_000L)));
+            assertThat(batch.statistics("tags")).as("nested columns have none").isEmpty();
+            assertThat(batch.statistics("missing")).isEmpty();
+        }
+    }
+
+    private static HotBatch batch(HotBuffer buffer, long firstOffset, int rows)
+            throws Exception
+    {
+        JsonRecordDecoder decoder = new JsonRecordDecoder(SCHEMA);
+        HotBatchBuilder builder = new HotBatchBuilder(buffer.allocator(), SCHEMA, 0, firstOffset);
+        for (long offset = firstOffset; offset < firstOffset + rows; offset++) {
+            decoder.decode(("{\"id\": " + offset + "}").getBytes(StandardCharsets.UTF_8), builder.vectors(), builder.nextRow());
+            builder.completeRow(offset, 1000 + offset, null, new RecordHeaders());
+        }
+        return builder.seal();
+    }
+
     private static List<List<Object>> rows(HotCut cut)
     {
         List<List<Object>> rows = new ArrayList<>();

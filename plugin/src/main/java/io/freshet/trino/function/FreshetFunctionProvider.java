@@ -2,6 +2,7 @@ package io.freshet.trino.function;
 
 import com.google.inject.Inject;
 import io.freshet.ingest.buffer.HotCut;
+import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.verify.PartitionVerification;
@@ -118,7 +119,9 @@ public class FreshetFunctionProvider
             }
             TableBinding binding = TableBinding.fromTableProperties(table.properties())
                     .orElseThrow(() -> new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, "Table %s is not bound to a Kafka topic".formatted(name)));
-            Optional<TableIngester> ingester = ingestion.ingester(identifier);
+            // a failed or stopped table has no hot buffer left: a query of it reads the committed rows only
+            Optional<TableIngester> ingester = ingestion.ingester(identifier)
+                    .filter(running -> running.status().state() != IngestionStatus.State.FAILED && running.status().state() != IngestionStatus.State.STOPPED);
             TableContents contents;
             if (ingester.isPresent()) {
                 // the same cut a SELECT takes: committed rows and the hot rows above them

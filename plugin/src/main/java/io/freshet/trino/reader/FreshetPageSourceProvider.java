@@ -1,7 +1,7 @@
 package io.freshet.trino.reader;
 
 import com.google.inject.Inject;
-import io.freshet.ingest.buffer.HotCut;
+import io.freshet.ingest.buffer.HotBatch;
 import io.freshet.trino.FreshetColumnHandle;
 import io.freshet.trino.FreshetTableHandle;
 import io.freshet.trino.ingestion.IngestionManager;
@@ -21,9 +21,11 @@ import io.trino.spi.connector.DynamicFilter;
 import io.trino.spi.predicate.TupleDomain;
 import org.apache.iceberg.catalog.TableIdentifier;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_HOT_RANGE_RELEASED;
 import static java.util.Objects.requireNonNull;
@@ -52,21 +54,37 @@ public class FreshetPageSourceProvider
     {
         List<FreshetColumnHandle> freshetColumns = columns.stream().map(FreshetColumnHandle.class::cast).toList();
         FreshetTableHandle handle = (FreshetTableHandle) table;
+        TupleDomain<FreshetColumnHandle> predicate = handle.constraint().intersect(dynamicFilter.getCurrentPredicate().transformKeys(FreshetColumnHandle.class::cast));
         return switch (split) {
-            case HotSplit hot -> hotPageSource(hot, freshetColumns);
-            case FileSplit file -> filePageSource(session, file, freshetColumns, handle.constraint().intersect(dynamicFilter.getCurrentPredicate().transformKeys(FreshetColumnHandle.class::cast)));
+            case HotSplit hot -> hotPageSource(hot, freshetColumns, predicate);
+            case FileSplit file -> filePageSource(session, file, freshetColumns, predicate);
             default -> throw new IllegalArgumentException("Unknown split " + split);
         };
     }
 
-    private ConnectorPageSource hotPageSource(HotSplit split, List<FreshetColumnHandle> columns)
+    private ConnectorPageSource hotPageSource(HotSplit split, List<FreshetColumnHandle> columns, TupleDomain<FreshetColumnHandle> predicate)
     {
-        HotCut cut = ingestion.ingester(TableIdentifier.of(split.schemaName(), split.tableName()))
+        List<HotBatch> batches = ingestion.ingester(TableIdentifier.of(split.schemaName(), split.tableName()))
                 .flatMap(ingester -> ingester.buffer().lease(split.leaseId()))
+                .flatMap(cut -> retain(cut.batches(split.partition(), split.startOffset(), split.endOffset())))
                 .orElseThrow(() -> new TrinoException(FRESHET_HOT_RANGE_RELEASED,
                         "Rows of %s.%s from the hot buffer were released before the query read them (ingestion restarted or freshet.query-lease-timeout passed): run the query again"
                                 .formatted(split.schemaName(), split.tableName())));
-        return new HotPageSource(cut.batches(split.partition(), split.startOffset(), split.endOffset()), columns, split.startOffset(), split.endOffset());
+        return new HotPageSource(batches, columns, predicate, split.startOffset(), split.endOffset());
+    }
+
+    /** One reference on every batch for the page source, or empty when one was freed meanwhile (its lease ended). */
+    private static Optional<List<HotBatch>> retain(List<HotBatch> batches)
+    {
+        List<HotBatch> retained = new ArrayList<>(batches.size());
+        for (HotBatch batch : batches) {
+            if (!batch.retain()) {
+                retained.forEach(HotBatch::release);
+                return Optional.empty();
+            }
+            retained.add(batch);
+        }
+        return Optional.of(retained);
     }
 
     private ConnectorPageSource filePageSource(ConnectorSession session, FileSplit split, List<FreshetColumnHandle> columns, TupleDomain<FreshetColumnHandle> predicate)

@@ -2,32 +2,45 @@ package io.freshet.trino.reader;
 
 import io.freshet.ingest.buffer.HotBatch;
 import io.freshet.trino.FreshetColumnHandle;
+import io.freshet.trino.split.HotBatchPredicate;
 import io.trino.spi.Page;
 import io.trino.spi.block.Block;
 import io.trino.spi.connector.ConnectorPageSource;
 import io.trino.spi.connector.SourcePage;
+import io.trino.spi.predicate.TupleDomain;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 import static java.util.Objects.requireNonNull;
 
-/** Reads the rows of one hot split, batch by batch, straight from the Arrow vectors of the hot buffer. */
+/**
+ * Reads the rows of one hot split, batch by batch. Batches whose column statistics rule out the query's
+ * predicate are skipped without reading a value; the others are served from blocks converted once per
+ * batch and column and shared by every query ({@link HotBatchBlocks}). The page source holds a reference
+ * on each of its batches until it closes, so neither a commit, an expired lease nor a closed hot buffer
+ * frees memory it still reads.
+ */
 public class HotPageSource
         implements ConnectorPageSource
 {
     private final List<HotBatch> batches;
     private final List<FreshetColumnHandle> columns;
+    private final TupleDomain<FreshetColumnHandle> predicate;
     private final long startOffset;
     private final long endOffset;
     private int nextBatch;
+    private boolean closed;
     private long completedBytes;
     private long completedPositions;
     private long readTimeNanos;
 
-    public HotPageSource(List<HotBatch> batches, List<FreshetColumnHandle> columns, long startOffset, long endOffset)
+    /** Takes over one reference on each batch, which {@link #close} gives back. */
+    public HotPageSource(List<HotBatch> batches, List<FreshetColumnHandle> columns, TupleDomain<FreshetColumnHandle> predicate, long startOffset, long endOffset)
     {
         this.batches = List.copyOf(requireNonNull(batches, "batches is null"));
         this.columns = List.copyOf(requireNonNull(columns, "columns is null"));
+        this.predicate = requireNonNull(predicate, "predicate is null");
         this.startOffset = startOffset;
         this.endOffset = endOffset;
     }
@@ -35,9 +48,13 @@ public class HotPageSource
     @Override
     public SourcePage getNextSourcePage()
     {
-        while (nextBatch < batches.size()) {
+        while (!closed && nextBatch < batches.size()) {
             long start = System.nanoTime();
             HotBatch batch = batches.get(nextBatch++);
+            if (!HotBatchPredicate.mayMatch(batch, predicate)) {
+                readTimeNanos += System.nanoTime() - start;
+                continue;
+            }
             int from = batch.firstRowAtOrAfter(startOffset);
             int to = batch.firstRowAtOrAfter(endOffset);
             if (from >= to) {
@@ -46,8 +63,7 @@ public class HotPageSource
             Block[] blocks = new Block[columns.size()];
             long bytes = 0;
             for (int i = 0; i < blocks.length; i++) {
-                FreshetColumnHandle column = columns.get(i);
-                blocks[i] = ArrowBlocks.toBlock(column.type(), batch.root().getVector(column.name()), from, to);
+                blocks[i] = HotBatchBlocks.block(batch, columns.get(i), from, to);
                 bytes += blocks[i].getSizeInBytes();
             }
             completedBytes += bytes;
@@ -65,9 +81,9 @@ public class HotPageSource
     }
 
     @Override
-    public java.util.OptionalLong getCompletedPositions()
+    public OptionalLong getCompletedPositions()
     {
-        return java.util.OptionalLong.of(completedPositions);
+        return OptionalLong.of(completedPositions);
     }
 
     @Override
@@ -79,7 +95,7 @@ public class HotPageSource
     @Override
     public boolean isFinished()
     {
-        return nextBatch >= batches.size();
+        return closed || nextBatch >= batches.size();
     }
 
     @Override
@@ -89,5 +105,11 @@ public class HotPageSource
     }
 
     @Override
-    public void close() {}
+    public void close()
+    {
+        if (!closed) {
+            closed = true;
+            batches.forEach(HotBatch::release);
+        }
+    }
 }

@@ -1,9 +1,15 @@
 package io.freshet.trino.split;
 
 import com.google.inject.Inject;
+import io.freshet.ingest.buffer.HotBatch;
+import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import io.freshet.trino.FreshetColumnHandle;
+import io.freshet.trino.FreshetMetadata;
+import io.freshet.trino.FreshetSessionProperties;
 import io.freshet.trino.FreshetTableHandle;
+import io.freshet.trino.FreshetTransactionHandle;
+import io.freshet.trino.FreshetTransactionManager;
 import io.freshet.trino.FreshetTableHandle.HotRange;
 import io.freshet.trino.function.VerifyFunctionHandle;
 import io.freshet.trino.function.VerifySplit;
@@ -22,18 +28,23 @@ import io.trino.spi.connector.FixedSplitSource;
 import io.trino.spi.function.table.ConnectorTableFunctionHandle;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.Range;
-import org.apache.iceberg.FileScanTask;
+import io.trino.spi.predicate.TupleDomain;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.expressions.Evaluator;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.InclusiveMetricsEvaluator;
+import org.apache.iceberg.expressions.Projections;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_INGESTION_NOT_RUNNING;
 import static io.freshet.trino.FreshetMetadata.toIdentifier;
 import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
@@ -46,13 +57,20 @@ import static java.util.Objects.requireNonNull;
 public class FreshetSplitManager
         implements ConnectorSplitManager
 {
+    // large enough that per-split overhead stays small, small enough that 1 M hot rows run on many drivers
+    private static final long HOT_SPLIT_ROWS = 65_536;
+
     private final IngestionManager ingestion;
+    private final FreshetTransactionManager transactionManager;
+    private final FileScanPlans fileScanPlans;
     private final NodeManager nodeManager;
 
     @Inject
-    public FreshetSplitManager(IngestionManager ingestion, NodeManager nodeManager)
+    public FreshetSplitManager(IngestionManager ingestion, FreshetTransactionManager transactionManager, FileScanPlans fileScanPlans, NodeManager nodeManager)
     {
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
+        this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
+        this.fileScanPlans = requireNonNull(fileScanPlans, "fileScanPlans is null");
         this.nodeManager = requireNonNull(nodeManager, "nodeManager is null");
     }
 
@@ -60,11 +78,18 @@ public class FreshetSplitManager
     public ConnectorSplitSource getSplits(ConnectorTransactionHandle transaction, ConnectorSession session, ConnectorTableHandle tableHandle, DynamicFilter dynamicFilter, Constraint constraint)
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
+        handle.ingestionFailure().ifPresent(failure -> {
+            throw new TrinoException(FRESHET_INGESTION_NOT_RUNNING,
+                    ("Ingestion of %s failed, so the table misses the records consumed since its last commit: %s. "
+                            + "Fix the cause and restart ingestion with ALTER TABLE ... SET PROPERTIES, or run SET SESSION <catalog>.%s = true to read the committed rows only")
+                            .formatted(handle.schemaTableName(), failure, FreshetSessionProperties.COMMITTED_ONLY));
+        });
         if (handle.constraint().isNone()) {
             return FixedSplitSource.emptySplitSource();
         }
+        FreshetMetadata metadata = transactionManager.get((FreshetTransactionHandle) transaction);
         List<ConnectorSplit> splits = new ArrayList<>(hotSplits(handle));
-        handle.snapshotId().ifPresent(snapshotId -> splits.addAll(fileSplits(handle, snapshotId)));
+        handle.snapshotId().ifPresent(snapshotId -> splits.addAll(fileSplits(metadata, handle, snapshotId)));
         return new FixedSplitSource(splits);
     }
 
@@ -78,30 +103,33 @@ public class FreshetSplitManager
         throw new TrinoException(NOT_SUPPORTED, "Unknown table function " + function);
     }
 
-    private List<ConnectorSplit> fileSplits(FreshetTableHandle handle, long snapshotId)
+    /** One split per data file of the snapshot that the predicate's column statistics and partition values cannot rule out. */
+    private List<ConnectorSplit> fileSplits(FreshetMetadata metadata, FreshetTableHandle handle, long snapshotId)
     {
         return withPluginClassLoader(() -> {
-            Table table;
+            Table table = metadata.table(handle);
+            FileScanPlans.Plan plan;
             try {
-                table = ingestion.catalog().loadTable(toIdentifier(handle.schemaTableName()));
+                plan = fileScanPlans.plan(table, snapshotId);
             }
             catch (RuntimeException e) {
-                throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot load table %s: %s".formatted(handle.schemaTableName(), e.getMessage()), e);
+                throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot plan the files of %s at snapshot %s: %s".formatted(handle.schemaTableName(), snapshotId, e.getMessage()), e);
             }
+            if (plan.hasDeletes()) {
+                throw new TrinoException(NOT_SUPPORTED, "Table %s has delete files, which Freshet does not read yet".formatted(handle.schemaTableName()));
+            }
+            Expression filter = IcebergExpressions.toExpression(handle.constraint());
+            InclusiveMetricsEvaluator metrics = new InclusiveMetricsEvaluator(table.schema(), filter);
+            Map<Integer, Evaluator> partitions = new HashMap<>();
             List<ConnectorSplit> splits = new ArrayList<>();
-            try (CloseableIterable<FileScanTask> tasks = table.newScan()
-                    .useSnapshot(snapshotId)
-                    .filter(IcebergExpressions.toExpression(handle.constraint()))
-                    .planFiles()) {
-                for (FileScanTask task : tasks) {
-                    if (!task.deletes().isEmpty()) {
-                        throw new TrinoException(NOT_SUPPORTED, "Table %s has delete files, which Freshet does not read yet".formatted(handle.schemaTableName()));
-                    }
-                    splits.add(new FileSplit(task.file().location(), task.start(), task.length(), task.file().fileSizeInBytes(), task.file().recordCount()));
+            for (DataFile file : plan.files()) {
+                Evaluator partition = partitions.computeIfAbsent(file.specId(), specId -> {
+                    PartitionSpec spec = table.specs().get(specId);
+                    return new Evaluator(spec.partitionType(), Projections.inclusive(spec).project(filter));
+                });
+                if (partition.eval(file.partition()) && metrics.eval(file)) {
+                    splits.add(new FileSplit(file.location(), 0, file.fileSizeInBytes(), file.fileSizeInBytes(), file.recordCount()));
                 }
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
             return splits;
         });
@@ -112,6 +140,8 @@ public class FreshetSplitManager
         if (handle.leaseId().isEmpty()) {
             return List.of();
         }
+        String leaseId = handle.leaseId().get();
+        Optional<HotCut> cut = ingestion.ingester(toIdentifier(handle.schemaTableName())).flatMap(ingester -> ingester.buffer().lease(leaseId));
         Optional<Map<FreshetColumnHandle, Domain>> domains = handle.constraint().getDomains();
         Domain partitionDomain = domain(domains, KafkaMetadataColumns.PARTITION_ID);
         Domain offsetDomain = domain(domains, KafkaMetadataColumns.PARTITION_OFFSET);
@@ -134,12 +164,74 @@ public class FreshetSplitManager
                     end = Math.min(end, (Long) span.getHighBoundedValue() + 1);
                 }
             }
-            if (start < end) {
-                splits.add(new HotSplit(handle.schemaName(), handle.tableName(), handle.leaseId().get(), range.partition(), start, end, nodeManager.getCurrentNode().getHostAndPort()));
+            if (start >= end) {
+                continue;
+            }
+            if (cut.isEmpty()) {
+                // the lease is gone: one split whose page source tells the user to run the query again
+                splits.add(hotSplit(handle, leaseId, range.partition(), start, end));
+                continue;
+            }
+            for (OffsetRange offsets : matchingBatchRanges(cut.get().batches(range.partition(), start, end), handle.constraint(), start, end)) {
+                splits.add(hotSplit(handle, leaseId, range.partition(), offsets.start(), offsets.end()));
             }
         }
         return splits;
     }
+
+    /**
+     * Offset ranges covering the batches whose statistics may match the predicate, consecutive batches joined
+     * until a range holds about {@link #HOT_SPLIT_ROWS} rows, so that Trino reads a large hot range on several drivers.
+     */
+    private static List<OffsetRange> matchingBatchRanges(List<HotBatch> batches, TupleDomain<FreshetColumnHandle> predicate, long start, long end)
+    {
+        List<OffsetRange> ranges = new ArrayList<>();
+        long rangeStart = -1;
+        long rangeEnd = -1;
+        long rows = 0;
+        for (HotBatch batch : batches) {
+            if (!batch.retain()) {
+                // freed since the cut was looked up: its lease ended, and the page source reports it
+                return List.of(new OffsetRange(start, end));
+            }
+            boolean matches;
+            try {
+                matches = HotBatchPredicate.mayMatch(batch, predicate);
+            }
+            finally {
+                batch.release();
+            }
+            if (!matches) {
+                if (rangeStart >= 0) {
+                    ranges.add(new OffsetRange(rangeStart, rangeEnd));
+                    rangeStart = -1;
+                    rows = 0;
+                }
+                continue;
+            }
+            if (rangeStart < 0) {
+                rangeStart = Math.max(start, batch.startOffset());
+            }
+            rangeEnd = Math.min(end, batch.endOffset());
+            rows += batch.rowCount();
+            if (rows >= HOT_SPLIT_ROWS) {
+                ranges.add(new OffsetRange(rangeStart, rangeEnd));
+                rangeStart = -1;
+                rows = 0;
+            }
+        }
+        if (rangeStart >= 0) {
+            ranges.add(new OffsetRange(rangeStart, rangeEnd));
+        }
+        return ranges;
+    }
+
+    private HotSplit hotSplit(FreshetTableHandle handle, String leaseId, int partition, long start, long end)
+    {
+        return new HotSplit(handle.schemaName(), handle.tableName(), leaseId, partition, start, end, nodeManager.getCurrentNode().getHostAndPort());
+    }
+
+    private record OffsetRange(long start, long end) {}
 
     private static Domain domain(Optional<Map<FreshetColumnHandle, Domain>> domains, String column)
     {

@@ -25,8 +25,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * {@code system.ingest_status}: one row per Kafka partition of every table this coordinator ingests, with
- * its high-water mark, committed offset watermark, lag between them, hot rows, the table's counters and the
- * offsets Kafka's retention deleted before they were ingested.
+ * its high-water mark, committed offset watermark, lag between them, hot rows, how long records took from
+ * their Kafka timestamp into the hot buffer over the last 10 seconds, the table's counters and the offsets
+ * Kafka's retention deleted before they were ingested.
  */
 public class IngestStatusSystemTable
         extends CoordinatorSystemTable
@@ -51,6 +52,8 @@ public class IngestStatusSystemTable
                     new ColumnMetadata("commits", BIGINT),
                     new ColumnMetadata("last_commit", TIMESTAMP_TZ_MILLIS),
                     new ColumnMetadata("paused", io.trino.spi.type.BooleanType.BOOLEAN),
+                    new ColumnMetadata("ingest_lag_p50_ms", BIGINT),
+                    new ColumnMetadata("ingest_lag_p99_ms", BIGINT),
                     new ColumnMetadata("lost_offsets", VARCHAR)));
 
     private final IngestionManager ingestion;
@@ -123,6 +126,8 @@ public class IngestStatusSystemTable
                 status.commits(),
                 status.lastCommitMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null),
                 status.paused(),
+                assigned && partition.ingestLagMillisP50().isPresent() ? partition.ingestLagMillisP50().getAsLong() : null,
+                assigned && partition.ingestLagMillisP99().isPresent() ? partition.ingestLagMillisP99().getAsLong() : null,
                 assigned ? lostOffsets(status, partition.partition()) : null);
     }
 }
