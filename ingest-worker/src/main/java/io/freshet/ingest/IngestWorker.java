@@ -9,7 +9,9 @@ import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.ingest.schema.ArrowSchemas;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.AllocationListener;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.memory.rounding.SegmentRoundingPolicy;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -51,7 +53,8 @@ public final class IngestWorker
 
     private final IngestSettings settings;
     private final Catalog catalog;
-    private final BufferAllocator allocator = new RootAllocator();
+    // hot batches are sealed at their used size (UsedSize); rounding each buffer to a power of two would undo that
+    private final BufferAllocator allocator = new RootAllocator(AllocationListener.NOOP, Long.MAX_VALUE, new SegmentRoundingPolicy(SegmentRoundingPolicy.MIN_SEGMENT_SIZE));
     private final Map<TableIdentifier, TableIngester> ingesters = new ConcurrentHashMap<>();
     private final Map<TableIdentifier, TableIngester> stopping = new ConcurrentHashMap<>();
     private final Map<TableIdentifier, TableMaintenance> maintenance = new ConcurrentHashMap<>();

@@ -168,7 +168,7 @@ class TestIngestWorker
         String topic = "clicks_backpressure";
         kafka.createTopic(topic, 2);
         int records = 100_000;
-        long cap = 4L << 20;
+        long cap = 2L << 20;
         IngestSettings base = settings(kafka.bootstrapServers(), warehouse.resolve("d"), Duration.ofHours(1), BadRecordPolicy.SKIP);
         IngestSettings small = base.withKafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(), "max.poll.records", "500")).withHotBufferMaxBytes(cap);
         try (IngestWorker worker = new IngestWorker(small)) {

@@ -46,7 +46,10 @@ class TestFreshetConnector
             tags array(varchar),
             address row(city varchar, zip varchar),
             attributes map(varchar, bigint),
-            payload varbinary""";
+            payload varbinary,
+            small decimal(5, 1),
+            large decimal(38, 9),
+            ratio real""";
 
     private TestingKafka kafka;
     private DistributedQueryRunner queryRunner;
@@ -125,7 +128,8 @@ class TestFreshetConnector
         kafka.createTopic("clicks", 2);
         queryRunner.execute("CREATE TABLE clicks (" + COLUMNS + ") WITH (kafka_topic = 'clicks')");
         kafka.sendAll("clicks", 2, orders(0, 200));
-        waitForCount("clicks", 200);
+        kafka.sendAll("clicks", 2, sparseOrders(200, 30));
+        waitForCount("clicks", 230);
         queryRunner.execute("CALL freshet.system.flush('shop', 'clicks')");
 
         TestingTrinoPlugins.installPlugin(queryRunner, ICEBERG);
@@ -140,10 +144,10 @@ class TestFreshetConnector
         Table table = loadTable("clicks");
         queryRunner.execute("CALL iceberg.system.register_table(schema_name => 'shop', table_name => 'clicks', table_location => '%s')".formatted(table.location()));
 
-        String query = "SELECT id, customer, amount, quantity, price, paid, created, placed, day, tags, address, attributes, payload, _partition_id, _partition_offset, _timestamp, _key FROM %s.shop.clicks";
+        String query = "SELECT id, customer, amount, quantity, price, paid, created, placed, day, tags, address, attributes, payload, small, large, ratio, _partition_id, _partition_offset, _timestamp, _key FROM %s.shop.clicks";
         MaterializedResult throughIceberg = queryRunner.execute(query.formatted("iceberg"));
         MaterializedResult throughFreshet = queryRunner.execute(query.formatted("freshet"));
-        assertThat(throughIceberg.getRowCount()).isEqualTo(200);
+        assertThat(throughIceberg.getRowCount()).isEqualTo(230);
         assertThat(throughFreshet.getMaterializedRows()).containsExactlyInAnyOrderElementsOf(throughIceberg.getMaterializedRows());
     }
 
@@ -335,14 +339,33 @@ class TestFreshetConnector
         return queryRunner.execute(sql).getOnlyValue();
     }
 
+    /** Rows with nulls at every level: null columns, empty and null-holding collections, null row fields, NaN and infinities. */
+    static List<String> sparseOrders(int first, int count)
+    {
+        return IntStream.range(first, first + count)
+                .mapToObj(id -> switch (id % 3) {
+                    case 0 -> "{\"id\": %d}".formatted(id);
+                    case 1 -> """
+                            {"id": %d, "customer": null, "tags": [], "address": {"city": null, "zip": null}, "attributes": {}, "price": NaN,
+                             "ratio": -Infinity, "small": "-0.5", "large": "0", "payload": ""}""".formatted(id);
+                    default -> """
+                            {"id": %d, "tags": [null, "x"], "address": {"city": "Bergen"}, "attributes": {"k": null}, "price": Infinity,
+                             "ratio": NaN, "amount": "-99999999.99", "created": "1969-12-31T23:59:59.999999Z", "placed": "0001-01-01 00:00:00",
+                             "day": "1900-01-01"}""".formatted(id);
+                })
+                .toList();
+    }
+
     static List<String> orders(int first, int count)
     {
         return IntStream.range(first, first + count)
                 .mapToObj(id -> """
                         {"id": %d, "customer": "customer-%d", "amount": "%d.5", "quantity": %d, "price": %d.25, "paid": %s,
                          "created": "2026-11-28T10:00:00.%06dZ", "placed": "2026-11-28 10:00:00", "day": "2026-11-28",
-                         "tags": ["a", "b"], "address": {"city": "Oslo", "zip": "0%d"}, "attributes": {"x": %d}, "payload": "AAEC"}"""
-                        .formatted(id, id, id, id % 1000, id, id % 2 == 1 ? "false" : "true", id % 1_000_000, id, id))
+                         "tags": ["a", "b"], "address": {"city": "Oslo", "zip": "0%d"}, "attributes": {"x": %d}, "payload": "AAEC",
+                         "small": "%d.5", "large": "%s12345678901234567890123456789.%09d", "ratio": %d.25}"""
+                        .formatted(id, id, id, id % 1000, id, id % 2 == 1 ? "false" : "true", id % 1_000_000, id, id,
+                                id % 9999, id % 2 == 0 ? "-" : "", id, id - 100))
                 .toList();
     }
 }

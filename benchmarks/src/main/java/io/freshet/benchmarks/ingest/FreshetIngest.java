@@ -5,9 +5,16 @@ import io.freshet.trino.testing.FreshetQueryRunner;
 import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.MaterializedRow;
 
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Freshet inside an in-process Trino (coordinator only, so it also ingests): each run creates a new table on the
@@ -37,6 +44,7 @@ final class FreshetIngest
             MaterializedRow row = queryRunner.execute(progress).getMaterializedRows().getFirst();
             double seconds = (System.nanoTime() - start) / 1e9;
             if (run.sample(seconds, ((Number) row.getField(0)).longValue(), ((Number) row.getField(1)).longValue())) {
+                run.cpuSecondsPerMillionEvents().putAll(stageCpu("bench." + table));
                 return run;
             }
             if (seconds > timeout.toSeconds()) {
@@ -45,6 +53,37 @@ final class FreshetIngest
             // Trino plans and runs every poll: twice a second keeps its share of the CPU small
             Thread.sleep(500);
         }
+    }
+
+    /**
+     * CPU seconds per million events of each stage of the write path, from the table's IngestStages MBean: the Kafka
+     * poll, decoding into vectors, hot-buffer upkeep, Parquet writing and the commit.
+     */
+    static Map<String, Double> stageCpu(String table)
+    {
+        Map<String, Double> perMillion = new LinkedHashMap<>();
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            Set<ObjectName> names = server.queryNames(new ObjectName("io.freshet.ingest:type=IngestStages,table=" + ObjectName.quote(table) + ",*"), null);
+            if (names.isEmpty()) {
+                return perMillion;
+            }
+            ObjectName name = names.iterator().next();
+            double millions = ((Number) server.getAttribute(name, "Records")).longValue() / 1e6;
+            for (Map.Entry<String, String> stage : Map.of(
+                    "kafka poll", "KafkaPollCpuNanos",
+                    "decode", "DecodeCpuNanos",
+                    "buffer", "BufferCpuNanos",
+                    "parquet", "ParquetCpuNanos",
+                    "commit", "CommitCpuNanos").entrySet()) {
+                perMillion.put(stage.getKey(), ((Number) server.getAttribute(name, stage.getValue())).longValue() / 1e9 / millions);
+            }
+            perMillion.put("flush throttled (wall s)", ((Number) server.getAttribute(name, "FlushThrottledNanos")).longValue() / 1e9 / millions);
+        }
+        catch (JMException e) {
+            throw new IllegalStateException("Cannot read the ingest stages of " + table, e);
+        }
+        return perMillion;
     }
 
     void drop(String table)

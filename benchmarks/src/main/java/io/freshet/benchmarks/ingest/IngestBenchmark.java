@@ -76,6 +76,13 @@ public final class IngestBenchmark
             report.add(Figure.of("ingest", "Freshet: seconds until all queryable (hot buffer)", "s", values(freshetRuns, IngestRun::allQueryableSeconds), "from CREATE TABLE"));
             report.add(Figure.of("ingest", "Freshet: seconds until all committed", "s", values(freshetRuns, IngestRun::allCommittedSeconds), "from CREATE TABLE"));
             report.add(Figure.of("ingest", "Freshet: events/s from first to last commit", "events/s", values(freshetRuns, IngestRun::steadyEventsPerSecond), ""));
+            for (String stage : List.of("kafka poll", "decode", "buffer", "parquet", "commit", "flush throttled (wall s)")) {
+                if (freshetRuns.stream().allMatch(run -> run.cpuSecondsPerMillionEvents().containsKey(stage))) {
+                    report.add(Figure.of("ingest", "Freshet: CPU per million events, " + stage, "s",
+                            values(freshetRuns, run -> run.cpuSecondsPerMillionEvents().get(stage)),
+                            stage.startsWith("flush throttled") ? "time the flush slept to stay within its CPU share" : "thread CPU time of the stage (IngestStages MBean)"));
+                }
+            }
         }
 
         if (options.runs("sink")) {
@@ -147,6 +154,9 @@ public final class IngestBenchmark
     {
         Console.OUT.printf(Locale.ROOT, "    %s run %d: all queryable %.1f s, first commit %.1f s, all committed %.1f s = %,.0f events/s (%,.0f events/s between first and last commit)%n",
                 system, run, result.allQueryableSeconds(), result.firstCommitSeconds(), result.allCommittedSeconds(), result.eventsPerSecond(), result.steadyEventsPerSecond());
+        if (!result.cpuSecondsPerMillionEvents().isEmpty()) {
+            Console.OUT.printf(Locale.ROOT, "    %s run %d: CPU seconds per million events by stage: %s%n", system, run, result.cpuSecondsPerMillionEvents());
+        }
     }
 
     private static List<Double> values(List<IngestRun> runs, ToDoubleFunction<IngestRun> value)

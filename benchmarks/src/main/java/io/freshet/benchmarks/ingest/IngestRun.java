@@ -1,7 +1,9 @@
 package io.freshet.benchmarks.ingest;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One ingestion of the whole pre-loaded topic: when the rows became queryable and committed, and the progress over
@@ -14,6 +16,7 @@ public final class IngestRun
     private double allQueryableSeconds = Double.NaN;
     private double firstCommitSeconds = Double.NaN;
     private double allCommittedSeconds = Double.NaN;
+    private final Map<String, Double> cpuSecondsPerMillionEvents = new LinkedHashMap<>();
 
     public IngestRun(long events)
     {
@@ -34,6 +37,12 @@ public final class IngestRun
             allCommittedSeconds = seconds;
         }
         return committed >= events;
+    }
+
+    /** CPU seconds per million events of each write-path stage, where the system reports them. */
+    public Map<String, Double> cpuSecondsPerMillionEvents()
+    {
+        return cpuSecondsPerMillionEvents;
     }
 
     public List<double[]> samples()

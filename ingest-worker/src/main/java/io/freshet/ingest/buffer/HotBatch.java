@@ -138,6 +138,7 @@ public final class HotBatch
                 row += batch.rowCount();
             }
             merged.setRowCount(row);
+            merged = UsedSize.sealed(merged, allocator);
             return new HotBatch(merged, batches.getFirst().partition, batches.getFirst().startOffset, batches.getLast().endOffset);
         }
         catch (RuntimeException e) {

@@ -116,13 +116,14 @@ public final class HotBatchBuilder
         return rows > 0;
     }
 
-    /** Seals the collected rows into a batch; the builder starts over at the current position. */
+    /** Seals the collected rows into a batch at their used size; the builder starts over at the current position. */
     public HotBatch seal()
     {
         VectorSchemaRoot sealed = vectors();
         sealed.setRowCount(rows);
-        HotBatch batch = new HotBatch(sealed, partition, startOffset, endOffset);
         root = null;
+        sealed = UsedSize.sealed(sealed, allocator);
+        HotBatch batch = new HotBatch(sealed, partition, startOffset, endOffset);
         rows = 0;
         startOffset = endOffset;
         return batch;

@@ -15,6 +15,7 @@ import io.freshet.ingest.decoding.BadRecordException;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.decoding.JsonRecordDecoder;
 import io.freshet.ingest.decoding.RecordDecoder;
+import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
 import org.apache.arrow.memory.BufferAllocator;
@@ -68,6 +69,11 @@ public final class TableIngester
     // every poll seals a batch so its rows are visible at once; runs of small ones are merged later
     private static final int COALESCE_MINIMUM_BATCHES = 16;
     private static final int COALESCE_MAXIMUM_ROWS = 64 * 1024;
+    // a flush may use this share of one core; the rest stays with the ingest loop and queries
+    private static final double FLUSH_CORE_SHARE = 0.75;
+    // a paused table commits early when it holds an eighth of the hot-buffer cap, or after a second of pause
+    private static final int PAUSE_FLUSH_SHARE = 8;
+    private static final long PAUSE_FLUSH_ANYWAY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final TableIdentifier identifier;
     private final Table table;
@@ -81,6 +87,8 @@ public final class TableIngester
     private final ParquetFlusher flusher;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
     private final FlushCommitter committer;
+    private final IngestStages stages = new IngestStages();
+    private final FlushThrottle flushThrottle = new FlushThrottle(FLUSH_CORE_SHARE);
     private final ExecutorService flushExecutor;
     private final Thread thread;
     private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
@@ -101,9 +109,10 @@ public final class TableIngester
     private volatile boolean paused;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private DeadLetterPublisher deadLetterPublisher;
-    private CompletableFuture<CommittedState> flushInFlight;
+    private volatile CompletableFuture<CommittedState> flushInFlight;
     private long nextFlushAttemptNanos;
     private long nextPartitionRefreshNanos;
+    private long pausedSinceNanos;
 
     public TableIngester(TableIdentifier identifier, Table table, TableBinding binding, IngestSettings settings, BufferAllocator rootAllocator)
     {
@@ -118,11 +127,13 @@ public final class TableIngester
         this.decoder = new JsonRecordDecoder(table.schema());
         this.badRecordLog = new BadRecordLog(identifier.toString(), BAD_RECORD_LOG_INTERVAL);
         this.dataLossPolicy = DataLossPolicy.fromTableProperties(table.properties());
-        this.flusher = new ParquetFlusher(table, inFlightFiles);
+        this.flusher = new ParquetFlusher(table, inFlightFiles, flushThrottle);
         this.committer = new FlushCommitter(transactionLog, flusher);
         this.flushExecutor = Executors.newSingleThreadExecutor(runnable -> {
             Thread flushThread = new Thread(runnable, "freshet-flush-" + identifier);
             flushThread.setDaemon(true);
+            // a flush is background work: ingestion and queries come first where the platform honours priorities
+            flushThread.setPriority(Thread.MIN_PRIORITY);
             flushThread.setContextClassLoader(TableIngester.class.getClassLoader());
             return flushThread;
         });
@@ -133,6 +144,7 @@ public final class TableIngester
 
     public TableIngester start()
     {
+        stages.register(identifier.toString());
         thread.start();
         return this;
     }
@@ -166,6 +178,18 @@ public final class TableIngester
     public InFlightFiles inFlightFiles()
     {
         return inFlightFiles;
+    }
+
+    /** Whether a flush is writing or committing now. */
+    public boolean flushing()
+    {
+        return flushInFlight != null;
+    }
+
+    /** CPU time by stage of the write path. */
+    public IngestStages stages()
+    {
+        return stages;
     }
 
     /** Completes once everything consumed so far is committed to Iceberg. */
@@ -316,6 +340,7 @@ public final class TableIngester
     private void pollOnce()
     {
         applyBackpressure();
+        long cpu = IngestStages.threadCpuNanos();
         ConsumerRecords<byte[], byte[]> records;
         try {
             records = consumer.poll(POLL_TIMEOUT);
@@ -324,12 +349,14 @@ public final class TableIngester
             handleLostOffsets(e);
             return;
         }
+        cpu = stages.charge(IngestStages.Stage.KAFKA_POLL, cpu);
         for (TopicPartition partition : records.partitions()) {
             HotBatchBuilder builder = builders.get(partition.partition());
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                 append(builder, record);
             }
         }
+        cpu = stages.charge(IngestStages.Stage.DECODE, cpu);
         // positions move past transaction markers and compacted gaps too
         for (TopicPartition partition : consumer.assignment()) {
             HotBatchBuilder builder = builders.get(partition.partition());
@@ -346,6 +373,8 @@ public final class TableIngester
             }
         }
         consumedRecords.addAndGet(records.count());
+        stages.addRecords(records.count());
+        stages.charge(IngestStages.Stage.BUFFER, cpu);
     }
 
     /** The watermark points below the first offset Kafka holds: retention deleted records before they were ingested. */
@@ -381,9 +410,11 @@ public final class TableIngester
         if (flushInFlight != null || committer.hasPending()) {
             return;
         }
+        long cpu = IngestStages.threadCpuNanos();
         for (Integer partition : builders.keySet()) {
             buffer.coalesce(partition, COALESCE_MINIMUM_BATCHES, COALESCE_MAXIMUM_ROWS);
         }
+        stages.charge(IngestStages.Stage.BUFFER, cpu);
     }
 
     private void append(HotBatchBuilder builder, ConsumerRecord<byte[], byte[]> record)
@@ -426,12 +457,27 @@ public final class TableIngester
         if (!paused && allocated >= settings.hotBufferMaxBytes()) {
             consumer.pause(consumer.assignment());
             paused = true;
+            pausedSinceNanos = System.nanoTime();
             log.info("Hot buffer full ({} bytes); pausing consumption of {} until a commit frees memory", allocated, binding.topic());
         }
         else if (paused && allocated < settings.hotBufferMaxBytes() * 9 / 10) {
             consumer.resume(consumer.assignment());
             paused = false;
         }
+    }
+
+    /**
+     * Whether a pause of consumption should commit this table early to free memory: only when it holds a real share
+     * of the cap, so a small table is not committed for another table's rows, or when the pause has lasted long
+     * enough that waiting for the larger tables' commits has not freed memory.
+     */
+    private boolean pauseFreesMemory()
+    {
+        if (!paused) {
+            return false;
+        }
+        return buffer.bufferedBytes() >= settings.hotBufferMaxBytes() / PAUSE_FLUSH_SHARE
+                || System.nanoTime() - pausedSinceNanos >= PAUSE_FLUSH_ANYWAY_NANOS;
     }
 
     private void startFlushIfDue()
@@ -447,7 +493,7 @@ public final class TableIngester
         boolean due = !waitingFlushRequests.isEmpty()
                 || buffer.bufferedBytes() >= settings.flushMaxBytes()
                 || (age >= 0 && age >= settings.flushInterval().toNanos())
-                || (paused && age >= 0);
+                || (age >= 0 && pauseFreesMemory());
         if (!due) {
             return;
         }
@@ -465,12 +511,14 @@ public final class TableIngester
             if (publisher != null) {
                 publisher.awaitSent();
             }
+            long cpu = IngestStages.threadCpuNanos();
             CommittedState committed;
             if (committer.hasPending()) {
                 // the files of the failed commit are committed first; the rest of the buffer flushes next
                 committed = committer.retryPending();
             }
             else {
+                long throttled = flushThrottle.sleptNanos();
                 List<DataFile> files;
                 try {
                     files = flusher.write(plan.batches());
@@ -479,9 +527,12 @@ public final class TableIngester
                     committer.writeFailed();
                     throw e;
                 }
+                cpu = stages.charge(IngestStages.Stage.PARQUET, cpu);
+                stages.addThrottled(flushThrottle.sleptNanos() - throttled);
                 committed = committer.commit(files, plan.base(), plan.target());
             }
             buffer.publishCommit(committed);
+            stages.charge(IngestStages.Stage.COMMIT, cpu);
             log.debug("Committed {} to watermark {}", identifier, committed.watermark());
             return committed;
         }
@@ -607,6 +658,7 @@ public final class TableIngester
             current.wakeup();
         }
         awaitTermination();
+        stages.unregister();
         // batches still read by running queries keep their memory until those queries release them
         buffer.close();
     }

@@ -1,6 +1,7 @@
 package io.freshet.ingest.decoding;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,20 +16,27 @@ import org.apache.iceberg.types.Types.NestedField;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * JSON object per record value, fields matched to columns by name (case-insensitively, as Trino folds
  * column names). Unknown fields are ignored, missing fields are null.
+ *
+ * <p>Values stream from the parser straight into the vectors, without a JSON tree per record
+ * ({@link JsonStreamWriter}). What is a bad record, and the reason given, are those of reading the
+ * whole value first: invalid JSON anywhere wins over a bad field, and of several bad fields the first
+ * column in table order is reported.
  */
 public final class JsonRecordDecoder
         implements RecordDecoder
 {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
 
     private final Types.StructType declaredColumns;
+    private final JsonStreamWriter.Fields fields;
     private VectorSchemaRoot cachedVectors;
     private List<FieldVector> cachedColumns;
 
@@ -38,6 +46,7 @@ public final class JsonRecordDecoder
                 .filter(column -> !KafkaMetadataColumns.isMetadataColumn(column.name()))
                 .toList();
         this.declaredColumns = Types.StructType.of(declared);
+        this.fields = JsonStreamWriter.Fields.of(declaredColumns);
     }
 
     @Override
@@ -47,19 +56,6 @@ public final class JsonRecordDecoder
         if (value == null) {
             throw new BadRecordException("record has no value (tombstone)");
         }
-        JsonNode node;
-        try (JsonParser parser = MAPPER.createParser(value)) {
-            node = MAPPER.readTree(parser);
-            if (parser.nextToken() != null) {
-                throw new BadRecordException("trailing data after the JSON value");
-            }
-        }
-        catch (IOException e) {
-            throw new BadRecordException("not valid JSON: " + firstLine(e.getMessage()));
-        }
-        if (node == null || !node.isObject()) {
-            throw new BadRecordException("expected a JSON object, found " + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
-        }
         if (vectors != cachedVectors) {
             // a builder fills one set of vectors for many rows: look the columns up once per set
             cachedColumns = declaredColumns.fields().stream()
@@ -67,7 +63,33 @@ public final class JsonRecordDecoder
                     .toList();
             cachedVectors = vectors;
         }
-        JsonValueWriter.writeFields(cachedColumns, declaredColumns, row, node);
+        BadRecordException fieldError = null;
+        JsonToken first;
+        JsonNode notAnObject = null;
+        try (JsonParser parser = MAPPER.createParser(value)) {
+            first = parser.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                fieldError = JsonStreamWriter.writeObject(parser, fields, cachedColumns, row);
+            }
+            else if (first != null) {
+                notAnObject = MAPPER.readTree(parser);
+            }
+            if (parser.nextToken() != null) {
+                throw new BadRecordException("trailing data after the JSON value");
+            }
+        }
+        catch (IOException e) {
+            throw new BadRecordException("not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (first == null) {
+            throw new BadRecordException("expected a JSON object, found nothing");
+        }
+        if (notAnObject != null) {
+            throw new BadRecordException("expected a JSON object, found " + notAnObject.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        if (fieldError != null) {
+            throw fieldError;
+        }
     }
 
     private static String firstLine(String message)

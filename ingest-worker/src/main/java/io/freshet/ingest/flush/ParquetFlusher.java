@@ -1,13 +1,11 @@
 package io.freshet.ingest.flush;
 
 import io.freshet.ingest.buffer.HotBatch;
-import org.apache.arrow.vector.FieldVector;
+import io.freshet.ingest.flush.parquet.ArrowParquetWriter;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.io.DataWriter;
@@ -26,17 +24,26 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Writes hot batches to Parquet data files, one file per Kafka partition per flush, so that each file's
- * column statistics prune on {@code _partition_id} and on offset ranges.
+ * column statistics prune on {@code _partition_id} and on offset ranges. Compaction writes rows through
+ * {@link #newDataFile}, Iceberg's generic writer.
  */
 public final class ParquetFlusher
 {
     private final Table table;
     private final InFlightFiles inFlightFiles;
+    private final FlushThrottle throttle;
 
     public ParquetFlusher(Table table, InFlightFiles inFlightFiles)
     {
+        this(table, inFlightFiles, FlushThrottle.unlimited());
+    }
+
+    /** @param throttle paces the writing of hot batches; used by one thread at a time */
+    public ParquetFlusher(Table table, InFlightFiles inFlightFiles, FlushThrottle throttle)
+    {
         this.table = requireNonNull(table, "table is null");
         this.inFlightFiles = requireNonNull(inFlightFiles, "inFlightFiles is null");
+        this.throttle = requireNonNull(throttle, "throttle is null");
     }
 
     public List<DataFile> write(List<HotBatch> batches)
@@ -108,34 +115,30 @@ public final class ParquetFlusher
         files.forEach(file -> inFlightFiles.remove(file.location()));
     }
 
+    /** Writes the rows of one Kafka partition column by column, straight from the hot batches' vectors. */
     private DataFile writeFile(int partition, List<HotBatch> batches)
     {
-        Schema schema = table.schema();
         String location = newLocation(partition);
-        DataWriter<Record> writer = newDataFile(location);
-        try (writer) {
-            GenericRecord record = GenericRecord.create(schema);
-            for (HotBatch batch : batches) {
-                List<FieldVector> vectors = batch.root().getFieldVectors();
-                for (int row = 0; row < batch.rowCount(); row++) {
-                    ArrowRows.readRow(vectors, schema.asStruct(), row, record);
-                    writer.write(record);
-                }
-            }
-        }
-        catch (IOException e) {
-            deleteQuietly(location);
-            throw new UncheckedIOException("Cannot write data file " + location, e);
+        inFlightFiles.add(location);
+        ArrowParquetWriter writer;
+        try {
+            writer = new ArrowParquetWriter(table.schema(), table.properties(), MetricsConfig.forTable(table), table.io().newOutputFile(location), throttle);
         }
         catch (RuntimeException e) {
             deleteQuietly(location);
             throw e;
         }
-        DataFile file = writer.toDataFile();
-        if (file.format() != FileFormat.PARQUET) {
-            throw new IllegalStateException("Unexpected file format " + file.format());
+        try {
+            for (HotBatch batch : batches) {
+                writer.write(batch.root(), batch.rowCount());
+            }
+            return writer.close();
         }
-        return file;
+        catch (RuntimeException e) {
+            writer.abort();
+            deleteQuietly(location);
+            throw e;
+        }
     }
 
     private void deleteQuietly(String location)

@@ -6,7 +6,9 @@ import io.freshet.ingest.decoding.JsonRecordDecoder;
 import io.freshet.ingest.flush.ArrowRows;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.AllocationListener;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.memory.rounding.SegmentRoundingPolicy;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
@@ -67,6 +69,36 @@ class TestHotBuffer
             buffer.publishCommit(new CommittedState(Optional.of(1L), new OffsetWatermark(Map.of(0, 60L))));
             assertThat(buffer.bufferedBytes()).isZero();
             assertThat(buffer.status()).singleElement().satisfies(status -> assertThat(status.hotRows()).isZero());
+        }
+    }
+
+    /** Vectors grow by doubling; a sealed batch keeps only what its rows use, and keeps the same rows. */
+    @Test
+    void batchesAreSealedAtTheirUsedSize()
+            throws Exception
+    {
+        try (BufferAllocator allocator = new RootAllocator(AllocationListener.NOOP, Long.MAX_VALUE, new SegmentRoundingPolicy(SegmentRoundingPolicy.MIN_SEGMENT_SIZE));
+                HotBuffer buffer = new HotBuffer(allocator.newChildAllocator("test", 0, Long.MAX_VALUE), new CommittedState(Optional.empty(), OffsetWatermark.EMPTY))) {
+            JsonRecordDecoder decoder = new JsonRecordDecoder(SCHEMA);
+            HotBatchBuilder builder = new HotBatchBuilder(buffer.allocator(), SCHEMA, 0, 0);
+            // 5,000 rows: past the first doubling of every vector, far from the next
+            for (long offset = 0; offset < 5000; offset++) {
+                String value = "{\"id\": %d, \"tags\": [\"tag-%d\"], \"address\": {\"city\": \"city-%d\"}}".formatted(offset, offset, offset % 100);
+                decoder.decode(value.getBytes(StandardCharsets.UTF_8), builder.vectors(), builder.nextRow());
+                builder.completeRow(offset, 1000 + offset, null, new RecordHeaders());
+            }
+            long grown = buffer.allocator().getAllocatedMemory();
+            HotBatch batch = builder.seal();
+            assertThat(batch.rowCount()).isEqualTo(5000);
+            assertThat(buffer.allocator().getAllocatedMemory()).isLessThanOrEqualTo((long) (batch.sizeInBytes() * 1.3)).isLessThan(grown);
+            buffer.append(batch);
+            try (HotCut cut = buffer.cut("sealed")) {
+                List<List<Object>> rows = rows(cut);
+                assertThat(rows).hasSize(5000);
+                assertThat(rows.get(4321).subList(0, 3)).containsExactly("4321", "[tag-4321]", "Record(city-21)");
+            }
+            buffer.releaseLeases("");
+            builder.close();
         }
     }
 

@@ -1,0 +1,96 @@
+package io.freshet.ingest.flush.parquet;
+
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+
+import java.io.IOException;
+
+import static java.util.Objects.requireNonNull;
+
+/** An Iceberg output file seen as a Parquet output file, so that files are written through the table's FileIO and no Hadoop file system. */
+final class IcebergParquetOutput
+        implements OutputFile
+{
+    private final org.apache.iceberg.io.OutputFile file;
+
+    IcebergParquetOutput(org.apache.iceberg.io.OutputFile file)
+    {
+        this.file = requireNonNull(file, "file is null");
+    }
+
+    @Override
+    public PositionOutputStream create(long blockSizeHint)
+    {
+        return new Stream(file.create());
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint)
+    {
+        return new Stream(file.createOrOverwrite());
+    }
+
+    @Override
+    public boolean supportsBlockSize()
+    {
+        return false;
+    }
+
+    @Override
+    public long defaultBlockSize()
+    {
+        return 0;
+    }
+
+    @Override
+    public String getPath()
+    {
+        return file.location();
+    }
+
+    private static final class Stream
+            extends PositionOutputStream
+    {
+        private final org.apache.iceberg.io.PositionOutputStream delegate;
+
+        private Stream(org.apache.iceberg.io.PositionOutputStream delegate)
+        {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public long getPos()
+                throws IOException
+        {
+            return delegate.getPos();
+        }
+
+        @Override
+        public void write(int b)
+                throws IOException
+        {
+            delegate.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length)
+                throws IOException
+        {
+            delegate.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush()
+                throws IOException
+        {
+            delegate.flush();
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            delegate.close();
+        }
+    }
+}
