@@ -86,9 +86,9 @@ public final class TableIngester
     private final RecordDecoder decoder;
     private final ParquetFlusher flusher;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
+    private final FlushCommitter committer;
     private final IngestStages stages = new IngestStages();
     private final FlushThrottle flushThrottle = new FlushThrottle(FLUSH_CORE_SHARE);
-    private final FlushCommitter committer;
     private final ExecutorService flushExecutor;
     private final Thread thread;
     private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
