@@ -49,7 +49,8 @@ class TestFreshetConfig
             Map.entry("freshet.bad-record-policy", "DEAD_LETTER"),
             Map.entry("freshet.max-record-size", "512kB"),
             Map.entry("freshet.query-lease-timeout", "10m"),
-            Map.entry("freshet.ingestion.enabled", "false"));
+            Map.entry("freshet.ingestion.enabled", "false"),
+            Map.entry("freshet.allowed-topics", "shop\\..*"));
 
     private static final Map<String, String> REST_EXPLICIT = Map.of(
             "iceberg.rest-catalog.warehouse", "s3://lake/warehouse",
@@ -84,7 +85,8 @@ class TestFreshetConfig
                 .setBadRecordPolicy(BadRecordPolicy.SKIP)
                 .setMaxRecordSize(DataSize.of(8, MEGABYTE))
                 .setQueryLeaseTimeout(new Duration(1, TimeUnit.HOURS))
-                .setIngestionEnabled(true));
+                .setIngestionEnabled(true)
+                .setAllowedTopics(".*"));
     }
 
     @Test
@@ -206,6 +208,7 @@ class TestFreshetConfig
                 .setBadRecordPolicy(BadRecordPolicy.DEAD_LETTER)
                 .setMaxRecordSize(DataSize.of(512, KILOBYTE))
                 .setQueryLeaseTimeout(new Duration(10, TimeUnit.MINUTES))
-                .setIngestionEnabled(false);
+                .setIngestionEnabled(false)
+                .setAllowedTopics("shop\\..*");
     }
 }
