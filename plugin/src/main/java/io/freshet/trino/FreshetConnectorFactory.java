@@ -4,7 +4,9 @@ import com.google.inject.Injector;
 import io.airlift.bootstrap.Bootstrap;
 import io.freshet.trino.maintenance.MaintenanceModule;
 import io.freshet.trino.ingestion.KafkaClientProperties;
+import io.freshet.trino.metrics.MetricsModule;
 import io.trino.spi.NodeManager;
+import io.trino.spi.catalog.CatalogName;
 import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.Connector;
 import io.trino.spi.connector.ConnectorContext;
@@ -39,7 +41,9 @@ public class FreshetConnectorFactory
             Bootstrap app = new Bootstrap(
                     new FreshetModule(),
                     new MaintenanceModule(),
+                    new MetricsModule(),
                     binder -> {
+                        binder.bind(CatalogName.class).toInstance(new CatalogName(catalogName));
                         binder.bind(KafkaClientProperties.class).toInstance(kafkaProperties);
                         binder.bind(NodeManager.class).toInstance(context.getNodeManager());
                         binder.bind(TypeManager.class).toInstance(context.getTypeManager());

@@ -133,7 +133,6 @@ public final class TableIngester
 
     public TableIngester start()
     {
-        stages.register(identifier.toString());
         thread.start();
         return this;
     }
@@ -459,7 +458,10 @@ public final class TableIngester
             }
             long cpu = IngestStages.threadCpuNanos();
             long throttled = flushThrottle.sleptNanos();
+            long started = System.nanoTime();
             List<DataFile> files = flusher.write(plan.batches());
+            long written = System.nanoTime();
+            stages.addFlush(written - started, files.stream().mapToLong(DataFile::fileSizeInBytes).sum());
             cpu = stages.charge(IngestStages.Stage.PARQUET, cpu);
             stages.addThrottled(flushThrottle.sleptNanos() - throttled);
             CommittedState committed;
@@ -469,6 +471,7 @@ public final class TableIngester
             catch (RuntimeException e) {
                 committed = landedDespite(e, plan, files);
             }
+            stages.addCommit(System.nanoTime() - written);
             flusher.release(files);
             buffer.publishCommit(committed);
             stages.charge(IngestStages.Stage.COMMIT, cpu);
@@ -613,7 +616,6 @@ public final class TableIngester
             Thread.currentThread().interrupt();
         }
         flushExecutor.shutdown();
-        stages.unregister();
         // batches still read by running queries keep their memory until those queries release them
         buffer.close();
     }
