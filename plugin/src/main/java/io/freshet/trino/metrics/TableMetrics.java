@@ -32,7 +32,7 @@ public final class TableMetrics
         return ingester.status().state().name();
     }
 
-    @Managed(description = "Whether consumption is paused because the hot buffers reached hot_buffer.max-size")
+    @Managed(description = "Whether consumption is paused because the hot buffers reached freshet.hot-buffer.max-size")
     public boolean isPaused()
     {
         return ingester.status().paused();

@@ -1,5 +1,6 @@
 package io.freshet.trino.metrics;
 
+import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.freshet.ingest.IngestWorker.IngestionListener;
 import io.freshet.ingest.consumer.TableIngester;
@@ -46,6 +47,8 @@ public final class TableMetricsExporter
     {
         String table = ingester.identifier().toString();
         // values with JMX's reserved characters are quoted; plain schema.table names stay readable
-        return Map.of("table", table.matches("[^,=:\"*?\\n]*") ? table : ObjectName.quote(table));
+        return ImmutableMap.of(
+                "type", TableMetrics.class.getSimpleName(),
+                "table", table.matches("[^,=:\"*?\\n]*") ? table : ObjectName.quote(table));
     }
 }
