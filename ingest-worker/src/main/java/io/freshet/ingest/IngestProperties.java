@@ -41,6 +41,7 @@ public final class IngestProperties
             "freshet.max-record-size",
             "freshet.query-lease-timeout",
             "freshet.ingestion.enabled",
+            "freshet.allowed-topics",
             "freshet.maintenance.enabled",
             "freshet.maintenance.interval",
             "freshet.maintenance.threads",

@@ -1,6 +1,7 @@
 package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.IcebergCatalogFactory;
+import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.maintenance.MaintenanceScheduler;
@@ -55,6 +56,7 @@ public final class IngestWorker
     // hot batches are sealed at their used size (UsedSize); rounding each buffer to a power of two would undo that
     private final BufferAllocator allocator = new RootAllocator(AllocationListener.NOOP, Long.MAX_VALUE, new SegmentRoundingPolicy(SegmentRoundingPolicy.MIN_SEGMENT_SIZE));
     private final Map<TableIdentifier, TableIngester> ingesters = new ConcurrentHashMap<>();
+    private final Map<TableIdentifier, TableIngester> stopping = new ConcurrentHashMap<>();
     private final Map<TableIdentifier, TableMaintenance> maintenance = new ConcurrentHashMap<>();
     private final MaintenanceScheduler maintenanceScheduler;
     private IngestionListener listener = IngestionListener.PLATFORM_MBEAN_SERVER;
@@ -159,7 +161,17 @@ public final class IngestWorker
         return tables;
     }
 
-    public synchronized TableIngester start(TableIdentifier identifier)
+    public TableIngester start(TableIdentifier identifier)
+    {
+        // an ingester of this table still stopping may be committing: never two writers of one table
+        TableIngester stoppingIngester = stopping.get(identifier);
+        if (stoppingIngester != null) {
+            stoppingIngester.awaitTermination();
+        }
+        return startAfterStop(identifier);
+    }
+
+    private synchronized TableIngester startAfterStop(TableIdentifier identifier)
     {
         TableIngester existing = ingesters.get(identifier);
         if (existing != null) {
@@ -215,14 +227,28 @@ public final class IngestWorker
         return Optional.ofNullable(ingesters.get(identifier));
     }
 
-    public synchronized void stop(TableIdentifier identifier)
+    /**
+     * Stops a table's ingestion and returns once its last flush has finished committing, however long that
+     * takes; other tables are not held up meanwhile.
+     */
+    public void stop(TableIdentifier identifier)
     {
-        maintenanceScheduler.cancel(identifier);
-        maintenance.remove(identifier);
-        TableIngester ingester = ingesters.remove(identifier);
-        if (ingester != null) {
+        TableIngester ingester;
+        synchronized (this) {
+            maintenanceScheduler.cancel(identifier);
+            maintenance.remove(identifier);
+            ingester = ingesters.remove(identifier);
+            if (ingester == null) {
+                return;
+            }
+            stopping.put(identifier, ingester);
             notifyStopped(ingester);
+        }
+        try {
             ingester.close();
+        }
+        finally {
+            stopping.remove(identifier, ingester);
         }
     }
 
@@ -261,10 +287,28 @@ public final class IngestWorker
         return table;
     }
 
+    /** Drops a table Freshet owns, with its files; refuses, before anything changes, a table of the catalog that Freshet did not create. */
     public void dropTable(TableIdentifier identifier)
     {
+        requireOwned(identifier);
         stop(identifier);
         catalog.dropTable(identifier, true);
+    }
+
+    /** Drops every table of a namespace and then the namespace, once sure that Freshet owns all of them. */
+    public void dropNamespaceCascade(Namespace namespace)
+    {
+        List<TableIdentifier> tables = catalog.listTables(namespace);
+        tables.forEach(this::requireOwned);
+        tables.forEach(this::dropTable);
+        ((SupportsNamespaces) catalog).dropNamespace(namespace);
+    }
+
+    private void requireOwned(TableIdentifier identifier)
+    {
+        if (TableBinding.fromTableProperties(catalog.loadTable(identifier).properties()).isEmpty()) {
+            throw new NotFreshetTableException(identifier);
+        }
     }
 
     /** Fails with a message that says what to do when the topic does not exist or the brokers cannot be reached. */

@@ -242,6 +242,126 @@ class TestIngestFaults
         }
     }
 
+    /**
+     * A storage outage fails every commit for a while: each retry commits the files the flush already wrote
+     * instead of writing the hot buffer again, retries back off, and once storage is back the same files land.
+     */
+    @Test
+    void commitRetriesDuringAnOutageReuseTheWrittenFiles()
+            throws Exception
+    {
+        String topic = "storage_outage";
+        kafka.createTopic(topic, 2);
+        IngestSettings settings = FaultInjectingFileIO.withFaults(settings(kafka.bootstrapServers(), warehouse.resolve("outage"), Duration.ofHours(1), BadRecordPolicy.SKIP));
+        try (IngestWorker worker = new IngestWorker(settings)) {
+            ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
+            TableIdentifier identifier = TableIdentifier.of("shop", "storage_outage");
+            Table table = worker.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            TableIngester ingester = worker.ingester(identifier).orElseThrow();
+            kafka.sendAll(topic, 2, TestIngestWorker.orders(0, 400));
+            waitUntil("records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(kafka.endOffsets(topic)), ingester::status);
+
+            FaultInjectingFileIO.failAll(FileKind.MANIFEST);
+            CompletableFuture<?> flushed = ingester.flush();
+            // three attempts: the first one and two retries, one and two seconds apart
+            waitUntil("three commit attempts failed", Duration.ofSeconds(60), () -> FaultInjectingFileIO.failures() >= 3, ingester::status);
+            assertThat(flushed).isNotDone();
+            assertThat(FaultInjectingFileIO.written(FileKind.DATA_FILE)).as("data files written: one per Kafka partition, not one per attempt").isEqualTo(2);
+            assertThat(ingester.status().state()).isEqualTo(IngestionStatus.State.RUNNING);
+
+            FaultInjectingFileIO.reset();
+            flushed.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ingester.status().state()).isEqualTo(IngestionStatus.State.RUNNING);
+            TableVerification verification = verify(worker, identifier);
+            assertThat(verification.exactlyOnce()).as(verification.report()).isTrue();
+            assertThat(verification.tableRows()).isEqualTo(400);
+            assertThat(liveDataFiles(table)).hasSize(2);
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(Path.of(java.net.URI.create(table.location()).getPath()))) {
+                assertThat(files.filter(file -> file.toString().endsWith(".parquet")).count()).as("no data file left behind by the retries").isEqualTo(2);
+            }
+        }
+    }
+
+    /**
+     * A commit lands but its outcome cannot be read (the catalog answers, storage does not), and more
+     * records arrive meanwhile: the retry recognises its own snapshot instead of taking it for a second writer.
+     */
+    @Test
+    void retryRecognisesItsOwnLandedCommit()
+            throws Exception
+    {
+        String topic = "landed_commit";
+        kafka.createTopic(topic, 2);
+        IngestSettings settings = FaultInjectingFileIO.withFaults(settings(kafka.bootstrapServers(), warehouse.resolve("landed"), Duration.ofHours(1), BadRecordPolicy.SKIP));
+        try (IngestWorker worker = new IngestWorker(settings)) {
+            ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
+            TableIdentifier identifier = TableIdentifier.of("shop", "landed_commit");
+            worker.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            TableIngester ingester = worker.ingester(identifier).orElseThrow();
+            kafka.sendAll(topic, 2, TestIngestWorker.orders(0, 200));
+            waitUntil("records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(kafka.endOffsets(topic)), ingester::status);
+
+            FaultInjectingFileIO.failReadsAfterNextWrite(FileKind.TABLE_METADATA);
+            CompletableFuture<?> flushed = ingester.flush();
+            waitUntil("the landed commit and a retry cannot read the table", Duration.ofSeconds(60), () -> FaultInjectingFileIO.failures() >= 3, ingester::status);
+            kafka.sendAll(topic, 2, TestIngestWorker.orders(200, 100));
+            waitUntil("more records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(kafka.endOffsets(topic)), ingester::status);
+
+            FaultInjectingFileIO.reset();
+            flushed.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ingester.status().state()).as(String.valueOf(ingester.status().failure())).isEqualTo(IngestionStatus.State.RUNNING);
+            ingester.flush().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(new TransactionLog(ingester.table()).current().watermark().nextOffsets()).isEqualTo(kafka.endOffsets(topic));
+            TableVerification verification = verify(worker, identifier);
+            assertThat(verification.exactlyOnce()).as(verification.report()).isTrue();
+            assertThat(verification.tableRows()).isEqualTo(300);
+        }
+    }
+
+    /**
+     * A restart, as ALTER TABLE ... SET PROPERTIES makes one, while a flush is still committing waits for that
+     * commit, however long it takes: two ingesters never commit to one table.
+     */
+    @Test
+    void restartWaitsForTheCommitInFlight()
+            throws Exception
+    {
+        String topic = "restart_overlap";
+        kafka.createTopic(topic, 2);
+        IngestSettings settings = FaultInjectingFileIO.withFaults(settings(kafka.bootstrapServers(), warehouse.resolve("restart"), Duration.ofHours(1), BadRecordPolicy.SKIP));
+        try (IngestWorker worker = new IngestWorker(settings)) {
+            ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
+            TableIdentifier identifier = TableIdentifier.of("shop", "restart_overlap");
+            Table table = worker.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            TableIngester ingester = worker.ingester(identifier).orElseThrow();
+            kafka.sendAll(topic, 2, TestIngestWorker.orders(0, 200));
+            waitUntil("records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(kafka.endOffsets(topic)), ingester::status);
+
+            FaultInjectingFileIO.holdNext(FileKind.TABLE_METADATA);
+            CompletableFuture<?> flushed = ingester.flush();
+            waitUntil("the commit is held", Duration.ofSeconds(60), FaultInjectingFileIO::fired, ingester::status);
+            CompletableFuture<TableIngester> restarted = CompletableFuture.supplyAsync(() -> {
+                worker.stop(identifier);
+                return worker.start(identifier);
+            });
+            // longer than a stop ever waited before: the restart must still wait for the commit
+            Thread.sleep(Duration.ofSeconds(65));
+            assertThat(restarted).as("the restarted ingester waits for the commit in flight").isNotDone();
+
+            FaultInjectingFileIO.release();
+            TableIngester next = restarted.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            flushed.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            kafka.sendAll(topic, 2, TestIngestWorker.orders(200, 100));
+            waitUntil("the restarted ingester has the new records", Duration.ofSeconds(60), () -> next.buffer().highWaterMarks().equals(kafka.endOffsets(topic)), next::status);
+            next.flush().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(next.status().state()).isEqualTo(IngestionStatus.State.RUNNING);
+            TableVerification verification = verify(worker, identifier);
+            assertThat(verification.exactlyOnce()).as(verification.report()).isTrue();
+            assertThat(verification.tableRows()).isEqualTo(300);
+            assertThat(new TransactionLog(table).history()).hasSize(2);
+        }
+    }
+
     /** Commits of another writer that do not move the watermark (upkeep, property changes) make ours retry, never append twice. */
     @Test
     void concurrentCommitsAreRetriedWithoutDuplicateAppends()

@@ -9,10 +9,13 @@ import io.airlift.units.MinDataSize;
 import io.airlift.units.MinDuration;
 import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
 
@@ -33,6 +36,7 @@ public class FreshetConfig
     private DataSize maxRecordSize = DataSize.of(8, MEGABYTE);
     private Duration queryLeaseTimeout = new Duration(1, TimeUnit.HOURS);
     private boolean ingestionEnabled = true;
+    private String allowedTopics = ".*";
 
     @NotNull
     public CatalogType getCatalogType()
@@ -228,5 +232,31 @@ public class FreshetConfig
     {
         this.ingestionEnabled = ingestionEnabled;
         return this;
+    }
+
+    @NotNull
+    public String getAllowedTopics()
+    {
+        return allowedTopics;
+    }
+
+    @Config("freshet.allowed-topics")
+    @ConfigDescription("Regular expression a table's Kafka topic and dead-letter topic must match in full; limits what CREATE TABLE and ALTER TABLE may bind with the connector's Kafka credentials")
+    public FreshetConfig setAllowedTopics(String allowedTopics)
+    {
+        this.allowedTopics = allowedTopics;
+        return this;
+    }
+
+    @AssertTrue(message = "freshet.allowed-topics is not a valid regular expression")
+    public boolean isAllowedTopicsValid()
+    {
+        try {
+            Pattern.compile(allowedTopics);
+            return true;
+        }
+        catch (PatternSyntaxException | NullPointerException e) {
+            return false;
+        }
     }
 }

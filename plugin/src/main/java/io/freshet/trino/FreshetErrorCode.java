@@ -19,6 +19,8 @@ public enum FreshetErrorCode
     FRESHET_FILESYSTEM_ERROR(5, EXTERNAL),
     FRESHET_UNKNOWN_TOPIC(6, USER_ERROR),
     FRESHET_MAINTENANCE_FAILED(7, EXTERNAL),
+    FRESHET_TOPIC_NOT_ALLOWED(8, USER_ERROR),
+    FRESHET_NOT_FRESHET_TABLE(9, USER_ERROR),
     /**/;
 
     // a base that no bundled Trino connector uses

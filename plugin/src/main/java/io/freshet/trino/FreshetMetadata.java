@@ -2,6 +2,8 @@ package io.freshet.trino;
 
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.buffer.HotCut;
+import io.freshet.ingest.catalog.NotFreshetTableException;
+import io.freshet.ingest.consumer.DataLossPolicy;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
@@ -11,6 +13,7 @@ import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.maintenance.FreshetTableExecuteHandle;
 import io.freshet.trino.maintenance.TableUpkeep;
 import io.freshet.trino.maintenance.UpkeepProcedure;
+import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.system.TableMetadataTables;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorTableExecuteHandle;
@@ -56,6 +59,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_NOT_FRESHET_TABLE;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
 import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
 import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
@@ -75,13 +79,15 @@ public class FreshetMetadata
     private final TableUpkeep upkeep;
     private final TypeManager typeManager;
     private final TableCache tableCache;
+    private final AllowedTopics allowedTopics;
     private final Map<SchemaTableName, Table> tables = new ConcurrentHashMap<>();
 
-    public FreshetMetadata(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, TableCache tableCache)
+    public FreshetMetadata(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, TableCache tableCache, AllowedTopics allowedTopics)
     {
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
         this.upkeep = requireNonNull(upkeep, "upkeep is null");
         this.typeManager = requireNonNull(typeManager, "typeManager is null");
+        this.allowedTopics = requireNonNull(allowedTopics, "allowedTopics is null");
         this.tableCache = requireNonNull(tableCache, "tableCache is null");
     }
 
@@ -127,12 +133,15 @@ public class FreshetMetadata
         withPluginClassLoader(() -> {
             try {
                 if (cascade) {
-                    for (TableIdentifier table : catalog().listTables(Namespace.of(schemaName))) {
-                        tableCache.invalidate(table);
-                        ingestion.worker().dropTable(table);
-                    }
+                    catalog().listTables(Namespace.of(schemaName)).forEach(tableCache::invalidate);
+                    ingestion.worker().dropNamespaceCascade(Namespace.of(schemaName));
                 }
-                namespaces().dropNamespace(Namespace.of(schemaName));
+                else {
+                    namespaces().dropNamespace(Namespace.of(schemaName));
+                }
+            }
+            catch (NotFreshetTableException e) {
+                throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, "Schema %s is not dropped: %s".formatted(schemaName, e.getMessage()), e);
             }
             catch (NamespaceNotEmptyException e) {
                 throw new TrinoException(SCHEMA_NOT_EMPTY, "Schema %s is not empty: drop its tables first or use DROP SCHEMA ... CASCADE".formatted(schemaName));
@@ -300,7 +309,7 @@ public class FreshetMetadata
                     .map(FreshetColumnHandle::toColumnMetadata)
                     .toList();
             Map<String, Object> properties = TableBinding.fromTableProperties(table.properties())
-                    .map(FreshetTableProperties::toProperties)
+                    .map(binding -> FreshetTableProperties.toProperties(binding, table.properties()))
                     .orElse(Map.of());
             return new ConnectorTableMetadata(handle.schemaTableName(), columns, properties, Optional.ofNullable(table.properties().get("comment")));
         });
@@ -336,6 +345,8 @@ public class FreshetMetadata
         }
         SchemaTableName name = tableMetadata.getTable();
         TableBinding binding = FreshetTableProperties.binding(tableMetadata.getProperties());
+        allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
+        Optional<String> dataLossPolicy = FreshetTableProperties.dataLossPolicy(tableMetadata.getProperties());
         List<NestedField> columns = TypeConverter.toIcebergColumns(tableMetadata.getColumns());
         withPluginClassLoader(() -> {
             TableIdentifier identifier = toIdentifier(name);
@@ -350,6 +361,7 @@ public class FreshetMetadata
             }
             Map<String, String> extra = new LinkedHashMap<>();
             tableMetadata.getComment().ifPresent(comment -> extra.put("comment", comment));
+            dataLossPolicy.ifPresent(policy -> extra.put(DataLossPolicy.PROPERTY, policy));
             try {
                 tableCache.invalidate(identifier);
                 ingestion.worker().createTable(identifier, columns, binding, extra, ingestion.isIngesting());
@@ -380,6 +392,9 @@ public class FreshetMetadata
             catch (NoSuchTableException e) {
                 throw new TableNotFoundException(handle.schemaTableName());
             }
+            catch (NotFreshetTableException e) {
+                throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, e.getMessage(), e);
+            }
             return null;
         });
     }
@@ -393,16 +408,21 @@ public class FreshetMetadata
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
         for (String name : properties.keySet()) {
-            if (!name.equals(FreshetTableProperties.BAD_RECORD_POLICY) && !name.equals(FreshetTableProperties.DEAD_LETTER_TOPIC)) {
-                throw new TrinoException(INVALID_TABLE_PROPERTY, "Table property %s cannot be changed; only bad_record_policy and dead_letter_topic can".formatted(name));
+            if (!name.equals(FreshetTableProperties.BAD_RECORD_POLICY) && !name.equals(FreshetTableProperties.DEAD_LETTER_TOPIC) && !name.equals(FreshetTableProperties.DATA_LOSS_POLICY)) {
+                throw new TrinoException(INVALID_TABLE_PROPERTY, "Table property %s cannot be changed; only bad_record_policy, dead_letter_topic and data_loss_policy can".formatted(name));
             }
         }
+        Optional<Optional<String>> dataLossPolicy = Optional.ofNullable(properties.get(FreshetTableProperties.DATA_LOSS_POLICY))
+                .map(value -> value.flatMap(policy -> FreshetTableProperties.dataLossPolicy(Map.of(FreshetTableProperties.DATA_LOSS_POLICY, policy))));
         withPluginClassLoader(() -> {
             Table table = loadTable(handle.schemaTableName());
             Map<String, Object> current = new java.util.HashMap<>(TableBinding.fromTableProperties(table.properties())
                     .map(FreshetTableProperties::toProperties)
                     .orElseThrow(() -> new TrinoException(INVALID_TABLE_PROPERTY, "Table %s is not bound to a Kafka topic".formatted(handle.schemaTableName()))));
             properties.forEach((name, value) -> {
+                if (name.equals(FreshetTableProperties.DATA_LOSS_POLICY)) {
+                    return;
+                }
                 if (value.isPresent()) {
                     current.put(name, value.get());
                 }
@@ -411,6 +431,7 @@ public class FreshetMetadata
                 }
             });
             TableBinding binding = FreshetTableProperties.binding(current);
+            allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
             if (binding.badRecordPolicy().orElse(ingestion.worker().settings().badRecordPolicy()) == io.freshet.ingest.decoding.BadRecordPolicy.DEAD_LETTER) {
                 try {
                     ingestion.worker().requireTopic(binding.effectiveDeadLetterTopic());
@@ -432,6 +453,7 @@ public class FreshetMetadata
                     update.remove(key);
                 }
             }
+            dataLossPolicy.ifPresent(policy -> policy.ifPresentOrElse(value -> update.set(DataLossPolicy.PROPERTY, value), () -> update.remove(DataLossPolicy.PROPERTY)));
             update.commit();
             TableIdentifier identifier = toIdentifier(handle.schemaTableName());
             // a property change makes no snapshot: the cached metadata would not notice it

@@ -11,6 +11,7 @@ import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.procedure.FlushProcedure;
 import io.freshet.trino.reader.FreshetPageSourceProvider;
 import io.freshet.trino.reader.parquet.ParquetFilePageSourceFactory;
+import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.split.FileScanPlans;
 import io.freshet.trino.split.FreshetSplitManager;
 import io.freshet.trino.system.IngestStatusSystemTable;
@@ -33,6 +34,7 @@ public class FreshetModule
         binder.bind(FreshetConnector.class).in(Scopes.SINGLETON);
         binder.bind(FreshetTransactionManager.class).in(Scopes.SINGLETON);
         binder.bind(TableCache.class).in(Scopes.SINGLETON);
+        binder.bind(AllowedTopics.class).in(Scopes.SINGLETON);
         binder.bind(FreshetSplitManager.class).in(Scopes.SINGLETON);
         binder.bind(FileScanPlans.class).in(Scopes.SINGLETON);
         binder.bind(FreshetPageSourceProvider.class).in(Scopes.SINGLETON);

@@ -1,5 +1,6 @@
 package io.freshet.trino;
 
+import io.freshet.ingest.consumer.DataLossPolicy;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.trino.spi.TrinoException;
@@ -20,6 +21,7 @@ public final class FreshetTableProperties
     public static final String FORMAT = "format";
     public static final String BAD_RECORD_POLICY = "bad_record_policy";
     public static final String DEAD_LETTER_TOPIC = "dead_letter_topic";
+    public static final String DATA_LOSS_POLICY = "data_loss_policy";
 
     private FreshetTableProperties() {}
 
@@ -29,7 +31,8 @@ public final class FreshetTableProperties
                 stringProperty(KAFKA_TOPIC, "Kafka topic whose records become the rows of the table", null, false),
                 stringProperty(FORMAT, "Encoding of the record values: json", TableBinding.JSON, false),
                 stringProperty(BAD_RECORD_POLICY, "SKIP, DEAD_LETTER or FAIL for records that do not decode; default from freshet.bad-record-policy", null, false),
-                stringProperty(DEAD_LETTER_TOPIC, "Topic for records that do not decode, with the DEAD_LETTER policy; default <kafka_topic>.dlq", null, false));
+                stringProperty(DEAD_LETTER_TOPIC, "Topic for records that do not decode, with the DEAD_LETTER policy; default <kafka_topic>.dlq", null, false),
+                stringProperty(DATA_LOSS_POLICY, "FAIL or CONTINUE when Kafka retention deleted records before they were ingested; default FAIL", null, false));
     }
 
     public static TableBinding binding(Map<String, Object> properties)
@@ -48,6 +51,29 @@ public final class FreshetTableProperties
         catch (IllegalArgumentException e) {
             throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
         }
+    }
+
+    /** The Iceberg table property of data_loss_policy, validated; empty when the property is not set. */
+    public static Optional<String> dataLossPolicy(Map<String, Object> properties)
+    {
+        String value = (String) properties.get(DATA_LOSS_POLICY);
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(DataLossPolicy.fromString(value).name());
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
+        }
+    }
+
+    /** The table properties Trino shows for an Iceberg table Freshet ingests. */
+    public static Map<String, Object> toProperties(TableBinding binding, Map<String, String> icebergProperties)
+    {
+        Map<String, Object> properties = toProperties(binding);
+        Optional.ofNullable(icebergProperties.get(DataLossPolicy.PROPERTY)).ifPresent(policy -> properties.put(DATA_LOSS_POLICY, policy));
+        return properties;
     }
 
     public static Map<String, Object> toProperties(TableBinding binding)

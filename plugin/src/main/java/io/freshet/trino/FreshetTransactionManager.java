@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.maintenance.TableUpkeep;
+import io.freshet.trino.security.AllowedTopics;
 import io.trino.spi.type.TypeManager;
 
 import java.util.Map;
@@ -18,21 +19,23 @@ public final class FreshetTransactionManager
     private final TableUpkeep upkeep;
     private final TypeManager typeManager;
     private final TableCache tableCache;
+    private final AllowedTopics allowedTopics;
     private final Map<FreshetTransactionHandle, FreshetMetadata> transactions = new ConcurrentHashMap<>();
 
     @Inject
-    public FreshetTransactionManager(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, TableCache tableCache)
+    public FreshetTransactionManager(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, TableCache tableCache, AllowedTopics allowedTopics)
     {
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
         this.upkeep = requireNonNull(upkeep, "upkeep is null");
         this.typeManager = requireNonNull(typeManager, "typeManager is null");
         this.tableCache = requireNonNull(tableCache, "tableCache is null");
+        this.allowedTopics = requireNonNull(allowedTopics, "allowedTopics is null");
     }
 
     public FreshetTransactionHandle begin()
     {
         FreshetTransactionHandle transaction = FreshetTransactionHandle.create();
-        transactions.put(transaction, new FreshetMetadata(ingestion, upkeep, typeManager, tableCache));
+        transactions.put(transaction, new FreshetMetadata(ingestion, upkeep, typeManager, tableCache, allowedTopics));
         return transaction;
     }
 

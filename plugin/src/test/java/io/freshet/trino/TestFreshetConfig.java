@@ -45,7 +45,8 @@ class TestFreshetConfig
             Map.entry("freshet.bad-record-policy", "DEAD_LETTER"),
             Map.entry("freshet.max-record-size", "512kB"),
             Map.entry("freshet.query-lease-timeout", "10m"),
-            Map.entry("freshet.ingestion.enabled", "false"));
+            Map.entry("freshet.ingestion.enabled", "false"),
+            Map.entry("freshet.allowed-topics", "shop\\..*"));
 
     @Test
     void defaults()
@@ -64,7 +65,8 @@ class TestFreshetConfig
                 .setBadRecordPolicy(BadRecordPolicy.SKIP)
                 .setMaxRecordSize(DataSize.of(8, MEGABYTE))
                 .setQueryLeaseTimeout(new Duration(1, TimeUnit.HOURS))
-                .setIngestionEnabled(true));
+                .setIngestionEnabled(true)
+                .setAllowedTopics(".*"));
     }
 
     @Test
@@ -153,6 +155,7 @@ class TestFreshetConfig
                 .setBadRecordPolicy(BadRecordPolicy.DEAD_LETTER)
                 .setMaxRecordSize(DataSize.of(512, KILOBYTE))
                 .setQueryLeaseTimeout(new Duration(10, TimeUnit.MINUTES))
-                .setIngestionEnabled(false);
+                .setIngestionEnabled(false)
+                .setAllowedTopics("shop\\..*");
     }
 }

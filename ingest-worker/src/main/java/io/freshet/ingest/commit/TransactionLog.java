@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,6 +26,8 @@ public final class TransactionLog
 {
     /** Snapshot summary key holding the offset watermark as JSON, {"partition": nextOffset, ...}. */
     public static final String WATERMARK_KEY = "freshet.offset-watermark";
+    /** Snapshot summary key naming the commit that made it, so a retried commit recognises its own snapshot. */
+    public static final String COMMIT_ID_KEY = "freshet.commit-id";
     private static final int MAX_ATTEMPTS = 10;
 
     private final Table table;
@@ -99,11 +102,22 @@ public final class TransactionLog
      */
     public CommittedState append(List<DataFile> files, OffsetWatermark expected, OffsetWatermark next)
     {
+        return append(files, expected, next, UUID.randomUUID().toString(), List.of());
+    }
+
+    /**
+     * Like {@link #append(List, OffsetWatermark, OffsetWatermark)} for a commit tried before under the same
+     * {@code commitId}: when one of those tries landed, it is found by the id in the snapshots since
+     * {@code expected}, and the table's current state is returned instead of a second append. Offsets that
+     * Kafka's retention deleted before they were ingested are named in the snapshot summary.
+     */
+    public CommittedState append(List<DataFile> files, OffsetWatermark expected, OffsetWatermark next, String commitId, List<LostOffsets> lostOffsets)
+    {
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             CommittedState current = current();
-            if (current.watermark().equals(next) && !next.equals(expected)) {
-                // an earlier attempt landed although its outcome was reported unknown
+            if (landed(commitId, expected)) {
+                // an earlier attempt landed although its outcome was reported unknown or as a failure
                 return current;
             }
             if (!current.watermark().equals(expected)) {
@@ -113,6 +127,10 @@ public final class TransactionLog
                 AppendFiles append = table.newFastAppend();
                 files.forEach(append::appendFile);
                 append.set(WATERMARK_KEY, next.toJson());
+                append.set(COMMIT_ID_KEY, commitId);
+                if (!lostOffsets.isEmpty()) {
+                    append.set(LostOffsets.SUMMARY_KEY, LostOffsets.toSummary(lostOffsets));
+                }
                 append.set("freshet.records", Long.toString(files.stream().mapToLong(DataFile::recordCount).sum()));
                 append.commit();
                 Snapshot snapshot = table.currentSnapshot();
@@ -125,10 +143,40 @@ public final class TransactionLog
         }
         // the last attempt's outcome may be unknown too: it may have landed
         CommittedState current = current();
-        if (current.watermark().equals(next) && !next.equals(expected)) {
+        if (landed(commitId, expected)) {
             return current;
         }
         throw new IllegalStateException("Commit to " + table.name() + " failed after " + MAX_ATTEMPTS + " attempts", lastFailure);
+    }
+
+    /**
+     * The snapshot a commit with this id made, searched from the current snapshot back to the ingest commit
+     * that set {@code base}: only commits after it can be ours. Call after {@link #current()} refreshed the table.
+     */
+    private boolean landed(String commitId, OffsetWatermark base)
+    {
+        for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
+            Map<String, String> summary = snapshot.summary();
+            if (commitId.equals(summary.get(COMMIT_ID_KEY))) {
+                return true;
+            }
+            String watermark = summary.get(WATERMARK_KEY);
+            if (watermark != null && OffsetWatermark.fromJson(watermark).equals(base)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Every range of offsets that the kept snapshots record as lost to Kafka's retention, oldest first. */
+    public List<LostOffsets> lostOffsets()
+    {
+        table.refresh();
+        List<LostOffsets> lost = new ArrayList<>();
+        for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
+            lost.addAll(0, LostOffsets.fromSummary(snapshot.summary().get(LostOffsets.SUMMARY_KEY)));
+        }
+        return lost;
     }
 
     /** Every snapshot from the oldest kept to the current one, with the watermark in force after it. */

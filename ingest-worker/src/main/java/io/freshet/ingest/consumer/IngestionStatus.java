@@ -1,13 +1,14 @@
 package io.freshet.ingest.consumer;
 
 import io.freshet.ingest.buffer.HotBuffer.PartitionStatus;
+import io.freshet.ingest.commit.LostOffsets;
 
 import java.util.List;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** A table's ingestion as seen now, for system tables, logs and tests. */
+/** A table's ingestion as seen now, for system tables, logs and tests; {@code lostOffsets} are the ranges Kafka's retention deleted before they were ingested, since ingestion started. */
 public record IngestionStatus(
         State state,
         Optional<String> failure,
@@ -17,7 +18,8 @@ public record IngestionStatus(
         long deadLetteredRecords,
         long commits,
         Optional<Long> lastCommitMillis,
-        boolean paused)
+        boolean paused,
+        List<LostOffsets> lostOffsets)
 {
     public enum State
     {
@@ -30,5 +32,6 @@ public record IngestionStatus(
         requireNonNull(failure, "failure is null");
         partitions = List.copyOf(partitions);
         requireNonNull(lastCommitMillis, "lastCommitMillis is null");
+        lostOffsets = List.copyOf(lostOffsets);
     }
 }

@@ -5,6 +5,8 @@ import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.buffer.HotBuffer.FlushPlan;
+import io.freshet.ingest.commit.FlushCommitter;
+import io.freshet.ingest.commit.LostOffsets;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.commit.TransactionLog.CommittedState;
@@ -25,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -43,6 +46,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +65,7 @@ public final class TableIngester
     private static final Logger log = LoggerFactory.getLogger(TableIngester.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
     private static final long PARTITION_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final long FLUSH_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final Duration BAD_RECORD_LOG_INTERVAL = Duration.ofSeconds(10);
     // every poll seals a batch so its rows are visible at once; runs of small ones are merged later
     private static final int COALESCE_MINIMUM_BATCHES = 16;
     private static final int COALESCE_MAXIMUM_ROWS = 64 * 1024;
@@ -82,6 +86,7 @@ public final class TableIngester
     private final RecordDecoder decoder;
     private final ParquetFlusher flusher;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
+    private final FlushCommitter committer;
     private final IngestStages stages = new IngestStages();
     private final FlushThrottle flushThrottle = new FlushThrottle(FLUSH_CORE_SHARE);
     private final ExecutorService flushExecutor;
@@ -93,6 +98,9 @@ public final class TableIngester
     private final AtomicLong deadLetteredRecords = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private final Map<Integer, HotBatchBuilder> builders = new TreeMap<>();
+    private final BadRecordLog badRecordLog;
+    private final DataLossPolicy dataLossPolicy;
+    private final List<LostOffsets> lostOffsets = new CopyOnWriteArrayList<>();
 
     private volatile boolean running = true;
     private volatile State state = State.STARTING;
@@ -117,7 +125,10 @@ public final class TableIngester
         this.buffer = new HotBuffer(rootAllocator.newChildAllocator("hot-buffer-" + identifier, 0, Long.MAX_VALUE), transactionLog.current());
         this.badRecordPolicy = binding.badRecordPolicy().orElse(settings.badRecordPolicy());
         this.decoder = new JsonRecordDecoder(table.schema());
+        this.badRecordLog = new BadRecordLog(identifier.toString(), BAD_RECORD_LOG_INTERVAL);
+        this.dataLossPolicy = DataLossPolicy.fromTableProperties(table.properties());
         this.flusher = new ParquetFlusher(table, inFlightFiles, flushThrottle);
+        this.committer = new FlushCommitter(transactionLog, flusher);
         this.flushExecutor = Executors.newSingleThreadExecutor(runnable -> {
             Thread flushThread = new Thread(runnable, "freshet-flush-" + identifier);
             flushThread.setDaemon(true);
@@ -194,7 +205,7 @@ public final class TableIngester
     public IngestionStatus status()
     {
         return new IngestionStatus(state, Optional.ofNullable(failure), buffer.status(), consumedRecords.get(), badRecords.get(), deadLetteredRecords.get(),
-                commits.get(), Optional.ofNullable(lastCommitMillis), paused);
+                commits.get(), Optional.ofNullable(lastCommitMillis), paused, lostOffsets);
     }
 
     private void run()
@@ -232,6 +243,7 @@ public final class TableIngester
         }
         finally {
             awaitFlushInFlight();
+            committer.abandon();
             builders.values().forEach(HotBatchBuilder::close);
             builders.clear();
             if (consumer != null) {
@@ -258,7 +270,8 @@ public final class TableIngester
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         // the offset watermark in Iceberg is the only position that counts; group offsets are informational
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // every position is set from the watermark or the topic's beginning: a position Kafka no longer holds is data loss, reported, never skipped silently
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         properties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "freshet-" + identifier);
@@ -282,16 +295,19 @@ public final class TableIngester
                 .toList();
         consumer.assign(assignment);
         OffsetWatermark watermark = buffer.committed().watermark();
-        for (TopicPartition partition : assignment) {
-            if (builders.containsKey(partition.partition())) {
-                continue;
-            }
+        List<TopicPartition> added = assignment.stream()
+                .filter(partition -> !builders.containsKey(partition.partition()))
+                .toList();
+        // every new partition is positioned before any position is read: without a reset policy, reading one resolves all
+        for (TopicPartition partition : added) {
             if (watermark.contains(partition.partition())) {
                 consumer.seek(partition, watermark.nextOffset(partition.partition()));
             }
             else {
                 consumer.seekToBeginning(List.of(partition));
             }
+        }
+        for (TopicPartition partition : added) {
             long position = consumer.position(partition);
             builders.put(partition.partition(), new HotBatchBuilder(buffer.allocator(), table.schema(), partition.partition(), position));
             buffer.advance(partition.partition(), position);
@@ -324,7 +340,14 @@ public final class TableIngester
     {
         applyBackpressure();
         long cpu = IngestStages.threadCpuNanos();
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(POLL_TIMEOUT);
+        }
+        catch (OffsetOutOfRangeException e) {
+            handleLostOffsets(e);
+            return;
+        }
         cpu = stages.charge(IngestStages.Stage.KAFKA_POLL, cpu);
         for (TopicPartition partition : records.partitions()) {
             HotBatchBuilder builder = builders.get(partition.partition());
@@ -353,9 +376,37 @@ public final class TableIngester
         stages.charge(IngestStages.Stage.BUFFER, cpu);
     }
 
+    /** The watermark points below the first offset Kafka holds: retention deleted records before they were ingested. */
+    private void handleLostOffsets(OffsetOutOfRangeException exception)
+    {
+        Map<TopicPartition, Long> positions = exception.offsetOutOfRangePartitions();
+        Map<TopicPartition, Long> starts = consumer.beginningOffsets(positions.keySet(), Duration.ofSeconds(30));
+        for (Map.Entry<TopicPartition, Long> entry : positions.entrySet()) {
+            TopicPartition partition = entry.getKey();
+            long position = entry.getValue();
+            long start = starts.get(partition);
+            if (start <= position) {
+                throw new IllegalStateException(("Offset %s of topic %s partition %s is beyond the last record Kafka holds: the topic was deleted and created again. "
+                        + "Ingestion of %s stopped with every committed record kept; bind a new table to the new topic").formatted(position, binding.topic(), partition.partition(), identifier));
+            }
+            LostOffsets lost = new LostOffsets(partition.partition(), position, start);
+            if (dataLossPolicy == DataLossPolicy.FAIL) {
+                throw new IllegalStateException(("Records of topic %s %s (%s offsets) were deleted by Kafka retention before they were ingested. Ingestion of %s stopped with every earlier record kept; "
+                        + "to skip the lost records and go on, ALTER TABLE ... SET PROPERTIES data_loss_policy = 'CONTINUE'").formatted(binding.topic(), lost.describe(), lost.count(), identifier));
+            }
+            log.warn("Records of topic {} {} ({} offsets) were deleted by Kafka retention before they were ingested into {}; going on after them as data_loss_policy is CONTINUE",
+                    binding.topic(), lost.describe(), lost.count(), identifier);
+            lostOffsets.add(lost);
+            committer.lost(lost);
+            consumer.seek(partition, start);
+            builders.get(partition.partition()).skipTo(start);
+        }
+    }
+
     private void coalesceSmallBatches()
     {
-        if (flushInFlight != null) {
+        // a failed commit waiting for its retry covers batches up to its target: a merged batch must not straddle it
+        if (flushInFlight != null || committer.hasPending()) {
             return;
         }
         long cpu = IngestStages.threadCpuNanos();
@@ -381,8 +432,11 @@ public final class TableIngester
     private void handleBadRecord(ConsumerRecord<byte[], byte[]> record, String reason)
     {
         badRecords.incrementAndGet();
+        if (badRecordPolicy != BadRecordPolicy.FAIL) {
+            badRecordLog.badRecord(record, reason, badRecordPolicy);
+        }
         switch (badRecordPolicy) {
-            case SKIP -> log.debug("Skipped record {}-{}@{} of table {}: {}", record.topic(), record.partition(), record.offset(), identifier, reason);
+            case SKIP -> {}
             case DEAD_LETTER -> {
                 if (deadLetterPublisher == null) {
                     deadLetterPublisher = new DeadLetterPublisher(settings.kafkaProperties(), binding.effectiveDeadLetterTopic());
@@ -392,7 +446,7 @@ public final class TableIngester
             }
             case FAIL -> throw new IllegalStateException(
                     "Record at topic %s partition %s offset %s cannot be decoded: %s. Ingestion of %s stopped with every earlier record kept; fix the record or set bad_record_policy to SKIP or DEAD_LETTER"
-                            .formatted(record.topic(), record.partition(), record.offset(), reason, identifier));
+                            .formatted(record.topic(), record.partition(), record.offset(), BadRecordLog.withoutContent(reason), identifier));
         }
     }
 
@@ -457,52 +511,36 @@ public final class TableIngester
                 publisher.awaitSent();
             }
             long cpu = IngestStages.threadCpuNanos();
-            long throttled = flushThrottle.sleptNanos();
-            long started = System.nanoTime();
-            List<DataFile> files = flusher.write(plan.batches());
-            long written = System.nanoTime();
-            stages.addFlush(written - started, files.stream().mapToLong(DataFile::fileSizeInBytes).sum());
-            cpu = stages.charge(IngestStages.Stage.PARQUET, cpu);
-            stages.addThrottled(flushThrottle.sleptNanos() - throttled);
             CommittedState committed;
-            try {
-                committed = transactionLog.append(files, plan.base(), plan.target());
+            long commitStarted;
+            if (committer.hasPending()) {
+                // the files of the failed commit are committed first; the rest of the buffer flushes next
+                commitStarted = System.nanoTime();
+                committed = committer.retryPending();
             }
-            catch (RuntimeException e) {
-                committed = landedDespite(e, plan, files);
+            else {
+                long throttled = flushThrottle.sleptNanos();
+                long writeStarted = System.nanoTime();
+                List<DataFile> files;
+                try {
+                    files = flusher.write(plan.batches());
+                }
+                catch (RuntimeException e) {
+                    committer.writeFailed();
+                    throw e;
+                }
+                commitStarted = System.nanoTime();
+                stages.addFlush(commitStarted - writeStarted, files.stream().mapToLong(DataFile::fileSizeInBytes).sum());
+                cpu = stages.charge(IngestStages.Stage.PARQUET, cpu);
+                stages.addThrottled(flushThrottle.sleptNanos() - throttled);
+                committed = committer.commit(files, plan.base(), plan.target());
             }
-            stages.addCommit(System.nanoTime() - written);
-            flusher.release(files);
+            stages.addCommit(System.nanoTime() - commitStarted);
             buffer.publishCommit(committed);
             stages.charge(IngestStages.Stage.COMMIT, cpu);
-            log.debug("Committed {} rows in {} files to {} at watermark {}", plan.rowCount(), files.size(), identifier, committed.watermark());
+            log.debug("Committed {} to watermark {}", identifier, committed.watermark());
             return committed;
         }
-    }
-
-    /**
-     * A commit that failed with an error the catalog does not classify may still have landed: its data files
-     * are then part of the table. Asks the catalog before deleting them, and keeps them when it cannot tell.
-     */
-    private CommittedState landedDespite(RuntimeException failure, FlushPlan plan, List<DataFile> files)
-    {
-        CommittedState current;
-        try {
-            current = transactionLog.current();
-        }
-        catch (RuntimeException e) {
-            failure.addSuppressed(e);
-            log.warn("Cannot tell whether the failed commit of {} landed; keeping its data files for orphan cleanup", identifier);
-            // no longer in flight: orphan cleanup deletes them after its retention unless a snapshot references them
-            flusher.release(files);
-            throw failure;
-        }
-        if (current.watermark().equals(plan.target())) {
-            log.info("Commit of {} reported a failure but landed at watermark {}", identifier, current.watermark());
-            return current;
-        }
-        flusher.discard(files);
-        throw failure;
     }
 
     private void completeFlush()
@@ -525,8 +563,10 @@ public final class TableIngester
             if (cause instanceof DeadLetterPublisher.DeadLetterException deadLetter) {
                 throw deadLetter;
             }
-            log.warn("Flush of {} failed, retrying: {}", identifier, cause.getMessage(), cause);
-            nextFlushAttemptNanos = System.nanoTime() + FLUSH_RETRY_NANOS;
+            if (!committer.hasPending()) {
+                log.warn("Flush of {} failed, retrying in {}: {}", identifier, committer.retryDelay(), cause.getMessage(), cause);
+            }
+            nextFlushAttemptNanos = System.nanoTime() + committer.retryDelay().toNanos();
         }
         finally {
             flushInFlight = null;
@@ -559,13 +599,26 @@ public final class TableIngester
         });
     }
 
+    /** Waits for the flush in flight to end however long its commit takes: a restarted ingester must not commit beside it. */
     private void awaitFlushInFlight()
     {
         if (flushInFlight != null) {
             try {
-                flushInFlight.get(5, TimeUnit.MINUTES);
+                while (true) {
+                    try {
+                        flushInFlight.get(1, TimeUnit.MINUTES);
+                        break;
+                    }
+                    catch (java.util.concurrent.TimeoutException e) {
+                        log.warn("Ingestion of {} is stopping and waits for its flush to finish committing", identifier);
+                    }
+                }
                 commits.incrementAndGet();
                 completeSatisfiedFlushRequests(buffer.committed().watermark());
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.warn("Interrupted while waiting for the flush of {} to finish", identifier);
             }
             catch (Exception e) {
                 log.warn("Flush of {} did not complete while stopping: {}", identifier, e.getMessage());
@@ -609,15 +662,32 @@ public final class TableIngester
         if (current != null) {
             current.wakeup();
         }
+        awaitTermination();
+        // batches still read by running queries keep their memory until those queries release them
+        buffer.close();
+    }
+
+    /**
+     * Waits until the ingest thread and its flush have ended, however long a commit in flight takes, so
+     * that no ingester of the same table starts to commit beside this one.
+     */
+    public void awaitTermination()
+    {
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(60));
+            while (thread.isAlive()) {
+                thread.join(TimeUnit.MINUTES.toMillis(1));
+                if (thread.isAlive()) {
+                    log.warn("Waiting for ingestion of {} to stop: its flush is still committing", identifier);
+                }
+            }
+            flushExecutor.shutdown();
+            while (!flushExecutor.awaitTermination(1, TimeUnit.MINUTES)) {
+                log.warn("Waiting for the flush of {} to finish committing", identifier);
+            }
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        flushExecutor.shutdown();
-        // batches still read by running queries keep their memory until those queries release them
-        buffer.close();
     }
 
     private record FlushRequest(Map<Integer, Long> highWaterMarks, CompletableFuture<CommittedState> future) {}

@@ -19,6 +19,8 @@ import static java.util.Objects.requireNonNull;
  * @param extra rows whose offset Kafka never held in the checked range
  * @param badRecords records the table lacks on purpose: they do not decode, so the bad-record policy skipped or dead-lettered them
  * @param notYetIngested records Kafka holds at or above {@code checkedUntilOffset}
+ * @param lostToRetention offsets Kafka's retention deleted before they were ingested: those the table's commits
+ *         record as skipped, and those between the offset the table holds up to and the first offset Kafka still holds
  * @param examples a few offsets of every problem found, for the report
  */
 public record PartitionVerification(
@@ -33,6 +35,7 @@ public record PartitionVerification(
         long extra,
         long badRecords,
         long notYetIngested,
+        long lostToRetention,
         List<String> examples)
 {
     public PartitionVerification

@@ -2,6 +2,7 @@ package io.freshet.ingest.verify;
 
 import io.freshet.ingest.buffer.HotBatch;
 import io.freshet.ingest.buffer.HotCut;
+import io.freshet.ingest.commit.LostOffsets;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
@@ -11,11 +12,14 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.util.SnapshotUtil;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,9 +37,11 @@ public final class TableContents
 {
     private final Map<Integer, long[]> offsets;
     private final Map<Integer, Long> checkedUntilOffsets;
+    private final List<LostOffsets> lostOffsets;
 
-    private TableContents(Map<Integer, OffsetList> offsets, Map<Integer, Long> checkedUntilOffsets)
+    private TableContents(Map<Integer, OffsetList> offsets, Map<Integer, Long> checkedUntilOffsets, List<LostOffsets> lostOffsets)
     {
+        this.lostOffsets = List.copyOf(lostOffsets);
         Map<Integer, long[]> sorted = new TreeMap<>();
         offsets.forEach((partition, list) -> sorted.put(partition, list.sorted()));
         this.offsets = sorted;
@@ -48,7 +54,7 @@ public final class TableContents
         TransactionLog.CommittedState committed = new TransactionLog(table).current();
         Map<Integer, OffsetList> offsets = new HashMap<>();
         committed.snapshotId().ifPresent(snapshotId -> readSnapshot(table, snapshotId, offsets));
-        return new TableContents(offsets, committed.watermark().nextOffsets());
+        return new TableContents(offsets, committed.watermark().nextOffsets(), committed.snapshotId().map(snapshotId -> lostOffsets(table, snapshotId)).orElse(List.of()));
     }
 
     /** What a query with this cut reads: the rows of its snapshot and the hot rows above its watermark. */
@@ -73,7 +79,17 @@ public final class TableContents
                 }
             }
         }
-        return new TableContents(offsets, checkedUntil);
+        return new TableContents(offsets, checkedUntil, cut.snapshotId().map(snapshotId -> lostOffsets(table, snapshotId)).orElse(List.of()));
+    }
+
+    /** The ranges the commits up to a snapshot record as lost to Kafka's retention. */
+    private static List<LostOffsets> lostOffsets(Table table, long snapshotId)
+    {
+        List<LostOffsets> lost = new ArrayList<>();
+        for (Snapshot snapshot : SnapshotUtil.ancestorsOf(snapshotId, table::snapshot)) {
+            lost.addAll(0, LostOffsets.fromSummary(snapshot.summary().get(LostOffsets.SUMMARY_KEY)));
+        }
+        return lost;
     }
 
     private static void readSnapshot(Table table, long snapshotId, Map<Integer, OffsetList> offsets)
@@ -94,6 +110,18 @@ public final class TableContents
         catch (IOException e) {
             throw new UncheckedIOException("Cannot read the data files of " + table.name(), e);
         }
+    }
+
+    /** The ranges of a partition the table's commits record as deleted by Kafka's retention before they were ingested. */
+    public List<LostOffsets> lostOffsets(int partition)
+    {
+        return lostOffsets.stream().filter(range -> range.partition() == partition).toList();
+    }
+
+    /** Whether the table claims offsets of this partition: a watermark entry or hot rows. */
+    public boolean hasCheckedOffset(int partition)
+    {
+        return checkedUntilOffsets.containsKey(partition);
     }
 
     /** Partitions with rows or with a checked offset. */

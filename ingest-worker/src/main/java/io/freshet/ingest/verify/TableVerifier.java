@@ -2,6 +2,7 @@ package io.freshet.ingest.verify;
 
 import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.buffer.HotBatchBuilder;
+import io.freshet.ingest.commit.LostOffsets;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.decoding.BadRecordException;
 import io.freshet.ingest.decoding.JsonRecordDecoder;
@@ -84,7 +85,13 @@ public final class TableVerifier
                 TopicPartition topicPartition = new TopicPartition(topic, partition);
                 long start = starts.getOrDefault(topicPartition, 0L);
                 long end = ends.getOrDefault(topicPartition, 0L);
-                checks.put(partition, new PartitionCheck(partition, start, end, contents.checkedUntilOffset(partition), contents.offsets(partition)));
+                PartitionCheck check = new PartitionCheck(partition, start, end, contents.checkedUntilOffset(partition), contents.offsets(partition));
+                contents.lostOffsets(partition).forEach(check::lost);
+                if (contents.hasCheckedOffset(partition) && contents.checkedUntilOffset(partition) < start) {
+                    // Kafka no longer holds the offsets from where the table stops to where the topic begins
+                    check.lost(new LostOffsets(partition, contents.checkedUntilOffset(partition), start));
+                }
+                checks.put(partition, check);
             }
             readKafka(consumer, topic, checks, badRecordCheck);
             List<PartitionVerification> results = new ArrayList<>();
@@ -166,6 +173,7 @@ public final class TableVerifier
         private long duplicated;
         private long extra;
         private long badRecords;
+        private long lostToRetention;
 
         PartitionCheck(int partition, long start, long end, long checkedUntil, long[] tableOffsets)
         {
@@ -221,6 +229,12 @@ public final class TableVerifier
             }
         }
 
+        void lost(LostOffsets range)
+        {
+            lostToRetention += range.count();
+            examples.add("lost to retention " + range.fromOffset() + "-" + (range.toOffset() - 1));
+        }
+
         private int run()
         {
             if (next >= tableOffsets.length) {
@@ -244,7 +258,7 @@ public final class TableVerifier
         {
             tableOffsetsBelow(Long.MAX_VALUE);
             long notYetIngested = Math.max(0, end - Math.max(start, checkedUntil));
-            return new PartitionVerification(partition, start, end, checkedUntil, kafkaRecords, tableOffsets.length, missing, duplicated, extra, badRecords, notYetIngested, examples);
+            return new PartitionVerification(partition, start, end, checkedUntil, kafkaRecords, tableOffsets.length, missing, duplicated, extra, badRecords, notYetIngested, lostToRetention, examples);
         }
     }
 

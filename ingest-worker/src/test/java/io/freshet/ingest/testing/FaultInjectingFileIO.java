@@ -3,12 +3,17 @@ package io.freshet.ingest.testing;
 import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.catalog.LocalFileIO;
+import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.io.PositionOutputStream;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,23 +51,70 @@ public class FaultInjectingFileIO
     }
 
     private static volatile Fault fault = crashFromSystemProperties();
+    private static final Map<FileKind, AtomicInteger> WRITTEN = new ConcurrentHashMap<>();
 
     /** Fails the Nth file of a kind written from now on (1 is the next one) with an IOException while it is written. */
     public static void failNth(FileKind kind, int occurrence)
     {
-        fault = new Fault(kind, occurrence, false, new AtomicInteger());
+        fault = new Fault(kind, occurrence, Mode.FAIL_NTH, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean(), new CountDownLatch(1));
+    }
+
+    /** Fails every file of a kind written from now on until {@link #reset}, as a storage outage does. */
+    public static void failAll(FileKind kind)
+    {
+        fault = new Fault(kind, 1, Mode.FAIL_ALL, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean(), new CountDownLatch(1));
+    }
+
+    /**
+     * Lets the next file of a kind be written, then fails every read of files of that kind until {@link #reset}:
+     * a commit lands, but neither its committer nor anyone else can read the outcome.
+     */
+    public static void failReadsAfterNextWrite(FileKind kind)
+    {
+        fault = new Fault(kind, 1, Mode.FAIL_READS_AFTER_WRITE, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean(), new CountDownLatch(1));
+    }
+
+    /** Holds the next file of a kind at its creation until {@link #release}, as a slow store or catalog does. */
+    public static void holdNext(FileKind kind)
+    {
+        fault = new Fault(kind, 1, Mode.HOLD_NEXT, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean(), new CountDownLatch(1));
+    }
+
+    /** Lets a held write go on. */
+    public static void release()
+    {
+        Fault current = fault;
+        if (current != null) {
+            current.release().countDown();
+        }
     }
 
     public static void reset()
     {
+        release();
         fault = null;
+        WRITTEN.clear();
     }
 
     /** True once the armed fault has fired. */
     public static boolean fired()
     {
         Fault current = fault;
-        return current != null && current.seen().get() >= current.occurrence();
+        return current != null && current.failures().get() > 0;
+    }
+
+    /** How many writes or reads the armed fault has failed. */
+    public static int failures()
+    {
+        Fault current = fault;
+        return current == null ? 0 : current.failures().get();
+    }
+
+    /** Files of a kind opened for writing since the last {@link #reset}. */
+    public static int written(FileKind kind)
+    {
+        AtomicInteger count = WRITTEN.get(kind);
+        return count == null ? 0 : count.get();
     }
 
     /** The settings with this FileIO in place of the local one. */
@@ -79,21 +131,45 @@ public class FaultInjectingFileIO
         if (point == null) {
             return null;
         }
-        return new Fault(FileKind.valueOf(point.toUpperCase(Locale.ROOT)), Integer.getInteger(CRASH_AFTER_PROPERTY, 1), true, new AtomicInteger());
+        return new Fault(FileKind.valueOf(point.toUpperCase(Locale.ROOT)), Integer.getInteger(CRASH_AFTER_PROPERTY, 1), Mode.CRASH_NTH, new AtomicInteger(), new AtomicInteger(), new AtomicBoolean(), new CountDownLatch(1));
     }
 
     @Override
     public OutputFile newOutputFile(String location)
     {
         OutputFile delegate = super.newOutputFile(location);
+        FileKind kind = FileKind.of(location);
+        WRITTEN.computeIfAbsent(kind, _ -> new AtomicInteger()).incrementAndGet();
         Fault current = fault;
-        if (current == null || current.kind() != FileKind.of(location)) {
+        if (current == null || current.kind() != kind) {
             return delegate;
         }
         return new FaultyOutputFile(delegate, current);
     }
 
-    private record Fault(FileKind kind, int occurrence, boolean crash, AtomicInteger seen) {}
+    @Override
+    public InputFile newInputFile(String location)
+    {
+        Fault current = fault;
+        if (current != null && current.mode() == Mode.FAIL_READS_AFTER_WRITE && current.readsFailing().get() && current.kind() == FileKind.of(location)) {
+            current.failures().incrementAndGet();
+            throw new NotFoundException("Injected failure reading %s", location);
+        }
+        return super.newInputFile(location);
+    }
+
+    private enum Mode
+    {
+        FAIL_NTH, FAIL_ALL, CRASH_NTH, FAIL_READS_AFTER_WRITE, HOLD_NEXT
+    }
+
+    private record Fault(FileKind kind, int occurrence, Mode mode, AtomicInteger seen, AtomicInteger failures, AtomicBoolean readsFailing, CountDownLatch release)
+    {
+        boolean crash()
+        {
+            return mode == Mode.CRASH_NTH;
+        }
+    }
 
     private record FaultyOutputFile(OutputFile delegate, Fault fault)
             implements OutputFile
@@ -112,8 +188,25 @@ public class FaultInjectingFileIO
 
         private PositionOutputStream wrap(PositionOutputStream stream)
         {
-            boolean chosen = fault.seen().incrementAndGet() == fault.occurrence();
-            return chosen ? new FaultyStream(stream, fault, delegate.location()) : stream;
+            int seen = fault.seen().incrementAndGet();
+            return switch (fault.mode()) {
+                case FAIL_NTH, CRASH_NTH -> seen == fault.occurrence() ? new FaultyStream(stream, fault, delegate.location()) : stream;
+                case FAIL_ALL -> new FaultyStream(stream, fault, delegate.location());
+                case FAIL_READS_AFTER_WRITE -> seen == fault.occurrence() ? new ClosingStream(stream, () -> fault.readsFailing().set(true)) : stream;
+                case HOLD_NEXT -> {
+                    if (seen == fault.occurrence()) {
+                        // counted as fired while it waits, so a test sees that the write is held
+                        fault.failures().incrementAndGet();
+                        try {
+                            fault.release().await();
+                        }
+                        catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    yield stream;
+                }
+            };
         }
 
         @Override
@@ -190,7 +283,58 @@ public class FaultInjectingFileIO
                 System.out.flush();
                 Runtime.getRuntime().halt(137);
             }
+            fault.failures().incrementAndGet();
             throw new IOException("Injected failure writing " + location);
+        }
+    }
+
+    /** Writes through and runs an action once the file is complete. */
+    private static final class ClosingStream
+            extends PositionOutputStream
+    {
+        private final PositionOutputStream delegate;
+        private final Runnable onClose;
+
+        ClosingStream(PositionOutputStream delegate, Runnable onClose)
+        {
+            this.delegate = delegate;
+            this.onClose = onClose;
+        }
+
+        @Override
+        public long getPos()
+                throws IOException
+        {
+            return delegate.getPos();
+        }
+
+        @Override
+        public void write(int b)
+                throws IOException
+        {
+            delegate.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length)
+                throws IOException
+        {
+            delegate.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush()
+                throws IOException
+        {
+            delegate.flush();
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            delegate.close();
+            onClose.run();
         }
     }
 }

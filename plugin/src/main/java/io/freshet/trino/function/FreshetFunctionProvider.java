@@ -2,6 +2,7 @@ package io.freshet.trino.function;
 
 import com.google.inject.Inject;
 import io.freshet.ingest.buffer.HotCut;
+import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.verify.PartitionVerification;
@@ -90,7 +91,7 @@ public class FreshetFunctionProvider
             for (PartitionVerification partition : verification.partitions()) {
                 page.declarePosition();
                 long[] values = {partition.partition(), partition.kafkaStartOffset(), partition.kafkaEndOffset(), partition.checkedUntilOffset(), partition.kafkaRecords(),
-                        partition.tableRows(), partition.missing(), partition.duplicated(), partition.extra(), partition.badRecords(), partition.notYetIngested()};
+                        partition.tableRows(), partition.missing(), partition.duplicated(), partition.extra(), partition.badRecords(), partition.notYetIngested(), partition.lostToRetention()};
                 for (int column = 0; column < values.length; column++) {
                     BIGINT.writeLong(page.getBlockBuilder(column), values[column]);
                 }
@@ -118,7 +119,9 @@ public class FreshetFunctionProvider
             }
             TableBinding binding = TableBinding.fromTableProperties(table.properties())
                     .orElseThrow(() -> new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, "Table %s is not bound to a Kafka topic".formatted(name)));
-            Optional<TableIngester> ingester = ingestion.ingester(identifier);
+            // a failed or stopped table has no hot buffer left: a query of it reads the committed rows only
+            Optional<TableIngester> ingester = ingestion.ingester(identifier)
+                    .filter(running -> running.status().state() != IngestionStatus.State.FAILED && running.status().state() != IngestionStatus.State.STOPPED);
             TableContents contents;
             if (ingester.isPresent()) {
                 // the same cut a SELECT takes: committed rows and the hot rows above them

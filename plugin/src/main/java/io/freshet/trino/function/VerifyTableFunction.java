@@ -18,10 +18,14 @@ import io.trino.spi.function.table.ScalarArgumentSpecification;
 import io.trino.spi.function.table.TableFunctionAnalysis;
 import io.trino.spi.type.Type;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.types.Types.NestedField;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static io.freshet.trino.FreshetMetadata.toIdentifier;
 import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
@@ -39,10 +43,10 @@ public class VerifyTableFunction
 {
     public static final List<String> COLUMN_NAMES = List.of(
             "partition", "kafka_start_offset", "kafka_end_offset", "checked_until_offset", "kafka_records", "table_rows",
-            "missing", "duplicated", "extra", "bad_records", "not_yet_ingested", "examples");
+            "missing", "duplicated", "extra", "bad_records", "not_yet_ingested", "lost_to_retention", "examples");
     public static final List<Type> COLUMN_TYPES = List.of(
             BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT,
-            BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, VARCHAR);
+            BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, VARCHAR);
 
     private final IngestionManager ingestion;
 
@@ -64,9 +68,18 @@ public class VerifyTableFunction
     {
         SchemaTableName name = new SchemaTableName(text(arguments, "SCHEMA_NAME"), text(arguments, "TABLE_NAME"));
         TableIdentifier identifier = toIdentifier(name);
-        if (!withPluginClassLoader(() -> ingestion.catalog().tableExists(identifier))) {
-            throw new TableNotFoundException(name);
-        }
+        Set<String> columns = withPluginClassLoader(() -> {
+            try {
+                return ingestion.catalog().loadTable(identifier).schema().columns().stream()
+                        .map(NestedField::name)
+                        .collect(Collectors.toUnmodifiableSet());
+            }
+            catch (NoSuchTableException e) {
+                throw new TableNotFoundException(name);
+            }
+        });
+        // the verifier reads every record of the topic with the connector's credentials: only a user who may read the whole table may ask
+        accessControl.checkCanSelectFromColumns(null, name, columns);
         return TableFunctionAnalysis.builder()
                 .handle(new VerifyFunctionHandle(name.getSchemaName(), name.getTableName()))
                 .build();

@@ -1,12 +1,18 @@
 package io.freshet.trino.system;
 
+import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorSplit;
 import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.ConnectorTransactionHandle;
 import io.trino.spi.connector.InMemoryRecordSet;
 import io.trino.spi.connector.RecordCursor;
+import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.predicate.TupleDomain;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -36,10 +42,32 @@ abstract class CoordinatorSystemTable
     @Override
     public final RecordCursor cursor(ConnectorTransactionHandle transaction, ConnectorSession session, TupleDomain<Integer> constraint)
     {
+        // Trino always passes the caller's access control; without it no table is visible
+        return rowsOf(Set.of());
+    }
+
+    @Override
+    public final RecordCursor cursor(ConnectorTransactionHandle transaction, ConnectorSession session, TupleDomain<Integer> constraint, Set<Integer> requiredColumns, ConnectorSplit split,
+            ConnectorAccessControl accessControl)
+    {
+        // rows of a table the user may not see would leak its name, topic and progress
+        return rowsOf(accessControl.filterTables(null, tables()));
+    }
+
+    private RecordCursor rowsOf(Set<SchemaTableName> visibleTables)
+    {
         InMemoryRecordSet.Builder rows = InMemoryRecordSet.builder(metadata);
-        addRows(rows);
+        addRows(rows, visibleTables);
         return rows.build().cursor();
     }
 
-    protected abstract void addRows(InMemoryRecordSet.Builder rows);
+    /** The tables this system table has rows for. */
+    protected abstract Set<SchemaTableName> tables();
+
+    protected abstract void addRows(InMemoryRecordSet.Builder rows, Set<SchemaTableName> visibleTables);
+
+    protected static SchemaTableName schemaTableName(TableIdentifier identifier)
+    {
+        return new SchemaTableName(identifier.namespace().level(0), identifier.name());
+    }
 }

@@ -12,6 +12,8 @@ import io.trino.spi.connector.SchemaTableName;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
@@ -24,7 +26,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * {@code system.ingest_status}: one row per Kafka partition of every table this coordinator ingests, with
  * its high-water mark, committed offset watermark, lag between them, hot rows, how long records took from
- * their Kafka timestamp into the hot buffer over the last 10 seconds, and the table's counters.
+ * their Kafka timestamp into the hot buffer over the last 10 seconds, the table's counters and the offsets
+ * Kafka's retention deleted before they were ingested.
  */
 public class IngestStatusSystemTable
         extends CoordinatorSystemTable
@@ -50,7 +53,8 @@ public class IngestStatusSystemTable
                     new ColumnMetadata("last_commit", TIMESTAMP_TZ_MILLIS),
                     new ColumnMetadata("paused", io.trino.spi.type.BooleanType.BOOLEAN),
                     new ColumnMetadata("ingest_lag_p50_ms", BIGINT),
-                    new ColumnMetadata("ingest_lag_p99_ms", BIGINT)));
+                    new ColumnMetadata("ingest_lag_p99_ms", BIGINT),
+                    new ColumnMetadata("lost_offsets", VARCHAR)));
 
     private final IngestionManager ingestion;
 
@@ -62,9 +66,20 @@ public class IngestStatusSystemTable
     }
 
     @Override
-    protected void addRows(InMemoryRecordSet.Builder rows)
+    protected Set<SchemaTableName> tables()
+    {
+        return ingestion.worker().listRunning().stream()
+                .map(CoordinatorSystemTable::schemaTableName)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    protected void addRows(InMemoryRecordSet.Builder rows, Set<SchemaTableName> visibleTables)
     {
         for (TableIdentifier identifier : ingestion.worker().listRunning()) {
+            if (!visibleTables.contains(schemaTableName(identifier))) {
+                continue;
+            }
             TableIngester ingester = ingestion.ingester(identifier).orElse(null);
             if (ingester == null) {
                 continue;
@@ -78,6 +93,16 @@ public class IngestStatusSystemTable
                 addRow(rows, identifier, ingester, status, partition);
             }
         }
+    }
+
+    /** Ranges of the partition that Kafka's retention deleted before they were ingested, as {@code first-last, ...}. */
+    private static String lostOffsets(IngestionStatus status, int partition)
+    {
+        String ranges = status.lostOffsets().stream()
+                .filter(range -> range.partition() == partition)
+                .map(range -> range.fromOffset() + "-" + (range.toOffset() - 1))
+                .collect(Collectors.joining(", "));
+        return ranges.isEmpty() ? null : ranges;
     }
 
     private static void addRow(InMemoryRecordSet.Builder rows, TableIdentifier identifier, TableIngester ingester, IngestionStatus status, PartitionStatus partition)
@@ -102,6 +127,7 @@ public class IngestStatusSystemTable
                 status.lastCommitMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null),
                 status.paused(),
                 assigned && partition.ingestLagMillisP50().isPresent() ? partition.ingestLagMillisP50().getAsLong() : null,
-                assigned && partition.ingestLagMillisP99().isPresent() ? partition.ingestLagMillisP99().getAsLong() : null);
+                assigned && partition.ingestLagMillisP99().isPresent() ? partition.ingestLagMillisP99().getAsLong() : null,
+                assigned ? lostOffsets(status, partition.partition()) : null);
     }
 }

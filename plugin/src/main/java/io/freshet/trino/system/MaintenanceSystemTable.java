@@ -11,6 +11,8 @@ import io.trino.spi.connector.SchemaTableName;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
@@ -49,9 +51,20 @@ public class MaintenanceSystemTable
     }
 
     @Override
-    protected void addRows(InMemoryRecordSet.Builder rows)
+    protected Set<SchemaTableName> tables()
+    {
+        return ingestion.worker().listRunning().stream()
+                .map(CoordinatorSystemTable::schemaTableName)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    protected void addRows(InMemoryRecordSet.Builder rows, Set<SchemaTableName> visibleTables)
     {
         for (TableIdentifier identifier : ingestion.worker().listRunning()) {
+            if (!visibleTables.contains(schemaTableName(identifier))) {
+                continue;
+            }
             TableMaintenance maintenance = ingestion.worker().runningMaintenance(identifier).orElse(null);
             if (maintenance == null) {
                 continue;

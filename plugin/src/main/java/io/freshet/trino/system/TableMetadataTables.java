@@ -18,6 +18,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -171,19 +172,30 @@ public final class TableMetadataTables
     private static final class MetadataTable
             extends CoordinatorSystemTable
     {
+        private final SchemaTableName baseTable;
         private final Supplier<Table> table;
         private final RowWriter rowWriter;
 
         private MetadataTable(SchemaTableName name, List<ColumnMetadata> columns, Supplier<Table> table, RowWriter rowWriter)
         {
             super(new ConnectorTableMetadata(requireNonNull(name, "name is null"), columns));
+            this.baseTable = new SchemaTableName(name.getSchemaName(), baseTableName(name.getTableName()));
             this.table = requireNonNull(table, "table is null");
             this.rowWriter = requireNonNull(rowWriter, "rowWriter is null");
         }
 
         @Override
-        protected void addRows(InMemoryRecordSet.Builder rows)
+        protected Set<SchemaTableName> tables()
         {
+            return Set.of(baseTable);
+        }
+
+        @Override
+        protected void addRows(InMemoryRecordSet.Builder rows, Set<SchemaTableName> visibleTables)
+        {
+            if (!visibleTables.contains(baseTable)) {
+                return;
+            }
             withPluginClassLoader(() -> {
                 rowWriter.write(table.get(), rows);
                 return null;

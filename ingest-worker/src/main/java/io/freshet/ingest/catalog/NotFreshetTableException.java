@@ -1,0 +1,17 @@
+package io.freshet.ingest.catalog;
+
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * A table of a shared Iceberg catalog that Freshet does not own: it is bound to no Kafka topic, so Freshet
+ * did not create it and must not drop it.
+ */
+public class NotFreshetTableException
+        extends IllegalArgumentException
+{
+    public NotFreshetTableException(TableIdentifier identifier)
+    {
+        super("Table %s is not a Freshet table (it is bound to no Kafka topic): Freshet drops only the tables it created; drop it with the engine that owns it"
+                .formatted(identifier));
+    }
+}
