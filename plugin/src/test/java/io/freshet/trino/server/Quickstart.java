@@ -3,6 +3,8 @@ package io.freshet.trino.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.freshet.ingest.testing.TestingKafka;
 
+import sun.misc.Signal;
+
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,20 +52,6 @@ public final class Quickstart
 
     public static void main(String[] args)
     {
-        try {
-            run(args);
-        }
-        catch (Throwable e) {
-            // Kafka and HTTP client threads would keep the JVM alive: exit, and let the shutdown hook stop everything
-            consoleErrors.println("Quickstart failed: " + e);
-            e.printStackTrace(consoleErrors);
-            System.exit(1);
-        }
-    }
-
-    private static void run(String[] args)
-            throws Exception
-    {
         if (args.length < 2) {
             consoleErrors.println("usage: Quickstart <state-dir> <log-dir> [seconds]");
             System.exit(2);
@@ -71,27 +59,66 @@ public final class Quickstart
         Path stateDir = Path.of(args[0]).toAbsolutePath();
         Path logDir = Path.of(args[1]).toAbsolutePath();
         long seconds = args.length > 2 ? Long.parseLong(args[2]) : Long.MAX_VALUE;
-        logToFile(logDir.resolve("kafka.log"));
 
+        // Stop on SIGTERM and SIGINT without starting the JVM's shutdown: the in-process broker registers shutdown
+        // hooks that delete its directories, which would race with its own shutdown. Trino, then Kafka, stop here.
         AtomicBoolean running = new AtomicBoolean(true);
-        List<AutoCloseable> resources = new ArrayList<>();
         Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.set(false);
-            main.interrupt();
-            console.println();
-            step("Stopping Trino, then Kafka");
-            for (AutoCloseable resource : resources.reversed()) {
-                try {
-                    resource.close();
-                }
-                catch (Exception e) {
-                    consoleErrors.println("Cannot stop " + resource.getClass().getSimpleName() + ": " + e);
-                }
+        for (String signal : List.of("TERM", "INT", "HUP")) {
+            try {
+                Signal.handle(new Signal(signal), _ -> {
+                    if (running.getAndSet(false)) {
+                        main.interrupt();
+                    }
+                });
             }
-            console.println("Stopped. Logs: " + logDir);
-        }));
+            catch (IllegalArgumentException ignored) {
+                // the signal is ignored (SIGINT of a background job): bin/quickstart forwards it as SIGTERM
+            }
+        }
+        List<AutoCloseable> resources = new ArrayList<>();
+        int status = 0;
+        try {
+            logToFile(logDir.resolve("kafka.log"));
+            run(stateDir, logDir, seconds, running, resources);
+        }
+        catch (InterruptedException e) {
+            // asked to stop
+        }
+        catch (Throwable e) {
+            if (running.get()) {
+                consoleErrors.println("Quickstart failed: " + e);
+                e.printStackTrace(consoleErrors);
+                status = 1;
+            }
+        }
+        running.set(false);
+        stop(resources, logDir);
+        // Kafka and HTTP client threads would keep the JVM alive
+        System.exit(status);
+    }
 
+    private static void stop(List<AutoCloseable> resources, Path logDir)
+    {
+        console.println();
+        step("Stopping Trino, then Kafka");
+        // the stop signal interrupted this thread: clear it, or waiting for Trino to exit would end at once
+        Thread.interrupted();
+        for (AutoCloseable resource : resources.reversed()) {
+            try {
+                resource.close();
+            }
+            catch (Exception e) {
+                consoleErrors.println("Cannot stop " + resource.getClass().getSimpleName() + ": " + e);
+                e.printStackTrace();
+            }
+        }
+        console.println("Stopped. Logs: " + logDir);
+    }
+
+    private static void run(Path stateDir, Path logDir, long seconds, AtomicBoolean running, List<AutoCloseable> resources)
+            throws Exception
+    {
         step("Starting an embedded Kafka broker");
         TestingKafka kafka = new TestingKafka();
         resources.add(kafka);
@@ -174,17 +201,14 @@ public final class Quickstart
                     Thread.sleep(sleep);
                 }
                 if (!server.isAlive()) {
-                    consoleErrors.println("Trino exited:\n" + server.logTail(60));
-                    System.exit(1);
+                    throw new IllegalStateException("Trino exited:\n" + server.logTail(60));
                 }
             }
         }
-        catch (InterruptedException e) {
-            return;
+        finally {
+            running.set(false);
+            producer.join(2000);
         }
-        running.set(false);
-        producer.join(2000);
-        System.exit(0);
     }
 
     private static void produce(TestingKafka kafka, AtomicReference<long[]> latest, AtomicBoolean running)
@@ -272,6 +296,13 @@ public final class Quickstart
             public synchronized void publish(LogRecord record)
             {
                 super.publish(record);
+                flush();
+            }
+
+            @Override
+            public synchronized void close()
+            {
+                // java.util.logging closes its handlers in a shutdown hook: the file must stay open for the broker's shutdown
                 flush();
             }
         };
