@@ -72,6 +72,10 @@ public record OffsetWatermark(Map<Integer, Long> nextOffsets)
     {
         try {
             Map<String, Long> parsed = MAPPER.readValue(json, new TypeReference<>() {});
+            // JSON null, as the whole value or as an offset, parses without error but is no watermark
+            if (parsed == null || parsed.containsValue(null)) {
+                throw new IllegalArgumentException("Invalid offset watermark in snapshot summary: " + json);
+            }
             Map<Integer, Long> offsets = new TreeMap<>();
             parsed.forEach((partition, offset) -> offsets.put(Integer.parseInt(partition), offset));
             return new OffsetWatermark(offsets);

@@ -169,6 +169,66 @@ class TestJsonRecordDecoder
         }
     }
 
+    @Test
+    void validRecordBecomesTheseValues()
+            throws Exception
+    {
+        assertThat(outcome(new JsonRecordDecoder(SCHEMA), VALID)).isEqualTo("row [42, 7, 12.25, 0.5, true, 19.99, Ada, java.nio.HeapByteBuffer[pos=0 lim=3 cap=3], 2026-11-28, "
+                + "2026-11-28T10:00:00.123456Z, 2026-11-28T10:00, [a, null, b], Record(Oslo, 150), {x=1, y=null}, [Record(s1, 2), null, Record(null, null)], "
+                + "0, 0, 1970-01-01T00:00:00.001Z, null, {}]");
+    }
+
+    @Test
+    void namesMatchIgnoringCaseAndAnExactNameWins()
+            throws Exception
+    {
+        assertThat(decodedId("{\"ID\": 1}")).isEqualTo(1L);
+        assertThat(decodedId("{\"ID\": 1, \"id\": 2}")).isEqualTo(2L);
+        assertThat(decodedId("{\"id\": 2, \"ID\": 1}")).isEqualTo(2L);
+        // of several case-insensitive matches the first wins
+        assertThat(decodedId("{\"ID\": 1, \"iD\": 2}")).isEqualTo(1L);
+        assertThat(decodedId("{\"unknown\": 5}")).isNull();
+    }
+
+    @Test
+    void badRecordReasons()
+            throws Exception
+    {
+        assertReason("", "expected a JSON object, found nothing");
+        assertReason("[1, 2]", "expected a JSON object, found array");
+        assertReason("12", "expected a JSON object, found number");
+        assertReason("\"text\"", "expected a JSON object, found string");
+        assertReason("null", "expected a JSON object, found null");
+        assertReason("{} {}", "trailing data after the JSON value");
+        assertReason("{\"id\": 1, \"id\": 2}", "not valid JSON: Duplicate field 'id'");
+        assertThat(outcome(new JsonRecordDecoder(SCHEMA), "not json")).startsWith("bad record: not valid JSON: Unrecognized token 'not'");
+        // invalid JSON anywhere wins over a bad field before it
+        assertThat(outcome(new JsonRecordDecoder(SCHEMA), "{\"id\": \"bad\", \"customer\": }")).startsWith("bad record: not valid JSON: ");
+        // of several bad fields, the first column in table order is reported
+        assertReason("{\"quantity\": \"x\", \"id\": \"y\"}", "field id: expected an integer, found \"y\"");
+        assertReason("{\"address\": {\"zip\": \"x\"}}", "field address.zip: expected an integer, found \"x\"");
+        assertReason("{\"lines\": [{\"sku\": \"a\"}, {\"count\": \"many\"}]}", "field lines.count: expected an integer, found \"many\"");
+        assertReason("{\"attributes\": {\"x\": \"y\"}}", "field attributes: expected an integer, found \"y\"");
+        assertReason("{\"quantity\": 3000000000}", "field quantity: integer 3000000000 is out of range for the column type");
+        assertReason("{\"created\": 9223372036854775807}", "field created: value out of range for the column type");
+        assertReason("{\"amount\": \"12345678901.5\"}", "field amount: decimal 12345678901.5 does not fit decimal(10, 2)");
+    }
+
+    private static Object decodedId(String value)
+            throws Exception
+    {
+        String outcome = outcome(new JsonRecordDecoder(SCHEMA), value);
+        assertThat(outcome).startsWith("row [");
+        String id = outcome.substring("row [".length(), outcome.indexOf(','));
+        return id.equals("null") ? null : Long.parseLong(id);
+    }
+
+    private static void assertReason(String value, String reason)
+            throws Exception
+    {
+        assertThat(outcome(new JsonRecordDecoder(SCHEMA), value)).as(value).isEqualTo("bad record: " + reason);
+    }
+
     private static void assertSameOutcome(String value)
             throws Exception
     {
