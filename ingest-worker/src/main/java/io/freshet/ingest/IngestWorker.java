@@ -60,6 +60,31 @@ public final class IngestWorker
     private final Map<TableIdentifier, TableIngester> stopping = new ConcurrentHashMap<>();
     private final Map<TableIdentifier, TableMaintenance> maintenance = new ConcurrentHashMap<>();
     private final MaintenanceScheduler maintenanceScheduler;
+    private IngestionListener listener = IngestionListener.PLATFORM_MBEAN_SERVER;
+
+    /** Told when a table's ingestion starts and stops on this worker, so that metrics follow the running tables. */
+    public interface IngestionListener
+    {
+        /** Publishes each table's {@code IngestStages} on the platform MBean server: the standalone worker's default. */
+        IngestionListener PLATFORM_MBEAN_SERVER = new IngestionListener()
+        {
+            @Override
+            public void started(TableIngester ingester, TableMaintenance maintenance)
+            {
+                ingester.stages().register(ingester.identifier().toString());
+            }
+
+            @Override
+            public void stopped(TableIngester ingester)
+            {
+                ingester.stages().unregister();
+            }
+        };
+
+        void started(TableIngester ingester, TableMaintenance maintenance);
+
+        void stopped(TableIngester ingester);
+    }
 
     public IngestWorker(IngestSettings settings)
     {
@@ -76,6 +101,35 @@ public final class IngestWorker
     public IngestSettings settings()
     {
         return settings;
+    }
+
+    /** Replaces the listener; the new one hears of the tables running now at once. */
+    public synchronized void setIngestionListener(IngestionListener listener)
+    {
+        requireNonNull(listener, "listener is null");
+        ingesters.values().forEach(this::notifyStopped);
+        this.listener = listener;
+        ingesters.values().forEach(ingester -> notifyStarted(ingester, maintenance.get(ingester.identifier())));
+    }
+
+    private void notifyStarted(TableIngester ingester, TableMaintenance upkeep)
+    {
+        try {
+            listener.started(ingester, upkeep);
+        }
+        catch (RuntimeException e) {
+            log.warn("Cannot publish the metrics of {}: {}", ingester.identifier(), e.getMessage(), e);
+        }
+    }
+
+    private void notifyStopped(TableIngester ingester)
+    {
+        try {
+            listener.stopped(ingester);
+        }
+        catch (RuntimeException e) {
+            log.warn("Cannot withdraw the metrics of {}: {}", ingester.identifier(), e.getMessage(), e);
+        }
     }
 
     /** Starts ingestion for every table of the catalog that is bound to a Kafka topic. */
@@ -134,6 +188,7 @@ public final class IngestWorker
         TableMaintenance upkeep = new TableMaintenance(identifier, catalog.loadTable(identifier), Optional.of(ingester), settings.maintenance());
         maintenance.put(identifier, upkeep);
         maintenanceScheduler.schedule(upkeep);
+        notifyStarted(ingester, upkeep);
         return ingester;
     }
 
@@ -188,6 +243,7 @@ public final class IngestWorker
                 return;
             }
             stopping.put(identifier, ingester);
+            notifyStopped(ingester);
         }
         try {
             ingester.close();

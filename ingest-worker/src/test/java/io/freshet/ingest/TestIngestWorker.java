@@ -10,6 +10,7 @@ import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.testing.TestingIngest.PartitionOffset;
 import io.freshet.ingest.testing.TestingKafka;
 import io.freshet.ingest.verify.TableVerification;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -24,6 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
@@ -95,6 +101,18 @@ class TestIngestWorker
             assertThat(watermark.nextOffsets()).isEqualTo(Map.of(0, 100L, 1, 100L, 2, 100L));
             assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
             assertThat(hotRows(ingester)).isZero();
+            // the figures the metrics publish: one flush and commit, its bytes those of the files the snapshot added
+            table.refresh();
+            long addedBytes = 0;
+            for (DataFile file : table.currentSnapshot().addedDataFiles(table.io())) {
+                addedBytes += file.fileSizeInBytes();
+            }
+            assertThat(ingester.stages().getFlushes()).isEqualTo(1);
+            assertThat(ingester.stages().getCommits()).isEqualTo(1);
+            assertThat(ingester.stages().getFlushedBytes()).isEqualTo(addedBytes).isPositive();
+            assertThat(ingester.stages().getLastCommitNanos()).isPositive().isEqualTo(ingester.stages().getCommitNanos());
+            assertThat(ingester.status().commits()).isEqualTo(1);
+            assertThat(stagesMBeans("sales.orders")).hasSize(1);
 
             Record first = committedRecords(table).stream().filter(record -> record.getField("id").equals(7L)).findFirst().orElseThrow();
             assertThat(first.getField("customer")).isEqualTo("customer-7");
@@ -105,6 +123,7 @@ class TestIngestWorker
             kafka.sendAll(topic, 3, orders(300, 150));
             waitUntil("new records are hot", Duration.ofSeconds(60), () -> hotRows(ingester) == 150);
         }
+        assertThat(stagesMBeans("sales.orders")).as("withdrawn when ingestion stops").isEmpty();
 
         // restart: the 150 uncommitted records are consumed again from the watermark, nothing twice
         kafka.sendAll(topic, 3, orders(450, 60));
@@ -238,5 +257,15 @@ class TestIngestWorker
         IntStream.range(first, first + count).forEach(id -> values.add(
                 "{\"id\": %d, \"customer\": \"customer-%d\", \"amount\": %d.5, \"created\": \"2026-11-28T10:00:00.%06dZ\", \"tags\": [\"a\", \"b\"]}".formatted(id, id, id, id)));
         return values;
+    }
+
+    private static Set<ObjectName> stagesMBeans(String table)
+    {
+        try {
+            return ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("io.freshet.ingest:type=IngestStages,table=" + ObjectName.quote(table) + ",*"), null);
+        }
+        catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 }

@@ -5,11 +5,10 @@ import io.airlift.bootstrap.Bootstrap;
 import io.freshet.trino.filesystem.StorageProperties;
 import io.freshet.trino.ingestion.KafkaClientProperties;
 import io.freshet.trino.maintenance.MaintenanceModule;
+import io.freshet.trino.metrics.MetricsModule;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.trino.filesystem.manager.FileSystemModule;
-import io.trino.plugin.base.jmx.ConnectorObjectNameGeneratorModule;
-import io.trino.plugin.base.jmx.MBeanServerModule;
 import io.trino.spi.NodeManager;
 import io.trino.spi.catalog.CatalogName;
 import io.trino.spi.classloader.ThreadContextClassLoader;
@@ -17,8 +16,6 @@ import io.trino.spi.connector.Connector;
 import io.trino.spi.connector.ConnectorContext;
 import io.trino.spi.connector.ConnectorFactory;
 import io.trino.spi.type.TypeManager;
-
-import org.weakref.jmx.guice.MBeanModule;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -47,13 +44,11 @@ public class FreshetConnectorFactory
 
         try (ThreadContextClassLoader _ = new ThreadContextClassLoader(FreshetConnectorFactory.class.getClassLoader())) {
             Bootstrap app = new Bootstrap(
-                    new MBeanModule(),
-                    new MBeanServerModule(),
-                    new ConnectorObjectNameGeneratorModule("io.freshet.trino", "trino.plugin.freshet"),
                     // Trino's file systems, with the property names of Trino's Iceberg connector
                     new FileSystemModule(catalogName, context.getNodeManager(), context.getOpenTelemetry(), false),
                     new FreshetModule(),
                     new MaintenanceModule(),
+                    new MetricsModule(),
                     binder -> {
                         binder.bind(CatalogName.class).toInstance(new CatalogName(catalogName));
                         binder.bind(OpenTelemetry.class).toInstance(context.getOpenTelemetry());

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Where one table's ingestion spends CPU: the Kafka poll, decoding records into vectors, hot-buffer upkeep (sealing,
  * merging), writing Parquet and committing. Measured as thread CPU time around each stage, so that benchmarks and
- * operators can tell which stage limits throughput; published over JMX.
+ * operators can tell which stage limits throughput; also the wall time and size of each flush and commit. Plain
+ * getters: the standalone worker publishes them on the platform MBean server, the connector through Trino's exporter.
  */
 public final class IngestStages
         implements IngestStagesMBean
@@ -29,6 +30,13 @@ public final class IngestStages
     private final LongAdder[] cpuNanos = new LongAdder[Stage.values().length];
     private final LongAdder records = new LongAdder();
     private final LongAdder throttledNanos = new LongAdder();
+    private final LongAdder flushes = new LongAdder();
+    private final LongAdder flushNanos = new LongAdder();
+    private final LongAdder flushedBytes = new LongAdder();
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder commitNanos = new LongAdder();
+    private volatile long lastFlushNanos;
+    private volatile long lastCommitNanos;
     private ObjectName name;
 
     public IngestStages()
@@ -62,12 +70,30 @@ public final class IngestStages
         throttledNanos.add(nanos);
     }
 
+    /** One flush's Parquet writing: its wall time and the bytes of the files it wrote. */
+    public void addFlush(long wallNanos, long bytes)
+    {
+        flushes.increment();
+        flushNanos.add(wallNanos);
+        flushedBytes.add(bytes);
+        lastFlushNanos = wallNanos;
+    }
+
+    /** One Iceberg commit: wall time from the start of the catalog transaction until the snapshot is current. */
+    public void addCommit(long wallNanos)
+    {
+        commits.increment();
+        commitNanos.add(wallNanos);
+        lastCommitNanos = wallNanos;
+    }
+
     public long cpuNanos(Stage stage)
     {
         return cpuNanos[stage.ordinal()].sum();
     }
 
-    void register(String table)
+    /** Publishes these figures on the platform MBean server, for the standalone worker and benchmarks. */
+    public void register(String table)
     {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
@@ -80,7 +106,7 @@ public final class IngestStages
         }
     }
 
-    void unregister()
+    public void unregister()
     {
         if (name != null) {
             try {
@@ -133,5 +159,47 @@ public final class IngestStages
     public long getFlushThrottledNanos()
     {
         return throttledNanos.sum();
+    }
+
+    @Override
+    public long getFlushes()
+    {
+        return flushes.sum();
+    }
+
+    @Override
+    public long getFlushNanos()
+    {
+        return flushNanos.sum();
+    }
+
+    @Override
+    public long getLastFlushNanos()
+    {
+        return lastFlushNanos;
+    }
+
+    @Override
+    public long getFlushedBytes()
+    {
+        return flushedBytes.sum();
+    }
+
+    @Override
+    public long getCommits()
+    {
+        return commits.sum();
+    }
+
+    @Override
+    public long getCommitNanos()
+    {
+        return commitNanos.sum();
+    }
+
+    @Override
+    public long getLastCommitNanos()
+    {
+        return lastCommitNanos;
     }
 }

@@ -1,6 +1,9 @@
 package io.freshet.ingest.consumer;
 
-/** CPU time of one table's ingestion by stage, in JMX as {@code io.freshet.ingest:type=IngestStages,table=<schema.table>}. */
+/**
+ * CPU time of one table's ingestion by stage, flush and commit wall times, in the standalone worker's JMX as
+ * {@code io.freshet.ingest:type=IngestStages,table=<schema.table>}; the connector exports them with the table's other metrics.
+ */
 public interface IngestStagesMBean
 {
     long getRecords();
@@ -16,4 +19,18 @@ public interface IngestStagesMBean
     long getCommitCpuNanos();
 
     long getFlushThrottledNanos();
+
+    long getFlushes();
+
+    long getFlushNanos();
+
+    long getLastFlushNanos();
+
+    long getFlushedBytes();
+
+    long getCommits();
+
+    long getCommitNanos();
+
+    long getLastCommitNanos();
 }

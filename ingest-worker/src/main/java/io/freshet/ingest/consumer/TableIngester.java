@@ -144,7 +144,6 @@ public final class TableIngester
 
     public TableIngester start()
     {
-        stages.register(identifier.toString());
         thread.start();
         return this;
     }
@@ -513,12 +512,15 @@ public final class TableIngester
             }
             long cpu = IngestStages.threadCpuNanos();
             CommittedState committed;
+            long commitStarted;
             if (committer.hasPending()) {
                 // the files of the failed commit are committed first; the rest of the buffer flushes next
+                commitStarted = System.nanoTime();
                 committed = committer.retryPending();
             }
             else {
                 long throttled = flushThrottle.sleptNanos();
+                long writeStarted = System.nanoTime();
                 List<DataFile> files;
                 try {
                     files = flusher.write(plan.batches());
@@ -527,10 +529,13 @@ public final class TableIngester
                     committer.writeFailed();
                     throw e;
                 }
+                commitStarted = System.nanoTime();
+                stages.addFlush(commitStarted - writeStarted, files.stream().mapToLong(DataFile::fileSizeInBytes).sum());
                 cpu = stages.charge(IngestStages.Stage.PARQUET, cpu);
                 stages.addThrottled(flushThrottle.sleptNanos() - throttled);
                 committed = committer.commit(files, plan.base(), plan.target());
             }
+            stages.addCommit(System.nanoTime() - commitStarted);
             buffer.publishCommit(committed);
             stages.charge(IngestStages.Stage.COMMIT, cpu);
             log.debug("Committed {} to watermark {}", identifier, committed.watermark());
@@ -658,7 +663,6 @@ public final class TableIngester
             current.wakeup();
         }
         awaitTermination();
-        stages.unregister();
         // batches still read by running queries keep their memory until those queries release them
         buffer.close();
     }

@@ -47,6 +47,8 @@ public final class TableMaintenance
     private final AtomicLong expiredSnapshots = new AtomicLong();
     private final AtomicLong expiryDeletedFiles = new AtomicLong();
     private final AtomicLong orphanFilesDeleted = new AtomicLong();
+    private final AtomicLong scheduledRuns = new AtomicLong();
+    private final AtomicLong failedRuns = new AtomicLong();
     private volatile Long lastRunMillis;
     private volatile String lastFailure;
     private long nextOrphanCleanupMillis;
@@ -138,11 +140,25 @@ public final class TableMaintenance
         }
         catch (RuntimeException e) {
             lastFailure = e.getMessage();
+            failedRuns.incrementAndGet();
             log.warn("Upkeep of {} failed; retrying at the next run: {}", identifier, e.getMessage(), e);
         }
         finally {
             lastRunMillis = System.currentTimeMillis();
+            scheduledRuns.incrementAndGet();
         }
+    }
+
+    /** Scheduled runs so far, each running every enabled task; CALL procedures are not counted. */
+    public long scheduledRuns()
+    {
+        return scheduledRuns.get();
+    }
+
+    /** Scheduled runs in which a task failed. */
+    public long failedRuns()
+    {
+        return failedRuns.get();
     }
 
     public MaintenanceStatus status()

@@ -9,6 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -174,7 +178,19 @@ class TestFreshetMaintenance
             assertThat((long) status.getField(0)).isGreaterThanOrEqualTo(PARTITIONS);
             assertThat((long) status.getField(1)).isGreaterThanOrEqualTo(3L * PARTITIONS);
             assertThat(status.getField(2)).isNull();
+
+            // the same runs in the table's metrics, as exported to Trino's MBean server
+            ObjectName metrics = new ObjectName("freshet.metrics:type=TableMetrics,catalog=freshet,table=shop.orders");
+            MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+            assertThat((long) mbeans.getAttribute(metrics, "MaintenanceRuns")).isPositive();
+            assertThat((long) mbeans.getAttribute(metrics, "MaintenanceFailedRuns")).isZero();
+            assertThat((long) mbeans.getAttribute(metrics, "Compactions")).isGreaterThanOrEqualTo((long) status.getField(0));
+            assertThat((long) mbeans.getAttribute(metrics, "Commits")).isEqualTo(4);
+            assertThat((long) mbeans.getAttribute(metrics, "HotRows")).isZero();
         }
+        assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("freshet.metrics:table=shop.orders,*"), null))
+                .as("withdrawn when the catalog shuts down")
+                .isEmpty();
     }
 
     private void createTable(String table, String topic)

@@ -7,6 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,8 +103,10 @@ class TestRealTrinoServer
             assertThat(sql(status)).as("every row still in the hot buffer, nothing committed").containsExactly("\"%d\",\"0\"".formatted(RECORDS));
 
             // cold: committed to Iceberg, still exactly once
+            assertMetrics(RECORDS, 0);
             sql("CALL freshet.system.flush('shop', 'orders')");
             assertThat(sql(status)).as("every row committed").containsExactly("\"0\",\"%d\"".formatted(RECORDS));
+            assertMetrics(0, 1);
             assertThat(sql(check)).containsExactly(expected);
             assertThat(metadataFiles()).as("Iceberg metadata under %s", warehouse).isNotEmpty();
             assertThat(sql("SELECT customer, amount FROM freshet.shop.orders WHERE id = 42")).containsExactly("\"c8\",\"42.5\"");
@@ -119,6 +127,36 @@ class TestRealTrinoServer
         catch (Throwable e) {
             System.err.println("--- Trino server log tail ---\n" + server.logTail(150));
             throw e;
+        }
+    }
+
+    /**
+     * The table's metrics as Trino's MBean server holds them, under the catalog-scoped name Trino's connectors use:
+     * what {@code SELECT * FROM jmx.current."freshet.metrics:catalog=freshet,table=shop.orders,type=tablemetrics"} reads.
+     */
+    private void assertMetrics(long hotRows, long commits)
+            throws Exception
+    {
+        ObjectName name = new ObjectName("freshet.metrics:type=TableMetrics,catalog=freshet,table=shop.orders");
+        try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(server.jmxServiceUrl()))) {
+            MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+            assertThat(mbeans.queryNames(new ObjectName("freshet.metrics:*"), null)).containsExactly(name);
+            assertThat(mbeans.getAttribute(name, "State")).isEqualTo("RUNNING");
+            assertThat(mbeans.getAttribute(name, "Paused")).isEqualTo(false);
+            assertThat(mbeans.getAttribute(name, "HotRows")).isEqualTo(hotRows);
+            assertThat(mbeans.getAttribute(name, "UncommittedOffsets")).isEqualTo(hotRows);
+            assertThat(mbeans.getAttribute(name, "ConsumedRecords")).isEqualTo((long) RECORDS);
+            assertThat(mbeans.getAttribute(name, "BadRecords")).isEqualTo(0L);
+            assertThat(mbeans.getAttribute(name, "Commits")).isEqualTo(commits);
+            assertThat(mbeans.getAttribute(name, "Flushes")).isEqualTo(commits);
+            if (commits > 0) {
+                assertThat((long) mbeans.getAttribute(name, "FlushedBytes")).isPositive();
+                assertThat((long) mbeans.getAttribute(name, "LastCommitNanos")).isPositive();
+                assertThat((long) mbeans.getAttribute(name, "ParquetCpuNanos")).isPositive();
+            }
+            else {
+                assertThat((long) mbeans.getAttribute(name, "HotBytes")).isPositive();
+            }
         }
     }
 

@@ -44,11 +44,13 @@ public final class TrinoServerProcess
     private final int port;
     private final Process process;
     private final Path consoleLog;
+    private final int jmxRegistryPort;
 
-    private TrinoServerProcess(Path stateDir, int port, Process process, Path consoleLog)
+    private TrinoServerProcess(Path stateDir, int port, int jmxRegistryPort, Process process, Path consoleLog)
     {
         this.stateDir = stateDir;
         this.port = port;
+        this.jmxRegistryPort = jmxRegistryPort;
         this.process = process;
         this.consoleLog = consoleLog;
     }
@@ -58,6 +60,13 @@ public final class TrinoServerProcess
      * {@code catalogProperties}, starts the server with the JDK at {@code javaHome} and waits until it accepts queries.
      */
     public static TrinoServerProcess start(Path serverHome, Path pluginZip, Path stateDir, Path javaHome, Map<String, String> catalogProperties, Duration startupTimeout)
+            throws IOException, InterruptedException
+    {
+        return start(serverHome, pluginZip, stateDir, javaHome, catalogProperties, startupTimeout, stateDir.resolve("server-console.log"));
+    }
+
+    /** As above, with the server's console output (its log, as {@code bin/launcher run} logs to the console) in {@code consoleLog}. */
+    public static TrinoServerProcess start(Path serverHome, Path pluginZip, Path stateDir, Path javaHome, Map<String, String> catalogProperties, Duration startupTimeout, Path consoleLog)
             throws IOException, InterruptedException
     {
         requireExists(serverHome.resolve("bin/launcher"), "the Trino server (unpacked io.trino:trino-server-core tarball)");
@@ -86,6 +95,9 @@ public final class TrinoServerProcess
         config.put("discovery.uri", "http://127.0.0.1:" + port);
         config.put("plugin.dir", pluginDir.toString());
         config.put("catalog.config-dir", etc.resolve("catalog").toString());
+        // Trino's MBean server over JMX remote, the server the jmx catalog and the OpenMetrics endpoint read
+        int jmxRegistryPort = freePort();
+        config.put("jmx.rmiregistry.port", Integer.toString(jmxRegistryPort));
         write(etc.resolve("config.properties"), config);
         write(etc.resolve("log.properties"), Map.of("io.trino", "INFO", "io.freshet", "INFO"));
         Map<String, String> catalog = new LinkedHashMap<>();
@@ -99,7 +111,6 @@ public final class TrinoServerProcess
             launchers.filter(Files::isDirectory).forEach(dir -> dir.resolve("launcher").toFile().setExecutable(true));
         }
 
-        Path consoleLog = stateDir.resolve("server-console.log");
         ProcessBuilder builder = new ProcessBuilder(
                 serverHome.resolve("bin/launcher").toString(),
                 "--etc-dir=" + etc,
@@ -112,7 +123,7 @@ public final class TrinoServerProcess
         builder.environment().put("JAVA_HOME", javaHome.toString());
         builder.environment().put("PATH", javaHome.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         Process process = builder.start();
-        TrinoServerProcess server = new TrinoServerProcess(stateDir, port, process, consoleLog);
+        TrinoServerProcess server = new TrinoServerProcess(stateDir, port, jmxRegistryPort, process, consoleLog);
         try {
             server.awaitStarted(startupTimeout);
             return server;
@@ -209,6 +220,12 @@ public final class TrinoServerProcess
     public String serverAddress()
     {
         return "127.0.0.1:" + port;
+    }
+
+    /** The address of the server's MBean server, for a JMX client. */
+    public String jmxServiceUrl()
+    {
+        return "service:jmx:rmi:///jndi/rmi://127.0.0.1:%d/jmxrmi".formatted(jmxRegistryPort);
     }
 
     public Path stateDir()
