@@ -2,7 +2,8 @@ package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.catalog.CatalogType;
-import io.freshet.ingest.catalog.LocalFileIO;
+import io.freshet.ingest.catalog.RestCatalogProperties;
+import io.freshet.ingest.catalog.StandaloneStorage;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.maintenance.MaintenanceSettings;
 
@@ -33,6 +34,7 @@ public final class IngestProperties
             "iceberg.jdbc-catalog.connection-url",
             "iceberg.jdbc-catalog.connection-user",
             "iceberg.jdbc-catalog.connection-password",
+            "iceberg.jdbc-catalog.driver-class",
             "iceberg.rest-catalog.uri",
             "freshet.hot-buffer.max-size",
             "freshet.flush.max-size",
@@ -62,7 +64,7 @@ public final class IngestProperties
     {
         Set<String> unknown = new HashSet<>();
         properties.keySet().forEach(name -> {
-            if (!name.startsWith(KAFKA_PREFIX) && !KNOWN.contains(name)) {
+            if (!name.startsWith(KAFKA_PREFIX) && !KNOWN.contains(name) && !RestCatalogProperties.PROPERTY_NAMES.contains(name) && !StandaloneStorage.isStorageProperty(name)) {
                 unknown.add(name);
             }
         });
@@ -77,8 +79,10 @@ public final class IngestProperties
                 Optional.ofNullable(properties.get("iceberg.jdbc-catalog.connection-url")),
                 Optional.ofNullable(properties.get("iceberg.jdbc-catalog.connection-user")),
                 Optional.ofNullable(properties.get("iceberg.jdbc-catalog.connection-password")),
+                Optional.ofNullable(properties.get("iceberg.jdbc-catalog.driver-class")),
                 Optional.ofNullable(properties.get("iceberg.rest-catalog.uri")),
-                LocalFileIO.class.getName());
+                RestCatalogProperties.toIcebergProperties(properties),
+                StandaloneStorage.fileIoFactory(properties));
         return new IngestSettings(
                 kafka,
                 catalog,

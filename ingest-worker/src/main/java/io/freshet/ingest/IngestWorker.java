@@ -2,6 +2,7 @@ package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.IcebergCatalogFactory;
 import io.freshet.ingest.catalog.NotFreshetTableException;
+import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.maintenance.MaintenanceScheduler;
@@ -263,6 +264,7 @@ public final class IngestWorker
 
     public Table createTable(TableIdentifier identifier, List<NestedField> declaredColumns, TableBinding binding, Map<String, String> extraProperties, boolean startIngestion)
     {
+        SafeNames.requireSafeTableName(identifier);
         Schema schema = KafkaMetadataColumns.withMetadataColumns(declaredColumns);
         // refuses, before anything is created, a column type the hot buffer cannot hold
         ArrowSchemas.toArrow(schema);

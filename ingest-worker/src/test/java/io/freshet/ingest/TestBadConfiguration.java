@@ -140,8 +140,7 @@ class TestBadConfiguration
                 .hasMessageContaining("Cannot create the warehouse directory");
 
         String secret = "hunter2-catalog";
-        CatalogSettings unreachable = new CatalogSettings(base.catalog().type(), "freshet", directory.resolve("jdbc").toString(),
-                Optional.of("jdbc:nosuchdatabase://localhost:1/iceberg?password=" + secret), Optional.of("iceberg"), Optional.of(secret), Optional.empty(), base.catalog().fileIoImplementation());
+        CatalogSettings unreachable = base.catalog().withJdbcConnection("jdbc:nosuchdatabase://localhost:1/iceberg?password=" + secret, Optional.of("iceberg"), Optional.of(secret));
         IngestSettings jdbc = base.withCatalog(unreachable);
         assertThatThrownBy(() -> new IngestWorker(jdbc).close())
                 .hasMessageContaining("iceberg.jdbc-catalog.connection-url")

@@ -28,6 +28,7 @@ public class FreshetConfig
     private String jdbcConnectionUrl;
     private String jdbcUser;
     private String jdbcPassword;
+    private String jdbcDriverClass;
     private String restUri;
     private DataSize hotBufferMaxSize = DataSize.of(1024, MEGABYTE);
     private DataSize flushMaxSize = DataSize.of(128, MEGABYTE);
@@ -116,6 +117,19 @@ public class FreshetConfig
     public FreshetConfig setJdbcPassword(String jdbcPassword)
     {
         this.jdbcPassword = jdbcPassword;
+        return this;
+    }
+
+    public Optional<String> getJdbcDriverClass()
+    {
+        return Optional.ofNullable(jdbcDriverClass);
+    }
+
+    @Config("iceberg.jdbc-catalog.driver-class")
+    @ConfigDescription("JDBC driver class of the catalog database; by default the bundled one the URL names (org.postgresql.Driver or org.sqlite.JDBC)")
+    public FreshetConfig setJdbcDriverClass(String jdbcDriverClass)
+    {
+        this.jdbcDriverClass = jdbcDriverClass;
         return this;
     }
 

@@ -2,9 +2,15 @@ package io.freshet.trino;
 
 import com.google.inject.Injector;
 import io.airlift.bootstrap.Bootstrap;
-import io.freshet.trino.maintenance.MaintenanceModule;
+import io.freshet.trino.filesystem.StorageProperties;
 import io.freshet.trino.ingestion.KafkaClientProperties;
+import io.freshet.trino.maintenance.MaintenanceModule;
 import io.freshet.trino.metrics.MetricsModule;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import io.trino.filesystem.manager.FileSystemModule;
+import io.trino.plugin.base.jmx.ConnectorObjectNameGeneratorModule;
+import io.trino.plugin.base.jmx.MBeanServerModule;
 import io.trino.spi.NodeManager;
 import io.trino.spi.catalog.CatalogName;
 import io.trino.spi.classloader.ThreadContextClassLoader;
@@ -12,6 +18,8 @@ import io.trino.spi.connector.Connector;
 import io.trino.spi.connector.ConnectorContext;
 import io.trino.spi.connector.ConnectorFactory;
 import io.trino.spi.type.TypeManager;
+
+import org.weakref.jmx.guice.MBeanModule;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -36,14 +44,22 @@ public class FreshetConnectorFactory
         KafkaClientProperties kafkaProperties = KafkaClientProperties.fromCatalogProperties(config);
         Map<String, String> freshetProperties = new HashMap<>(config);
         freshetProperties.keySet().removeIf(name -> name.startsWith(KafkaClientProperties.PREFIX));
+        freshetProperties = StorageProperties.withDefaults(freshetProperties);
 
         try (ThreadContextClassLoader _ = new ThreadContextClassLoader(FreshetConnectorFactory.class.getClassLoader())) {
             Bootstrap app = new Bootstrap(
+                    new MBeanModule(),
+                    new MBeanServerModule(),
+                    new ConnectorObjectNameGeneratorModule("io.freshet.trino", "trino.plugin.freshet"),
+                    // Trino's file systems, with the property names of Trino's Iceberg connector
+                    new FileSystemModule(catalogName, context.getNodeManager(), context.getOpenTelemetry(), false),
                     new FreshetModule(),
                     new MaintenanceModule(),
                     new MetricsModule(),
                     binder -> {
                         binder.bind(CatalogName.class).toInstance(new CatalogName(catalogName));
+                        binder.bind(OpenTelemetry.class).toInstance(context.getOpenTelemetry());
+                        binder.bind(Tracer.class).toInstance(context.getTracer());
                         binder.bind(KafkaClientProperties.class).toInstance(kafkaProperties);
                         binder.bind(NodeManager.class).toInstance(context.getNodeManager());
                         binder.bind(TypeManager.class).toInstance(context.getTypeManager());

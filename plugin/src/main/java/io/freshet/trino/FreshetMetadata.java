@@ -3,12 +3,14 @@ package io.freshet.trino;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.catalog.NotFreshetTableException;
+import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.consumer.DataLossPolicy;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.consumer.UnknownTopicException;
 import io.freshet.trino.catalog.TableCache;
+import io.freshet.trino.filesystem.WarehouseProbe;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.maintenance.FreshetTableExecuteHandle;
 import io.freshet.trino.maintenance.TableUpkeep;
@@ -50,6 +52,7 @@ import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.Types.NestedField;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +61,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_FILESYSTEM_ERROR;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_NAME;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_NOT_FRESHET_TABLE;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
@@ -121,6 +126,12 @@ public class FreshetMetadata
     @Override
     public void createSchema(ConnectorSession session, String schemaName, Map<String, Object> properties, TrinoPrincipal owner)
     {
+        try {
+            SafeNames.requireSafeSchemaName(schemaName);
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(FRESHET_INVALID_NAME, e.getMessage(), e);
+        }
         withPluginClassLoader(() -> {
             namespaces().createNamespace(Namespace.of(schemaName));
             return null;
@@ -344,6 +355,12 @@ public class FreshetMetadata
             throw new TrinoException(NOT_SUPPORTED, "CREATE OR REPLACE TABLE is not supported: drop the table first");
         }
         SchemaTableName name = tableMetadata.getTable();
+        try {
+            SafeNames.requireSafeTableName(toIdentifier(name));
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(FRESHET_INVALID_NAME, e.getMessage(), e);
+        }
         TableBinding binding = FreshetTableProperties.binding(tableMetadata.getProperties());
         allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
         Optional<String> dataLossPolicy = FreshetTableProperties.dataLossPolicy(tableMetadata.getProperties());
@@ -375,6 +392,10 @@ public class FreshetMetadata
             }
             catch (IllegalStateException e) {
                 throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
+            }
+            catch (UncheckedIOException e) {
+                throw new TrinoException(FRESHET_FILESYSTEM_ERROR, "Cannot write the metadata of table %s: %s; check iceberg.jdbc-catalog.default-warehouse-dir and the storage settings %s"
+                        .formatted(name, e.getMessage(), WarehouseProbe.STORAGE_PROPERTIES), e);
             }
             return null;
         });

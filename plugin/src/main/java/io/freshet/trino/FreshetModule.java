@@ -4,6 +4,7 @@ import com.google.inject.Binder;
 import com.google.inject.Module;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
+import io.freshet.trino.catalog.RestCatalogConfig;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.function.FreshetFunctionProvider;
 import io.freshet.trino.function.VerifyTableFunction;
@@ -30,6 +31,7 @@ public class FreshetModule
     public void configure(Binder binder)
     {
         configBinder(binder).bindConfig(FreshetConfig.class);
+        configBinder(binder).bindConfig(RestCatalogConfig.class);
         binder.bind(IngestionManager.class).in(Scopes.SINGLETON);
         binder.bind(FreshetConnector.class).in(Scopes.SINGLETON);
         binder.bind(FreshetTransactionManager.class).in(Scopes.SINGLETON);
@@ -38,7 +40,7 @@ public class FreshetModule
         binder.bind(FreshetSplitManager.class).in(Scopes.SINGLETON);
         binder.bind(FileScanPlans.class).in(Scopes.SINGLETON);
         binder.bind(FreshetPageSourceProvider.class).in(Scopes.SINGLETON);
-        binder.bind(ParquetFilePageSourceFactory.class).toInstance(new ParquetFilePageSourceFactory());
+        binder.bind(ParquetFilePageSourceFactory.class).in(Scopes.SINGLETON);
 
         Multibinder<Procedure> procedures = Multibinder.newSetBinder(binder, Procedure.class);
         procedures.addBinding().toProvider(FlushProcedure.class).in(Scopes.SINGLETON);

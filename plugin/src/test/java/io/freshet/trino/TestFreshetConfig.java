@@ -5,6 +5,9 @@ import io.airlift.units.Duration;
 import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.IngestProperties;
+import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.catalog.FileIoFactory;
+import io.freshet.trino.catalog.RestCatalogConfig;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.maintenance.MaintenanceConfig;
 import io.freshet.trino.maintenance.TestMaintenanceConfig;
@@ -38,6 +41,7 @@ class TestFreshetConfig
             Map.entry("iceberg.jdbc-catalog.connection-url", "jdbc:postgresql://localhost/iceberg"),
             Map.entry("iceberg.jdbc-catalog.connection-user", "iceberg"),
             Map.entry("iceberg.jdbc-catalog.connection-password", "secret"),
+            Map.entry("iceberg.jdbc-catalog.driver-class", "org.postgresql.Driver"),
             Map.entry("iceberg.rest-catalog.uri", "http://localhost:8181"),
             Map.entry("freshet.hot-buffer.max-size", "2GB"),
             Map.entry("freshet.flush.max-size", "256MB"),
@@ -47,6 +51,21 @@ class TestFreshetConfig
             Map.entry("freshet.query-lease-timeout", "10m"),
             Map.entry("freshet.ingestion.enabled", "false"),
             Map.entry("freshet.allowed-topics", "shop\\..*"));
+
+    private static final Map<String, String> REST_EXPLICIT = Map.of(
+            "iceberg.rest-catalog.warehouse", "s3://lake/warehouse",
+            "iceberg.rest-catalog.security", "OAUTH2",
+            "iceberg.rest-catalog.oauth2.credential", "client:secret",
+            "iceberg.rest-catalog.oauth2.token", "token",
+            "iceberg.rest-catalog.oauth2.scope", "catalog",
+            "iceberg.rest-catalog.oauth2.server-uri", "http://localhost:8181/v1/oauth/tokens");
+    // Trino's file-system properties (FileSystemConfig, S3FileSystemConfig, LocalFileSystemConfig) that the examples use
+    private static final java.util.Set<String> FILE_SYSTEM_PROPERTIES = java.util.Set.of(
+            "fs.native-s3.enabled", "fs.native-local.enabled", "local.location",
+            "s3.endpoint", "s3.region", "s3.path-style-access", "s3.aws-access-key", "s3.aws-secret-key");
+    private static final FileIoFactory SAME_FILE_IO = _ -> {
+        throw new UnsupportedOperationException();
+    };
 
     @Test
     void defaults()
@@ -58,6 +77,7 @@ class TestFreshetConfig
                 .setJdbcConnectionUrl(null)
                 .setJdbcUser(null)
                 .setJdbcPassword(null)
+                .setJdbcDriverClass(null)
                 .setRestUri(null)
                 .setHotBufferMaxSize(DataSize.of(1024, MEGABYTE))
                 .setFlushMaxSize(DataSize.of(128, MEGABYTE))
@@ -122,13 +142,43 @@ class TestFreshetConfig
     void standaloneWorkerReadsPropertiesLikeTheConnector()
     {
         Map<String, String> kafka = Map.of("kafka.bootstrap.servers", "localhost:9092", "kafka.security.protocol", "SASL_SSL");
-        assertThat(IngestProperties.parse(kafka))
-                .isEqualTo(IngestionManager.settings(new FreshetConfig(), new MaintenanceConfig(), KafkaClientProperties.fromCatalogProperties(kafka)));
+        assertThat(sameFileIo(IngestProperties.parse(kafka)))
+                .isEqualTo(IngestionManager.settings(new FreshetConfig(), new RestCatalogConfig(), new MaintenanceConfig(), KafkaClientProperties.fromCatalogProperties(kafka), SAME_FILE_IO));
 
         Map<String, String> explicit = new HashMap<>(EXPLICIT);
         explicit.putAll(kafka);
         FreshetConfig config = explicitConfig();
-        assertThat(IngestProperties.parse(explicit)).isEqualTo(IngestionManager.settings(config, new MaintenanceConfig(), KafkaClientProperties.fromCatalogProperties(kafka)));
+        assertThat(sameFileIo(IngestProperties.parse(explicit))).isEqualTo(IngestionManager.settings(config, new RestCatalogConfig(), new MaintenanceConfig(), KafkaClientProperties.fromCatalogProperties(kafka), SAME_FILE_IO));
+    }
+
+    @Test
+    void restCatalogDefaults()
+    {
+        assertRecordedDefaults(recordDefaults(RestCatalogConfig.class)
+                .setWarehouse(null)
+                .setSecurity(RestCatalogConfig.Security.NONE)
+                .setCredential(null)
+                .setToken(null)
+                .setScope(null)
+                .setServerUri(null));
+    }
+
+    @Test
+    void restCatalogExplicitProperties()
+    {
+        assertFullMapping(REST_EXPLICIT, new RestCatalogConfig()
+                .setWarehouse("s3://lake/warehouse")
+                .setSecurity(RestCatalogConfig.Security.OAUTH2)
+                .setCredential("client:secret")
+                .setToken("token")
+                .setScope("catalog")
+                .setServerUri("http://localhost:8181/v1/oauth/tokens"));
+    }
+
+    /** The FileIO differs between Trino (its file systems) and the standalone worker (S3FileIO or local files): compare the rest. */
+    private static IngestSettings sameFileIo(IngestSettings settings)
+    {
+        return settings.withCatalog(settings.catalog().withFileIoFactory(SAME_FILE_IO));
     }
 
     /** Every catalog property of every {@code @Config} class of the connector. */
@@ -136,6 +186,8 @@ class TestFreshetConfig
     {
         java.util.Set<String> names = new java.util.HashSet<>(EXPLICIT.keySet());
         names.addAll(TestMaintenanceConfig.EXPLICIT.keySet());
+        names.addAll(REST_EXPLICIT.keySet());
+        names.addAll(FILE_SYSTEM_PROPERTIES);
         return names;
     }
 
@@ -148,6 +200,7 @@ class TestFreshetConfig
                 .setJdbcConnectionUrl("jdbc:postgresql://localhost/iceberg")
                 .setJdbcUser("iceberg")
                 .setJdbcPassword("secret")
+                .setJdbcDriverClass("org.postgresql.Driver")
                 .setRestUri("http://localhost:8181")
                 .setHotBufferMaxSize(DataSize.of(2, DataSize.Unit.GIGABYTE))
                 .setFlushMaxSize(DataSize.of(256, MEGABYTE))

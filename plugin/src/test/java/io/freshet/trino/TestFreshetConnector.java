@@ -294,6 +294,23 @@ class TestFreshetConnector
                 .hasMessageContaining("reserved for Kafka metadata");
     }
 
+    @Test
+    void namesThatWouldEscapeTheTableLocationAreRefused()
+    {
+        // quoted identifiers may hold any character; as directories these would climb out of or into another table
+        for (String schema : List.of("\"..\"", "\"a/b\"", "\"a\\b\"", "\"up..\"")) {
+            assertThatThrownBy(() -> queryRunner.execute("CREATE SCHEMA freshet." + schema))
+                    .hasMessageContaining("Invalid schema name");
+        }
+        assertThatThrownBy(() -> queryRunner.execute("CREATE SCHEMA freshet.\"tab" + (char) 9 + "bed\""))
+                .hasMessageContaining("Invalid schema name 'tab\\u0009bed': it contains a control character");
+        assertThatThrownBy(() -> queryRunner.execute("CREATE TABLE \"../../shop/orders\" (id bigint) WITH (kafka_topic = 'orders')"))
+                .hasMessageContaining("Invalid table name '../../shop/orders': it contains '..'");
+        assertThatThrownBy(() -> queryRunner.execute("CREATE TABLE \"orders/data\" (id bigint) WITH (kafka_topic = 'orders')"))
+                .hasMessageContaining("Invalid table name 'orders/data': it contains '/'");
+        assertThat(queryRunner.execute("SHOW SCHEMAS FROM freshet").getOnlyColumnAsSet()).doesNotContain("..", "a/b");
+    }
+
     private Table loadTable(String table)
     {
         io.freshet.ingest.catalog.CatalogSettings settings = io.freshet.ingest.catalog.CatalogSettings.embedded(warehouse);

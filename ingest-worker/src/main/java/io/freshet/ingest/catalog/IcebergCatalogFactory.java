@@ -1,16 +1,20 @@
 package io.freshet.ingest.catalog;
 
 import org.apache.iceberg.CatalogProperties;
-import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.jdbc.JdbcCatalog;
-import org.apache.iceberg.rest.RESTCatalog;
+import org.apache.iceberg.jdbc.JdbcClientPool;
+import org.apache.iceberg.rest.HTTPClient;
+import org.apache.iceberg.rest.RESTSessionCatalog;
+import org.apache.iceberg.rest.RESTUtil;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Opens the configured Iceberg catalog. */
 public final class IcebergCatalogFactory
@@ -23,7 +27,11 @@ public final class IcebergCatalogFactory
             return open(settings);
         }
         catch (RuntimeException e) {
-            if (settings.type() != CatalogType.JDBC || settings.jdbcConnectionUrl().isEmpty()) {
+            if (settings.type() == CatalogType.REST) {
+                throw new IllegalStateException("Cannot open the Iceberg REST catalog at %s: %s; check iceberg.rest-catalog.uri, iceberg.rest-catalog.warehouse and iceberg.rest-catalog.security"
+                        .formatted(settings.restUri().orElseThrow(), redact(messages(e), settings)));
+            }
+            if (settings.jdbcConnectionUrl().isEmpty()) {
                 throw e;
             }
             // the driver's messages repeat the connection URL, which may carry a password: neither reaches a log or a user
@@ -44,6 +52,12 @@ public final class IcebergCatalogFactory
         if (settings.jdbcPassword().isPresent() && !settings.jdbcPassword().get().isEmpty()) {
             redacted = redacted.replace(settings.jdbcPassword().get(), "****");
         }
+        for (String secret : List.of("credential", "token")) {
+            String value = settings.restProperties().get(secret);
+            if (value != null && !value.isEmpty()) {
+                redacted = redacted.replace(value, "****");
+            }
+        }
         return redacted;
     }
 
@@ -62,15 +76,14 @@ public final class IcebergCatalogFactory
     private static Catalog open(CatalogSettings settings)
     {
         Map<String, String> properties = new HashMap<>();
-        properties.put(CatalogProperties.WAREHOUSE_LOCATION, settings.warehouseLocation());
-        properties.put(CatalogProperties.FILE_IO_IMPL, settings.fileIoImplementation());
         return switch (settings.type()) {
             case JDBC -> {
                 String url = settings.effectiveJdbcConnectionUrl();
                 if (settings.jdbcConnectionUrl().isEmpty()) {
                     createLocalDirectory(settings);
                 }
-                properties.put(CatalogProperties.CATALOG_IMPL, JdbcCatalog.class.getName());
+                loadDriver(settings, url);
+                properties.put(CatalogProperties.WAREHOUSE_LOCATION, settings.warehouseLocation());
                 properties.put(CatalogProperties.URI, url);
                 properties.put("jdbc.schema-version", "V1");
                 settings.jdbcUser().ifPresent(user -> properties.put("jdbc.user", user));
@@ -82,18 +95,56 @@ public final class IcebergCatalogFactory
                     // Creating the catalog tables leaves a metadata result set open on a pooled connection, which
                     // pins that connection to an old snapshot of the database in WAL mode: it would never see
                     // another process's commits. Create them with a short-lived catalog, then open the real one.
-                    Catalog initializer = CatalogUtil.buildIcebergCatalog(settings.catalogName(), properties, null);
-                    closeQuietly(initializer);
-                    properties.put("jdbc.init-catalog-tables", "false");
+                    closeQuietly(jdbcCatalog(settings, properties, true));
+                    yield jdbcCatalog(settings, properties, false);
                 }
-                yield CatalogUtil.buildIcebergCatalog(settings.catalogName(), properties, null);
+                yield jdbcCatalog(settings, properties, true);
             }
             case REST -> {
-                properties.put(CatalogProperties.CATALOG_IMPL, RESTCatalog.class.getName());
+                properties.putAll(settings.restProperties());
                 properties.put(CatalogProperties.URI, settings.restUri().orElseThrow());
-                yield CatalogUtil.buildIcebergCatalog(settings.catalogName(), properties, null);
+                RESTSessionCatalog sessionCatalog = new RESTSessionCatalog(
+                        config -> HTTPClient.builder(config)
+                                .uri(config.get(CatalogProperties.URI))
+                                .withHeaders(RESTUtil.configHeaders(config))
+                                .build(),
+                        (_, config) -> settings.fileIoFactory().create(config));
+                sessionCatalog.initialize(settings.catalogName(), properties);
+                yield new SessionCatalogAdapter(sessionCatalog);
             }
         };
+    }
+
+    private static Catalog jdbcCatalog(CatalogSettings settings, Map<String, String> properties, boolean initializeCatalogTables)
+    {
+        JdbcCatalog catalog = new JdbcCatalog(
+                catalogProperties -> settings.fileIoFactory().create(catalogProperties),
+                catalogProperties -> new JdbcClientPool(catalogProperties.get(CatalogProperties.URI), catalogProperties),
+                initializeCatalogTables);
+        Map<String, String> catalogProperties = new HashMap<>(properties);
+        catalogProperties.put("jdbc.init-catalog-tables", Boolean.toString(initializeCatalogTables));
+        catalog.initialize(settings.catalogName(), catalogProperties);
+        return catalog;
+    }
+
+    /**
+     * DriverManager finds drivers once, through the class loader of whoever asks first; inside a Trino plugin that
+     * may be another plugin's. Loading the driver class registers it from this class loader.
+     */
+    private static void loadDriver(CatalogSettings settings, String url)
+    {
+        Optional<String> driver = settings.jdbcDriverClass()
+                .or(() -> url.startsWith("jdbc:postgresql:") ? Optional.of("org.postgresql.Driver") : Optional.empty())
+                .or(() -> url.startsWith("jdbc:sqlite:") ? Optional.of("org.sqlite.JDBC") : Optional.empty());
+        if (driver.isEmpty()) {
+            return;
+        }
+        try {
+            Class.forName(driver.get(), true, IcebergCatalogFactory.class.getClassLoader());
+        }
+        catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("JDBC driver class %s is not available: check iceberg.jdbc-catalog.driver-class; PostgreSQL (org.postgresql.Driver) and SQLite (org.sqlite.JDBC) are bundled".formatted(driver.get()));
+        }
     }
 
     private static void closeQuietly(Catalog catalog)

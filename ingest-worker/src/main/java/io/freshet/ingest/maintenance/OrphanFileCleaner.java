@@ -59,6 +59,7 @@ public final class OrphanFileCleaner
                 candidates.add(file);
             }
         }
+        TableLocationGuard guard = new TableLocationGuard(table);
         Set<String> protectedFiles = new HashSet<>();
         inFlightFiles.get().forEach(location -> protectedFiles.add(normalize(location)));
         table.refresh();
@@ -66,7 +67,7 @@ public final class OrphanFileCleaner
         long deleted = 0;
         long deletedBytes = 0;
         for (FileInfo file : candidates) {
-            if (!protectedFiles.contains(normalize(file.location()))) {
+            if (!protectedFiles.contains(normalize(file.location())) && guard.mayDelete(file.location())) {
                 table.io().deleteFile(file.location());
                 deleted++;
                 deletedBytes += file.size();

@@ -52,13 +52,16 @@ public final class SnapshotExpirer
         }
         Set<Long> before = snapshotIds();
         AtomicLong deletedFiles = new AtomicLong();
+        TableLocationGuard guard = new TableLocationGuard(table);
         table.expireSnapshots()
                 .expireOlderThan(cutoff)
                 .retainLast(retainLast)
                 .cleanExpiredFiles(true)
                 .deleteWith(location -> {
-                    table.io().deleteFile(location);
-                    deletedFiles.incrementAndGet();
+                    if (guard.mayDelete(location)) {
+                        table.io().deleteFile(location);
+                        deletedFiles.incrementAndGet();
+                    }
                 })
                 .commit();
         table.refresh();

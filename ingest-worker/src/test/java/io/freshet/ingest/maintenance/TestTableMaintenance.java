@@ -230,6 +230,57 @@ class TestTableMaintenance
         }
     }
 
+    @Test
+    void upkeepNeverDeletesOutsideTheTableLocation()
+            throws IOException
+    {
+        String topic = "events_confined";
+        kafka.createTopic(topic, PARTITIONS);
+        TableIdentifier identifier = TableIdentifier.of("upkeep", "confined");
+        Path root = warehouse.resolve("confined");
+        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), root, Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+            Table table = createTable(worker, identifier, topic);
+            TableIngester ingester = worker.ingester(identifier).orElseThrow();
+            int produced = produceInFlushes(ingester, topic, 0, 1, 10);
+            Path tableDirectory = toPath(table.location());
+
+            // metadata that names files of someone else: one beside the warehouse, one that climbs out of the table with '..'
+            Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
+            Path foreign = plant(root.resolveSibling("someone-else").resolve("foreign.parquet"), twoHoursAgo);
+            Path climbing = plant(root.resolve("neighbour").resolve("data").resolve("neighbour.parquet"), twoHoursAgo);
+            String climbingLocation = tableDirectory.toUri() + "data/../../../neighbour/data/neighbour.parquet";
+            List<DataFile> strangers = List.of(externalFile(table, foreign.toUri().toString()), externalFile(table, climbingLocation));
+            org.apache.iceberg.AppendFiles append = table.newAppend();
+            strangers.forEach(append::appendFile);
+            append.commit();
+            org.apache.iceberg.DeleteFiles delete = table.newDelete();
+            strangers.forEach(delete::deleteFile);
+            delete.commit();
+            // the next ingest commit heads the watermark chain, so expiry may drop the snapshot that referenced them
+            produced += produceInFlushes(ingester, topic, produced, 1, 10);
+
+            TableMaintenance maintenance = worker.maintenance(identifier);
+            maintenance.expireSnapshots(Duration.ZERO, 1);
+            maintenance.removeOrphanFiles(Duration.ofHours(1));
+
+            table.refresh();
+            assertThat(table.snapshots()).hasSize(1);
+            assertThat(foreign).exists();
+            assertThat(climbing).exists();
+            assertThat(committedOffsets(table)).hasSize(produced);
+        }
+    }
+
+    private static DataFile externalFile(Table table, String location)
+    {
+        return org.apache.iceberg.DataFiles.builder(table.spec())
+                .withPath(location)
+                .withFormat(org.apache.iceberg.FileFormat.PARQUET)
+                .withFileSizeInBytes(30)
+                .withRecordCount(1)
+                .build();
+    }
+
     private Table createTable(IngestWorker worker, TableIdentifier identifier, String topic)
     {
         SupportsNamespaces namespaces = (SupportsNamespaces) worker.catalog();

@@ -1,7 +1,6 @@
 package io.freshet.ingest.testing;
 
 import io.freshet.ingest.IngestSettings;
-import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.catalog.LocalFileIO;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.InputFile;
@@ -120,9 +119,7 @@ public class FaultInjectingFileIO
     /** The settings with this FileIO in place of the local one. */
     public static IngestSettings withFaults(IngestSettings settings)
     {
-        CatalogSettings catalog = settings.catalog();
-        return settings.withCatalog(new CatalogSettings(catalog.type(), catalog.catalogName(), catalog.warehouse(), catalog.jdbcConnectionUrl(), catalog.jdbcUser(), catalog.jdbcPassword(),
-                catalog.restUri(), FaultInjectingFileIO.class.getName()));
+        return settings.withCatalog(settings.catalog().withFileIoFactory(_ -> new FaultInjectingFileIO()));
     }
 
     private static Fault crashFromSystemProperties()

@@ -5,11 +5,19 @@ import io.airlift.log.Logger;
 import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.catalog.CatalogSettings;
+import io.freshet.ingest.catalog.CatalogType;
+import io.freshet.ingest.catalog.FileIoFactory;
+import io.freshet.ingest.catalog.RestCatalogProperties;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.FreshetConfig;
+import io.freshet.trino.catalog.RestCatalogConfig;
+import io.freshet.trino.filesystem.TrinoFileIo;
+import io.freshet.trino.filesystem.WarehouseProbe;
 import io.freshet.trino.maintenance.MaintenanceConfig;
+import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.spi.NodeManager;
 import io.trino.spi.classloader.ThreadContextClassLoader;
+import io.trino.spi.security.ConnectorIdentity;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import org.apache.iceberg.catalog.Catalog;
@@ -30,15 +38,20 @@ public final class IngestionManager
     private final boolean ingesting;
 
     @Inject
-    public IngestionManager(FreshetConfig config, MaintenanceConfig maintenanceConfig, KafkaClientProperties kafkaProperties, NodeManager nodeManager)
+    public IngestionManager(FreshetConfig config, RestCatalogConfig restConfig, MaintenanceConfig maintenanceConfig, KafkaClientProperties kafkaProperties, NodeManager nodeManager, TrinoFileSystemFactory fileSystemFactory)
     {
-        IngestSettings settings = settings(config, maintenanceConfig, kafkaProperties);
+        // Iceberg reaches storage through Trino's file systems: the same fs.* and s3.* settings as queries
+        FileIoFactory fileIoFactory = properties -> new TrinoFileIo(fileSystemFactory.create(ConnectorIdentity.ofUser("freshet")), properties);
+        IngestSettings settings = settings(config, restConfig, maintenanceConfig, kafkaProperties, fileIoFactory);
+        if (settings.catalog().type() == CatalogType.JDBC && settings.catalog().jdbcConnectionUrl().isPresent()) {
+            WarehouseProbe.requireReachable(fileSystemFactory.create(ConnectorIdentity.ofUser("freshet")), settings.catalog().warehouseLocation());
+        }
         this.worker = withPluginClassLoader(() -> new IngestWorker(settings));
         this.ingesting = config.isIngestionEnabled() && nodeManager.getCurrentNode().isCoordinator();
     }
 
     /** The ingest worker's settings for a catalog; the standalone worker reads the same names through {@code IngestProperties}. */
-    public static IngestSettings settings(FreshetConfig config, MaintenanceConfig maintenanceConfig, KafkaClientProperties kafkaProperties)
+    public static IngestSettings settings(FreshetConfig config, RestCatalogConfig restConfig, MaintenanceConfig maintenanceConfig, KafkaClientProperties kafkaProperties, FileIoFactory fileIoFactory)
     {
         CatalogSettings catalog = new CatalogSettings(
                 config.getCatalogType(),
@@ -47,8 +60,10 @@ public final class IngestionManager
                 config.getJdbcConnectionUrl(),
                 config.getJdbcUser(),
                 config.getJdbcPassword(),
+                config.getJdbcDriverClass(),
                 config.getRestUri(),
-                io.freshet.ingest.catalog.LocalFileIO.class.getName());
+                RestCatalogProperties.toIcebergProperties(restConfig.toProperties()),
+                fileIoFactory);
         return new IngestSettings(
                 kafkaProperties.properties(),
                 catalog,

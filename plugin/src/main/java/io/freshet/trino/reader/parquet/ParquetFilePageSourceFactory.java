@@ -3,6 +3,7 @@ package io.freshet.trino.reader.parquet;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import io.trino.filesystem.Location;
+import com.google.inject.Inject;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.filesystem.TrinoInputFile;
 import io.trino.memory.context.AggregatedMemoryContext;
@@ -85,11 +86,12 @@ public final class ParquetFilePageSourceFactory
     }
 
     /**
-     * Reads local files ({@code file:} URIs or plain paths) with Trino's default Parquet reader options.
+     * Reads through the catalog's file systems with Trino's default Parquet reader options.
      */
-    public ParquetFilePageSourceFactory()
+    @Inject
+    public ParquetFilePageSourceFactory(TrinoFileSystemFactory fileSystemFactory)
     {
-        this(new LocalFileUriFileSystemFactory(), ParquetReaderOptions.defaultOptions());
+        this(fileSystemFactory, ParquetReaderOptions.defaultOptions());
     }
 
     /**

@@ -2,6 +2,8 @@ package io.freshet.trino.reader.parquet;
 
 import com.google.common.collect.ImmutableList;
 import io.airlift.units.DataSize;
+import io.trino.filesystem.TrinoFileSystemFactory;
+import io.trino.filesystem.local.LocalFileSystemFactory;
 import io.trino.filesystem.local.LocalInputFile;
 import io.trino.parquet.ParquetReaderOptions;
 import io.trino.parquet.metadata.BlockMetadata;
@@ -110,11 +112,14 @@ final class TestParquetFilePageSource
                     optional(22, "zip", Types.IntegerType.get()))),
             optional(16, "attributes", Types.MapType.ofOptional(23, 24, Types.StringType.get(), Types.LongType.get())));
 
+    // rooted at / so that file:///a is /a, as the connector configures local.location by default
+    private static final TrinoFileSystemFactory LOCAL_FILES = new LocalFileSystemFactory(Path.of("/"));
+
     private Path directory;
     private File dataFile;
     private long fileSize;
     private List<BlockMetadata> rowGroups;
-    private final ParquetFilePageSourceFactory factory = new ParquetFilePageSourceFactory();
+    private final ParquetFilePageSourceFactory factory = new ParquetFilePageSourceFactory(LOCAL_FILES);
 
     @BeforeAll
     void writeDataFile()
@@ -170,7 +175,7 @@ final class TestParquetFilePageSource
         ParquetReaderOptions options = ParquetReaderOptions.builder()
                 .withSmallFileThreshold(DataSize.ofBytes(0))
                 .build();
-        ParquetFilePageSourceFactory streamingFactory = new ParquetFilePageSourceFactory(new LocalFileUriFileSystemFactory(), options);
+        ParquetFilePageSourceFactory streamingFactory = new ParquetFilePageSourceFactory(LOCAL_FILES, options);
         List<ParquetReadColumn> columns = allColumns();
         assertThat(read(streamingFactory, fileUri(), columns, TupleDomain.all()).getMaterializedRows())
                 .containsExactlyElementsOf(expectedRows(IntStream.range(0, ROW_COUNT), fieldNames(columns)));
@@ -181,7 +186,9 @@ final class TestParquetFilePageSource
     {
         List<ParquetReadColumn> columns = ImmutableList.of(column("id"), column("name"));
         List<MaterializedRow> expected = expectedRows(IntStream.range(0, ROW_COUNT), ImmutableList.of("id", "name"));
-        for (String path : ImmutableList.of("file:" + dataFile.getAbsolutePath(), "file://" + dataFile.getAbsolutePath(), dataFile.getAbsolutePath(), "local://" + dataFile.getAbsolutePath())) {
+        // Java Iceberg writes file:/a or file:///a; Trino writes local:///a. Locations always carry a scheme: the
+        // warehouse is turned into a URI before any table is created
+        for (String path : ImmutableList.of("file:" + dataFile.getAbsolutePath(), "file://" + dataFile.getAbsolutePath(), "local://" + dataFile.getAbsolutePath())) {
             assertThat(read(factory, path, columns, TupleDomain.all()).getMaterializedRows())
                     .as(path)
                     .containsExactlyElementsOf(expected);

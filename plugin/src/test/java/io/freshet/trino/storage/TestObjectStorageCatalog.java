@@ -1,0 +1,288 @@
+package io.freshet.trino.storage;
+
+import io.freshet.ingest.IngestProperties;
+import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.testing.TestingKafka;
+import io.freshet.trino.testing.FreshetQueryRunner;
+import io.freshet.trino.testing.TestingS3Server;
+import io.freshet.trino.testing.TestingTrinoPlugins;
+import io.trino.testing.DistributedQueryRunner;
+import io.trino.testing.MaterializedRow;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.PositionOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static io.freshet.ingest.testing.TestingIngest.waitUntil;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.freshet.trino.testing.TestingTrinoPlugins.ICEBERG;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What Trino users run: tables on S3-compatible object storage (a real S3 server, S3Proxy) behind a shared JDBC
+ * catalog on a real PostgreSQL, configured with the property names of Trino's Iceberg connector, and read by
+ * Trino's own Iceberg connector through the same catalog.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TestObjectStorageCatalog
+{
+    private static final String BUCKET = "lake";
+    private static final int PARTITIONS = 2;
+
+    private TestingKafka kafka;
+    private TestingS3Server s3;
+    private EmbeddedPostgres postgres;
+    private DistributedQueryRunner queryRunner;
+
+    @BeforeAll
+    void setUp()
+            throws Exception
+    {
+        kafka = new TestingKafka();
+        s3 = new TestingS3Server(BUCKET);
+        postgres = EmbeddedPostgres.builder().start();
+        queryRunner = FreshetQueryRunner.create(kafka.bootstrapServers(), Path.of("unused"), catalogProperties());
+        queryRunner.execute("CREATE SCHEMA freshet.shop");
+    }
+
+    @AfterAll
+    void tearDown()
+            throws Exception
+    {
+        if (queryRunner != null) {
+            queryRunner.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private Map<String, String> catalogProperties()
+    {
+        Map<String, String> properties = new HashMap<>(s3.trinoProperties());
+        properties.put("iceberg.jdbc-catalog.default-warehouse-dir", "s3://%s/warehouse".formatted(BUCKET));
+        properties.put("iceberg.jdbc-catalog.connection-url", postgres.getJdbcUrl("postgres", "postgres"));
+        properties.put("iceberg.jdbc-catalog.connection-user", "postgres");
+        properties.put("iceberg.jdbc-catalog.connection-password", "postgres");
+        properties.put("iceberg.jdbc-catalog.driver-class", "org.postgresql.Driver");
+        properties.put("freshet.flush.interval", "1h");
+        // during the outage test, a commit gives up after a few retries instead of the default's minutes of backoff
+        properties.put("s3.max-error-retries", "2");
+        return properties;
+    }
+
+    @Test
+    void ingestQueryAndUpkeepOnObjectStorage()
+            throws Exception
+    {
+        kafka.createTopic("events", PARTITIONS);
+        queryRunner.execute("CREATE TABLE events (id bigint, note varchar) WITH (kafka_topic = 'events')");
+
+        // hot, then cold, three times: three small files per partition for compaction
+        int produced = 0;
+        for (int round = 0; round < 3; round++) {
+            kafka.sendAll("events", PARTITIONS, events(produced, 100));
+            produced += 100;
+            waitForCount("events", produced);
+            queryRunner.execute("CALL freshet.system.flush('shop', 'events')");
+            assertThat(scalar("SELECT count(*) FROM events")).isEqualTo((long) produced);
+        }
+        String location = tableLocation("events");
+        assertThat(location).startsWith("s3://%s/warehouse/shop/events".formatted(BUCKET));
+        assertThat(scalar("SELECT count(*) FROM \"events$files\"")).isEqualTo(3L * PARTITIONS);
+
+        // hot and cold together
+        kafka.sendAll("events", PARTITIONS, events(produced, 50));
+        produced += 50;
+        waitForCount("events", produced);
+        assertThat(scalar("SELECT sum(id) FROM events")).isEqualTo((long) produced * (produced - 1) / 2);
+
+        // upkeep on S3: compaction, expiry of the snapshots it replaced, then an old orphan left by a crashed flush
+        queryRunner.execute("CALL freshet.system.flush('shop', 'events')");
+        queryRunner.execute("ALTER TABLE events EXECUTE optimize");
+        assertThat(scalar("SELECT count(*) FROM \"events$files\"")).isEqualTo((long) PARTITIONS);
+        // recovery keeps the chain back to the newest ingest commit, which still references the small files: commit once more
+        kafka.sendAll("events", PARTITIONS, events(produced, 20));
+        produced += 20;
+        waitForCount("events", produced);
+        queryRunner.execute("CALL freshet.system.flush('shop', 'events')");
+        queryRunner.execute("ALTER TABLE events EXECUTE expire_snapshots(retention_threshold => '0s', retain_last => 1)");
+        Path orphan = s3.objectPath(BUCKET, location.substring(("s3://" + BUCKET + "/").length()) + "/data/00000-left-by-a-crash.parquet");
+        Files.createDirectories(orphan.getParent());
+        Files.writeString(orphan, "not referenced by any snapshot");
+        Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofHours(3))));
+        queryRunner.execute("ALTER TABLE events EXECUTE remove_orphan_files(retention_threshold => '1h')");
+        assertThat(orphan).doesNotExist();
+        // expiry deleted the small files compaction replaced: the bucket holds exactly the files of the current snapshot
+        assertThat((long) dataObjects(location).size()).isEqualTo(scalar("SELECT count(*) FROM \"events$files\""));
+        assertThat(dataObjects(location)).hasSize(2 * PARTITIONS);
+
+        assertThat(scalar("SELECT count(*) FROM events")).isEqualTo((long) produced);
+        assertVerified("events");
+
+        // Trino's own Iceberg connector reads the same table through the same PostgreSQL catalog and S3 settings
+        TestingTrinoPlugins.installPlugin(queryRunner, ICEBERG);
+        Map<String, String> iceberg = new HashMap<>(s3.trinoProperties());
+        iceberg.put("iceberg.catalog.type", "jdbc");
+        iceberg.put("iceberg.jdbc-catalog.driver-class", "org.postgresql.Driver");
+        iceberg.put("iceberg.jdbc-catalog.connection-url", postgres.getJdbcUrl("postgres", "postgres"));
+        iceberg.put("iceberg.jdbc-catalog.connection-user", "postgres");
+        iceberg.put("iceberg.jdbc-catalog.connection-password", "postgres");
+        iceberg.put("iceberg.jdbc-catalog.catalog-name", "freshet");
+        iceberg.put("iceberg.jdbc-catalog.default-warehouse-dir", "s3://%s/warehouse".formatted(BUCKET));
+        queryRunner.createCatalog("iceberg", "iceberg", iceberg);
+        List<MaterializedRow> throughIceberg = queryRunner.execute("SELECT id, note, _partition_id, _partition_offset FROM iceberg.shop.events").getMaterializedRows();
+        List<MaterializedRow> throughFreshet = queryRunner.execute("SELECT id, note, _partition_id, _partition_offset FROM freshet.shop.events").getMaterializedRows();
+        assertThat(throughIceberg).hasSize(produced);
+        assertThat(throughFreshet).containsExactlyInAnyOrderElementsOf(throughIceberg);
+    }
+
+    @Test
+    void objectStorageOutageDuringIngestionLosesAndDuplicatesNothing()
+            throws Exception
+    {
+        kafka.createTopic("outage", PARTITIONS);
+        queryRunner.execute("CREATE TABLE outage (id bigint, note varchar) WITH (kafka_topic = 'outage')");
+        kafka.sendAll("outage", PARTITIONS, events(0, 100));
+        waitForCount("outage", 100);
+        queryRunner.execute("CALL freshet.system.flush('shop', 'outage')");
+
+        s3.stop();
+        CompletableFuture<?> flush;
+        try {
+            // while storage is down, records keep arriving into the hot buffer, and a commit waits and retries
+            kafka.sendAll("outage", PARTITIONS, events(100, 100));
+            waitUntil("the hot buffer holds the new records", Duration.ofSeconds(60),
+                    () -> scalar("SELECT sum(hot_rows) FROM freshet.system.ingest_status WHERE table_name = 'outage'").equals(100L));
+            flush = CompletableFuture.runAsync(() -> queryRunner.execute("CALL freshet.system.flush('shop', 'outage')"));
+            Thread.sleep(5_000);
+            assertThat(flush).isNotDone();
+            assertThat(scalar("SELECT sum(hot_rows) FROM freshet.system.ingest_status WHERE table_name = 'outage'")).isEqualTo(100L);
+        }
+        finally {
+            s3.start();
+        }
+        // storage is back: the waiting flush commits
+        flush.get(2, TimeUnit.MINUTES);
+        assertThat(scalar("SELECT count(*) FROM outage")).isEqualTo(200L);
+
+        // storage is back: the next commit carries everything, once
+        kafka.sendAll("outage", PARTITIONS, events(200, 20));
+        waitForCount("outage", 220);
+        queryRunner.execute("CALL freshet.system.flush('shop', 'outage')");
+        assertThat(scalar("SELECT count(*) FROM outage")).isEqualTo(220L);
+        assertThat(scalar("SELECT count(DISTINCT id) FROM outage")).isEqualTo(220L);
+        assertThat(scalar("SELECT sum(hot_rows) FROM freshet.system.ingest_status WHERE table_name = 'outage'")).isEqualTo(0L);
+        assertVerified("outage");
+    }
+
+    @Test
+    void wrongStorageSettingsFailCreateTableNamingTheProperty()
+            throws Exception
+    {
+        Map<String, String> wrongSecret = new HashMap<>(catalogProperties());
+        wrongSecret.put("s3.aws-secret-key", "not-the-secret-key");
+        Map<String, String> missingBucket = new HashMap<>(catalogProperties());
+        missingBucket.put("iceberg.jdbc-catalog.default-warehouse-dir", "s3://no-such-bucket/warehouse");
+        Map<String, String> unreachable = new HashMap<>(catalogProperties());
+        unreachable.put("s3.endpoint", "http://127.0.0.1:1");
+        // fewer retries than the default keeps the test short; the probe gives up after 30 s whatever the setting
+        unreachable.put("s3.max-error-retries", "1");
+        for (Map<String, String> properties : List.of(wrongSecret, missingBucket, unreachable)) {
+            assertThatThrownBy(() -> FreshetQueryRunner.create(kafka.bootstrapServers(), Path.of("unused"), properties).close())
+                    .hasStackTraceContaining("iceberg.jdbc-catalog.default-warehouse-dir")
+                    .hasStackTraceContaining("s3.endpoint")
+                    .satisfies(failure -> assertThat(stackTraceOf(failure)).doesNotContain(TestingS3Server.SECRET_KEY, "not-the-secret-key"));
+        }
+    }
+
+    /** The standalone worker reads the same catalog file: the same s3.* names reach the same bucket through S3FileIO. */
+    @Test
+    void standaloneWorkerReachesTheSameStorageWithTheSameProperties()
+            throws Exception
+    {
+        Map<String, String> properties = new HashMap<>(catalogProperties());
+        properties.put("connector.name", "freshet");
+        properties.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        IngestSettings settings = IngestProperties.parse(properties);
+        FileIO io = settings.catalog().fileIoFactory().create(Map.of());
+        String key = "standalone/written-by-the-worker.txt";
+        try (PositionOutputStream output = io.newOutputFile("s3://%s/%s".formatted(BUCKET, key)).create()) {
+            output.write("written through S3FileIO".getBytes(UTF_8));
+        }
+        assertThat(s3.objectPath(BUCKET, key)).hasContent("written through S3FileIO");
+        assertThat(io.newInputFile("s3://%s/%s".formatted(BUCKET, key)).getLength()).isEqualTo(24);
+        io.deleteFile("s3://%s/%s".formatted(BUCKET, key));
+        assertThat(s3.objectPath(BUCKET, key)).doesNotExist();
+        io.close();
+    }
+
+    private void assertVerified(String table)
+    {
+        List<MaterializedRow> partitions = queryRunner.execute("SELECT missing, duplicated, extra FROM TABLE(freshet.system.verify(schema_name => 'shop', table_name => '%s'))".formatted(table)).getMaterializedRows();
+        assertThat(partitions).hasSize(PARTITIONS);
+        assertThat(partitions).allSatisfy(row -> assertThat(row.getFields()).containsOnly(0L));
+    }
+
+    private String tableLocation(String table)
+    {
+        String file = (String) queryRunner.execute("SELECT file_path FROM \"%s$files\" LIMIT 1".formatted(table)).getOnlyValue();
+        return file.substring(0, file.indexOf("/data/"));
+    }
+
+    private List<Path> dataObjects(String location)
+            throws Exception
+    {
+        Path data = s3.objectPath(BUCKET, location.substring(("s3://" + BUCKET + "/").length()) + "/data");
+        try (Stream<Path> files = Files.walk(data)) {
+            return files.filter(Files::isRegularFile).filter(file -> file.toString().endsWith(".parquet")).toList();
+        }
+    }
+
+    private void waitForCount(String table, long count)
+    {
+        waitUntil("%s has %s rows".formatted(table, count), Duration.ofSeconds(60), () -> scalar("SELECT count(*) FROM " + table).equals(count));
+    }
+
+    private Object scalar(String sql)
+    {
+        return queryRunner.execute(sql).getOnlyValue();
+    }
+
+    private static List<String> events(int firstId, int count)
+    {
+        return IntStream.range(firstId, firstId + count)
+                .mapToObj(id -> "{\"id\": %s, \"note\": \"event %s\"}".formatted(id, id))
+                .toList();
+    }
+
+    private static String stackTraceOf(Throwable throwable)
+    {
+        java.io.StringWriter writer = new java.io.StringWriter();
+        throwable.printStackTrace(new java.io.PrintWriter(writer));
+        return writer.toString();
+    }
+}

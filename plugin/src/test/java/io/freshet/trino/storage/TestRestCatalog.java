@@ -1,0 +1,122 @@
+package io.freshet.trino.storage;
+
+import io.freshet.ingest.testing.TestingKafka;
+import io.freshet.trino.testing.FreshetQueryRunner;
+import io.freshet.trino.testing.TestingIcebergRestServer;
+import io.freshet.trino.testing.TestingS3Server;
+import io.freshet.trino.testing.TestingTrinoPlugins;
+import io.trino.testing.DistributedQueryRunner;
+import io.trino.testing.MaterializedRow;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static io.freshet.ingest.testing.TestingIngest.waitUntil;
+import static io.freshet.trino.testing.TestingTrinoPlugins.ICEBERG;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Freshet on an Iceberg REST catalog: Iceberg's own REST catalog server, tables on S3, the settings of Trino's
+ * Iceberg connector; Trino's Iceberg connector reads the same table through the same REST catalog.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TestRestCatalog
+{
+    private static final String BUCKET = "lake";
+    private static final int PARTITIONS = 2;
+
+    private TestingKafka kafka;
+    private TestingS3Server s3;
+    private TestingIcebergRestServer rest;
+    private DistributedQueryRunner queryRunner;
+
+    @BeforeAll
+    void setUp()
+            throws Exception
+    {
+        kafka = new TestingKafka();
+        s3 = new TestingS3Server(BUCKET);
+        rest = new TestingIcebergRestServer(s3, "s3://%s/rest".formatted(BUCKET));
+        Map<String, String> properties = new HashMap<>(s3.trinoProperties());
+        properties.put("iceberg.catalog.type", "REST");
+        properties.put("iceberg.rest-catalog.uri", rest.uri());
+        properties.put("iceberg.rest-catalog.warehouse", "s3://%s/rest".formatted(BUCKET));
+        properties.put("freshet.flush.interval", "1h");
+        queryRunner = FreshetQueryRunner.create(kafka.bootstrapServers(), Path.of("unused"), properties);
+    }
+
+    @AfterAll
+    void tearDown()
+            throws Exception
+    {
+        if (queryRunner != null) {
+            queryRunner.close();
+        }
+        if (rest != null) {
+            rest.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void ingestAndQueryThroughTheRestCatalog()
+    {
+        queryRunner.execute("CREATE SCHEMA freshet.shop");
+        kafka.createTopic("clicks", PARTITIONS);
+        queryRunner.execute("CREATE TABLE clicks (id bigint, page varchar) WITH (kafka_topic = 'clicks')");
+        kafka.sendAll("clicks", PARTITIONS, events(0, 200));
+        waitForCount(200);
+        queryRunner.execute("CALL freshet.system.flush('shop', 'clicks')");
+        kafka.sendAll("clicks", PARTITIONS, events(200, 40));
+        waitForCount(240);
+        assertThat(queryRunner.execute("SELECT sum(id) FROM clicks").getOnlyValue()).isEqualTo(239L * 240 / 2);
+        String file = (String) queryRunner.execute("SELECT file_path FROM \"clicks$files\" LIMIT 1").getOnlyValue();
+        assertThat(file).startsWith("s3://%s/rest/".formatted(BUCKET));
+        List<MaterializedRow> verified = queryRunner.execute("SELECT missing, duplicated, extra FROM TABLE(freshet.system.verify(schema_name => 'shop', table_name => 'clicks'))").getMaterializedRows();
+        assertThat(verified).hasSize(PARTITIONS).allSatisfy(row -> assertThat(row.getFields()).containsOnly(0L));
+
+        // Trino's Iceberg connector reads the committed rows through the same REST catalog
+        TestingTrinoPlugins.installPlugin(queryRunner, ICEBERG);
+        Map<String, String> iceberg = new HashMap<>(s3.trinoProperties());
+        iceberg.put("iceberg.catalog.type", "rest");
+        iceberg.put("iceberg.rest-catalog.uri", rest.uri());
+        queryRunner.createCatalog("iceberg_rest", "iceberg", iceberg);
+        assertThat(queryRunner.execute("SELECT count(*) FROM iceberg_rest.shop.clicks").getOnlyValue()).isEqualTo(200L);
+    }
+
+    @Test
+    void unreachableRestCatalogFailsStartupNamingTheProperty()
+    {
+        Map<String, String> properties = new HashMap<>(s3.trinoProperties());
+        properties.put("iceberg.catalog.type", "REST");
+        properties.put("iceberg.rest-catalog.uri", "http://127.0.0.1:1");
+        assertThatThrownBy(() -> FreshetQueryRunner.create(kafka.bootstrapServers(), Path.of("unused"), properties).close())
+                .hasStackTraceContaining("iceberg.rest-catalog.uri");
+    }
+
+    private void waitForCount(long count)
+    {
+        waitUntil("clicks has %s rows".formatted(count), Duration.ofSeconds(60), () -> queryRunner.execute("SELECT count(*) FROM clicks").getOnlyValue().equals(count));
+    }
+
+    private static List<String> events(int firstId, int count)
+    {
+        return IntStream.range(firstId, firstId + count)
+                .mapToObj(id -> "{\"id\": %s, \"page\": \"/page/%s\"}".formatted(id, id % 7))
+                .toList();
+    }
+}
