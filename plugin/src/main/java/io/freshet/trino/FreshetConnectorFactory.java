@@ -9,6 +9,8 @@ import io.freshet.trino.metrics.MetricsModule;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.trino.filesystem.manager.FileSystemModule;
+import io.trino.plugin.base.jmx.ConnectorObjectNameGeneratorModule;
+import io.trino.plugin.base.jmx.MBeanServerModule;
 import io.trino.spi.NodeManager;
 import io.trino.spi.catalog.CatalogName;
 import io.trino.spi.classloader.ThreadContextClassLoader;
@@ -16,6 +18,8 @@ import io.trino.spi.connector.Connector;
 import io.trino.spi.connector.ConnectorContext;
 import io.trino.spi.connector.ConnectorFactory;
 import io.trino.spi.type.TypeManager;
+
+import org.weakref.jmx.guice.MBeanModule;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -44,6 +48,9 @@ public class FreshetConnectorFactory
 
         try (ThreadContextClassLoader _ = new ThreadContextClassLoader(FreshetConnectorFactory.class.getClassLoader())) {
             Bootstrap app = new Bootstrap(
+                    new MBeanModule(),
+                    new MBeanServerModule(),
+                    new ConnectorObjectNameGeneratorModule("io.freshet.trino", "trino.plugin.freshet"),
                     // Trino's file systems, with the property names of Trino's Iceberg connector
                     new FileSystemModule(catalogName, context.getNodeManager(), context.getOpenTelemetry(), false),
                     new FreshetModule(),

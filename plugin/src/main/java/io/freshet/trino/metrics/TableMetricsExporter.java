@@ -17,7 +17,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Exports a {@link TableMetrics} for each table ingested on this node while it runs, named
- * {@code freshet.metrics:type=TableMetrics,catalog=<catalog>,table=<schema.table>} by Trino's connector name generator.
+ * {@code trino.plugin.freshet.metrics:type=TableMetrics,catalog=<catalog>,table=<schema.table>} by Trino's connector name generator.
  */
 public final class TableMetricsExporter
         implements IngestionListener

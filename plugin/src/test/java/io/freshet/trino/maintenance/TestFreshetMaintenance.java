@@ -180,7 +180,7 @@ class TestFreshetMaintenance
             assertThat(status.getField(2)).isNull();
 
             // the same runs in the table's metrics, as exported to Trino's MBean server
-            ObjectName metrics = new ObjectName("freshet.metrics:type=TableMetrics,catalog=freshet,table=shop.orders");
+            ObjectName metrics = new ObjectName("trino.plugin.freshet.metrics:type=TableMetrics,catalog=freshet,table=shop.orders");
             MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
             assertThat((long) mbeans.getAttribute(metrics, "MaintenanceRuns")).isPositive();
             assertThat((long) mbeans.getAttribute(metrics, "MaintenanceFailedRuns")).isZero();
@@ -188,7 +188,7 @@ class TestFreshetMaintenance
             assertThat((long) mbeans.getAttribute(metrics, "Commits")).isEqualTo(4);
             assertThat((long) mbeans.getAttribute(metrics, "HotRows")).isZero();
         }
-        assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("freshet.metrics:table=shop.orders,*"), null))
+        assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("trino.plugin.freshet.metrics:table=shop.orders,*"), null))
                 .as("withdrawn when the catalog shuts down")
                 .isEmpty();
     }

@@ -132,15 +132,15 @@ class TestRealTrinoServer
 
     /**
      * The table's metrics as Trino's MBean server holds them, under the catalog-scoped name Trino's connectors use:
-     * what {@code SELECT * FROM jmx.current."freshet.metrics:catalog=freshet,table=shop.orders,type=tablemetrics"} reads.
+     * what {@code SELECT * FROM jmx.current."trino.plugin.freshet.metrics:catalog=freshet,table=shop.orders,type=tablemetrics"} reads.
      */
     private void assertMetrics(long hotRows, long commits)
             throws Exception
     {
-        ObjectName name = new ObjectName("freshet.metrics:type=TableMetrics,catalog=freshet,table=shop.orders");
+        ObjectName name = new ObjectName("trino.plugin.freshet.metrics:type=TableMetrics,catalog=freshet,table=shop.orders");
         try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(server.jmxServiceUrl()))) {
             MBeanServerConnection mbeans = connector.getMBeanServerConnection();
-            assertThat(mbeans.queryNames(new ObjectName("freshet.metrics:*"), null)).containsExactly(name);
+            assertThat(mbeans.queryNames(new ObjectName("trino.plugin.freshet.metrics:*"), null)).containsExactly(name);
             assertThat(mbeans.getAttribute(name, "State")).isEqualTo("RUNNING");
             assertThat(mbeans.getAttribute(name, "Paused")).isEqualTo(false);
             assertThat(mbeans.getAttribute(name, "HotRows")).isEqualTo(hotRows);
