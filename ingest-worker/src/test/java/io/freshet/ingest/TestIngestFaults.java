@@ -390,6 +390,9 @@ class TestIngestFaults
                         table.newFastAppend().set("upkeep.note", "empty").commit();
                     }
                     commits++;
+                    // a few commits a second, as busy upkeep makes: a writer committing back to back without pause
+                    // wins every race against an ingest commit, which writes more files per attempt
+                    sleepMillis(50);
                 }
                 return commits;
             });
@@ -496,5 +499,16 @@ class TestIngestFaults
     {
         String name = file.location().substring(file.location().lastIndexOf('/') + 1);
         return Integer.parseInt(name.substring(0, 5));
+    }
+
+    private static void sleepMillis(long millis)
+    {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeException(e);
+        }
     }
 }
