@@ -296,11 +296,6 @@ public final class HotBuffer
         return Map.copyOf(highWaterMarks);
     }
 
-    public synchronized boolean isClosed()
-    {
-        return closed;
-    }
-
     /**
      * Drops every batch and lease. Readers that still hold batches keep reading them; the buffer's allocator
      * closes when the last of those is released, so no memory is freed under a running query.

@@ -2,6 +2,7 @@ package io.freshet.trino.reader;
 
 import io.airlift.slice.Slice;
 import io.airlift.slice.Slices;
+import io.freshet.trino.type.TypeConverter;
 import io.trino.spi.block.ArrayBlockBuilder;
 import io.trino.spi.block.Block;
 import io.trino.spi.block.BlockBuilder;
@@ -19,7 +20,6 @@ import io.trino.spi.type.DecimalType;
 import io.trino.spi.type.DoubleType;
 import io.trino.spi.type.Int128;
 import io.trino.spi.type.IntegerType;
-import io.trino.spi.type.LongTimestampWithTimeZone;
 import io.trino.spi.type.MapType;
 import io.trino.spi.type.RealType;
 import io.trino.spi.type.RowType;
@@ -41,7 +41,6 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
 
-import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
 import static io.trino.spi.type.TimestampType.TIMESTAMP_MICROS;
 import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MICROS;
 
@@ -191,7 +190,7 @@ public final class ArrowBlocks
                 }
                 else if (type.equals(TIMESTAMP_TZ_MICROS)) {
                     long micros = ((TimeStampVector) vector).get(index);
-                    type.writeObject(builder, LongTimestampWithTimeZone.fromEpochMillisAndFraction(Math.floorDiv(micros, 1000), Math.floorMod(micros, 1000) * 1_000_000, UTC_KEY));
+                    type.writeObject(builder, TypeConverter.toTimestampWithTimeZone(micros));
                 }
                 else {
                     throw new IllegalArgumentException("Unsupported type " + type);

@@ -4,6 +4,7 @@ import io.airlift.slice.Slices;
 import io.freshet.ingest.buffer.ColumnStatistics;
 import io.freshet.ingest.buffer.HotBatch;
 import io.freshet.trino.FreshetColumnHandle;
+import io.freshet.trino.type.TypeConverter;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.Range;
 import io.trino.spi.predicate.TupleDomain;
@@ -15,7 +16,6 @@ import io.trino.spi.type.DecimalType;
 import io.trino.spi.type.DoubleType;
 import io.trino.spi.type.Int128;
 import io.trino.spi.type.IntegerType;
-import io.trino.spi.type.LongTimestampWithTimeZone;
 import io.trino.spi.type.RealType;
 import io.trino.spi.type.Type;
 import io.trino.spi.type.VarbinaryType;
@@ -25,7 +25,6 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
 import static io.trino.spi.type.TimestampType.TIMESTAMP_MICROS;
 import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MICROS;
 
@@ -93,8 +92,7 @@ public final class HotBatchPredicate
                     yield value;
                 }
                 if (type.equals(TIMESTAMP_TZ_MICROS)) {
-                    long micros = (Long) value;
-                    yield LongTimestampWithTimeZone.fromEpochMillisAndFraction(Math.floorDiv(micros, 1000), Math.floorMod(micros, 1000) * 1_000_000, UTC_KEY);
+                    yield TypeConverter.toTimestampWithTimeZone((Long) value);
                 }
                 yield null;
             }

@@ -8,6 +8,7 @@ import io.trino.spi.type.DateType;
 import io.trino.spi.type.DecimalType;
 import io.trino.spi.type.DoubleType;
 import io.trino.spi.type.IntegerType;
+import io.trino.spi.type.LongTimestampWithTimeZone;
 import io.trino.spi.type.MapType;
 import io.trino.spi.type.RealType;
 import io.trino.spi.type.RowType;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
+import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
 import static io.trino.spi.type.TimestampType.TIMESTAMP_MICROS;
 import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MICROS;
 
@@ -143,5 +145,11 @@ public final class TypeConverter
             return Types.StructType.of(fields);
         }
         throw new TrinoException(NOT_SUPPORTED, "Type %s is not supported by Freshet; use boolean, integer, bigint, real, double, decimal, varchar, varbinary, date, timestamp(6), timestamp(6) with time zone, array, map or row".formatted(type));
+    }
+
+    /** A {@code timestamp(6) with time zone} value, in UTC, from microseconds since the epoch (Arrow's and Iceberg's unit). */
+    public static LongTimestampWithTimeZone toTimestampWithTimeZone(long epochMicros)
+    {
+        return LongTimestampWithTimeZone.fromEpochMillisAndFraction(Math.floorDiv(epochMicros, 1000), Math.floorMod(epochMicros, 1000) * 1_000_000, UTC_KEY);
     }
 }
