@@ -6,6 +6,7 @@ import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import io.freshet.trino.catalog.RestCatalogConfig;
 import io.freshet.trino.catalog.TableCache;
+import io.freshet.trino.catalog.TableCacheRefresher;
 import io.freshet.trino.function.FreshetFunctionProvider;
 import io.freshet.trino.function.VerifyTableFunction;
 import io.freshet.trino.ingestion.IngestionManager;
@@ -36,6 +37,7 @@ public class FreshetModule
         binder.bind(FreshetConnector.class).in(Scopes.SINGLETON);
         binder.bind(FreshetTransactionManager.class).in(Scopes.SINGLETON);
         binder.bind(TableCache.class).in(Scopes.SINGLETON);
+        binder.bind(TableCacheRefresher.class).in(Scopes.SINGLETON);
         binder.bind(AllowedTopics.class).in(Scopes.SINGLETON);
         binder.bind(FreshetSplitManager.class).in(Scopes.SINGLETON);
         binder.bind(FileScanPlans.class).in(Scopes.SINGLETON);

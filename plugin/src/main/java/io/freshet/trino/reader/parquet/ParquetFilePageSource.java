@@ -147,6 +147,17 @@ final class ParquetFilePageSource
         if (exception instanceof ParquetCorruptionException) {
             return new TrinoException(FRESHET_PARQUET_BAD_DATA, exception);
         }
-        return new TrinoException(FRESHET_PARQUET_CURSOR_ERROR, "Failed to read Parquet file: " + dataSourceId, exception);
+        return new TrinoException(FRESHET_PARQUET_CURSOR_ERROR, storageFailureMessage(dataSourceId.toString(), exception), exception);
+    }
+
+    /**
+     * A data file that cannot be read: committed rows live only in storage, so a query that needs them fails (after
+     * the file system's own retries) instead of returning fewer rows; rows not yet committed are answered from memory.
+     */
+    static String storageFailureMessage(String path, Exception exception)
+    {
+        return ("Cannot read data file %s from storage: %s. Committed rows are read from storage, so this query needs it; "
+                + "rows not yet committed are answered from memory. Run the query again once storage is reachable; if it stays unreachable, check the catalog's fs.* and s3.* settings")
+                .formatted(path, exception.getMessage());
     }
 }

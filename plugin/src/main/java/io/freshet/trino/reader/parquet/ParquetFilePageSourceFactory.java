@@ -234,10 +234,7 @@ public final class ParquetFilePageSourceFactory
             if (e instanceof ParquetCorruptionException) {
                 throw new TrinoException(FRESHET_PARQUET_BAD_DATA, e);
             }
-            throw new TrinoException(
-                    FRESHET_PARQUET_CANNOT_OPEN_SPLIT,
-                    "Error opening Parquet split %s (offset=%s, length=%s): %s".formatted(path, start, length, e.getMessage()),
-                    e);
+            throw new TrinoException(FRESHET_PARQUET_CANNOT_OPEN_SPLIT, ParquetFilePageSource.storageFailureMessage(path, e), e);
         }
     }
 
