@@ -47,6 +47,9 @@ class TestPluginZip
             assertThat(jars).contains("freshet-" + version + ".jar", "freshet-ingest-worker-" + version + ".jar");
             assertThat(jars).anyMatch(jar -> jar.startsWith("kafka-clients-"));
             assertThat(jars).anyMatch(jar -> jar.startsWith("iceberg-core-"));
+            // only the part of Hadoop Parquet loads, not the 50 MB client jars
+            assertThat(jars).contains("freshet-hadoop-trimmed-" + version + ".jar");
+            assertThat(jars).noneMatch(jar -> jar.startsWith("hadoop-"));
             for (String provided : SERVER_PROVIDED) {
                 // a digit after the prefix: "opentelemetry-api-" must not match other names than opentelemetry-api-1.50.0.jar
                 assertThat(jars)
