@@ -3,8 +3,9 @@ package io.freshet.trino;
 import com.google.inject.Inject;
 import io.airlift.bootstrap.LifeCycleManager;
 import io.freshet.trino.maintenance.UpkeepProcedure;
-import io.freshet.trino.reader.FreshetPageSourceProvider;
-import io.freshet.trino.split.FreshetSplitManager;
+import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorMetadata;
+import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorTableFunction;
+import io.trino.plugin.base.classloader.ClassLoaderSafeSystemTable;
 import io.trino.spi.connector.Connector;
 import io.trino.spi.connector.ConnectorMetadata;
 import io.trino.spi.connector.ConnectorPageSourceProvider;
@@ -24,14 +25,21 @@ import java.util.Optional;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
+import static java.util.stream.Collectors.toUnmodifiableSet;
 
+/**
+ * The connector's services, each wrapped once so that every call from the engine runs with the plugin's class loader as
+ * the thread's context class loader (Kafka and Iceberg look classes up through it). Threads Freshet starts itself set it
+ * when they are created.
+ */
 public class FreshetConnector
         implements Connector
 {
     private final LifeCycleManager lifeCycleManager;
     private final FreshetTransactionManager transactionManager;
-    private final FreshetSplitManager splitManager;
-    private final FreshetPageSourceProvider pageSourceProvider;
+    private final ClassLoader classLoader;
+    private final ConnectorSplitManager splitManager;
+    private final ConnectorPageSourceProvider pageSourceProvider;
     private final Set<Procedure> procedures;
     private final Set<SystemTable> systemTables;
     private final Set<ConnectorTableFunction> tableFunctions;
@@ -41,8 +49,9 @@ public class FreshetConnector
     public FreshetConnector(
             LifeCycleManager lifeCycleManager,
             FreshetTransactionManager transactionManager,
-            FreshetSplitManager splitManager,
-            FreshetPageSourceProvider pageSourceProvider,
+            ClassLoader classLoader,
+            ConnectorSplitManager splitManager,
+            ConnectorPageSourceProvider pageSourceProvider,
             Set<Procedure> procedures,
             Set<SystemTable> systemTables,
             Set<ConnectorTableFunction> tableFunctions,
@@ -50,11 +59,16 @@ public class FreshetConnector
     {
         this.lifeCycleManager = requireNonNull(lifeCycleManager, "lifeCycleManager is null");
         this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
+        this.classLoader = requireNonNull(classLoader, "classLoader is null");
         this.splitManager = requireNonNull(splitManager, "splitManager is null");
         this.pageSourceProvider = requireNonNull(pageSourceProvider, "pageSourceProvider is null");
         this.procedures = Set.copyOf(requireNonNull(procedures, "procedures is null"));
-        this.systemTables = Set.copyOf(requireNonNull(systemTables, "systemTables is null"));
-        this.tableFunctions = Set.copyOf(requireNonNull(tableFunctions, "tableFunctions is null"));
+        this.systemTables = requireNonNull(systemTables, "systemTables is null").stream()
+                .map(table -> (SystemTable) new ClassLoaderSafeSystemTable(table, classLoader))
+                .collect(toUnmodifiableSet());
+        this.tableFunctions = requireNonNull(tableFunctions, "tableFunctions is null").stream()
+                .map(function -> (ConnectorTableFunction) new ClassLoaderSafeConnectorTableFunction(function, classLoader))
+                .collect(toUnmodifiableSet());
         this.functionProvider = requireNonNull(functionProvider, "functionProvider is null");
     }
 
@@ -67,7 +81,7 @@ public class FreshetConnector
     @Override
     public ConnectorMetadata getMetadata(ConnectorSession session, ConnectorTransactionHandle transactionHandle)
     {
-        return transactionManager.get((FreshetTransactionHandle) transactionHandle);
+        return new ClassLoaderSafeConnectorMetadata(transactionManager.get((FreshetTransactionHandle) transactionHandle), classLoader);
     }
 
     @Override

@@ -58,6 +58,8 @@ public class FreshetConnectorFactory
                     new MetricsModule(),
                     binder -> {
                         binder.bind(CatalogName.class).toInstance(new CatalogName(catalogName));
+                        // the ClassLoaderSafe* wrappers make it the context class loader of every call into the connector
+                        binder.bind(ClassLoader.class).toInstance(FreshetConnectorFactory.class.getClassLoader());
                         binder.bind(OpenTelemetry.class).toInstance(context.getOpenTelemetry());
                         binder.bind(Tracer.class).toInstance(context.getTracer());
                         binder.bind(KafkaClientProperties.class).toInstance(kafkaProperties);

@@ -17,6 +17,7 @@ import io.freshet.trino.maintenance.TableUpkeep;
 import io.freshet.trino.maintenance.UpkeepProcedure;
 import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.system.TableMetadataTables;
+import io.trino.plugin.base.classloader.ClassLoaderSafeSystemTable;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorTableExecuteHandle;
 import io.trino.spi.connector.RetryMode;
@@ -66,7 +67,6 @@ import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_NAME;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_NOT_FRESHET_TABLE;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
-import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
 import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
 import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
@@ -112,15 +112,15 @@ public class FreshetMetadata
     @Override
     public boolean schemaExists(ConnectorSession session, String schemaName)
     {
-        return withPluginClassLoader(() -> namespaces().namespaceExists(Namespace.of(schemaName)));
+        return namespaces().namespaceExists(Namespace.of(schemaName));
     }
 
     @Override
     public List<String> listSchemaNames(ConnectorSession session)
     {
-        return withPluginClassLoader(() -> namespaces().listNamespaces().stream()
+        return namespaces().listNamespaces().stream()
                 .map(namespace -> namespace.level(0))
-                .toList());
+                .toList();
     }
 
     @Override
@@ -132,53 +132,45 @@ public class FreshetMetadata
         catch (IllegalArgumentException e) {
             throw new TrinoException(FRESHET_INVALID_NAME, e.getMessage(), e);
         }
-        withPluginClassLoader(() -> {
-            namespaces().createNamespace(Namespace.of(schemaName));
-            return null;
-        });
+        namespaces().createNamespace(Namespace.of(schemaName));
     }
 
     @Override
     public void dropSchema(ConnectorSession session, String schemaName, boolean cascade)
     {
-        withPluginClassLoader(() -> {
-            try {
-                if (cascade) {
-                    catalog().listTables(Namespace.of(schemaName)).forEach(tableCache::invalidate);
-                    ingestion.worker().dropNamespaceCascade(Namespace.of(schemaName));
-                }
-                else {
-                    namespaces().dropNamespace(Namespace.of(schemaName));
-                }
+        try {
+            if (cascade) {
+                catalog().listTables(Namespace.of(schemaName)).forEach(tableCache::invalidate);
+                ingestion.worker().dropNamespaceCascade(Namespace.of(schemaName));
             }
-            catch (NotFreshetTableException e) {
-                throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, "Schema %s is not dropped: %s".formatted(schemaName, e.getMessage()), e);
+            else {
+                namespaces().dropNamespace(Namespace.of(schemaName));
             }
-            catch (NamespaceNotEmptyException e) {
-                throw new TrinoException(SCHEMA_NOT_EMPTY, "Schema %s is not empty: drop its tables first or use DROP SCHEMA ... CASCADE".formatted(schemaName));
-            }
-            return null;
-        });
+        }
+        catch (NotFreshetTableException e) {
+            throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, "Schema %s is not dropped: %s".formatted(schemaName, e.getMessage()), e);
+        }
+        catch (NamespaceNotEmptyException e) {
+            throw new TrinoException(SCHEMA_NOT_EMPTY, "Schema %s is not empty: drop its tables first or use DROP SCHEMA ... CASCADE".formatted(schemaName));
+        }
     }
 
     @Override
     public List<SchemaTableName> listTables(ConnectorSession session, Optional<String> schemaName)
     {
-        return withPluginClassLoader(() -> {
-            List<String> schemas = schemaName.map(List::of).orElseGet(() -> listSchemaNames(session));
-            List<SchemaTableName> tables = new ArrayList<>();
-            for (String schema : schemas) {
-                try {
-                    for (TableIdentifier identifier : catalog().listTables(Namespace.of(schema))) {
-                        tables.add(new SchemaTableName(schema, identifier.name()));
-                    }
-                }
-                catch (NoSuchNamespaceException ignored) {
-                    // listed schema dropped concurrently
+        List<String> schemas = schemaName.map(List::of).orElseGet(() -> listSchemaNames(session));
+        List<SchemaTableName> tables = new ArrayList<>();
+        for (String schema : schemas) {
+            try {
+                for (TableIdentifier identifier : catalog().listTables(Namespace.of(schema))) {
+                    tables.add(new SchemaTableName(schema, identifier.name()));
                 }
             }
-            return tables;
-        });
+            catch (NoSuchNamespaceException ignored) {
+                // listed schema dropped concurrently
+            }
+        }
+        return tables;
     }
 
     /**
@@ -193,36 +185,34 @@ public class FreshetMetadata
         if (startVersion.isPresent() || endVersion.isPresent()) {
             throw new TrinoException(NOT_SUPPORTED, "Freshet tables do not support time travel; read older snapshots with Trino's Iceberg connector");
         }
-        return withPluginClassLoader(() -> {
-            TableIdentifier identifier = toIdentifier(tableName);
-            Optional<TableIngester> ingester = ingestion.ingester(identifier);
-            if (ingester.isEmpty()) {
-                Table table;
-                try {
-                    table = table(tableName, Optional.empty());
-                }
-                catch (TableNotFoundException e) {
-                    return null;
-                }
-                Optional<Long> snapshotId = Optional.ofNullable(table.currentSnapshot()).map(Snapshot::snapshotId);
-                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), snapshotId, Optional.empty(), List.of(), TupleDomain.all(), Optional.empty());
+        TableIdentifier identifier = toIdentifier(tableName);
+        Optional<TableIngester> ingester = ingestion.ingester(identifier);
+        if (ingester.isEmpty()) {
+            Table table;
+            try {
+                table = table(tableName, Optional.empty());
             }
-            HotBuffer buffer = ingester.get().buffer();
-            if (FreshetSessionProperties.isCommittedOnly(session)) {
-                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), buffer.committed().snapshotId(), Optional.empty(), List.of(), TupleDomain.all(), Optional.empty());
+            catch (TableNotFoundException e) {
+                return null;
             }
-            IngestionStatus status = ingester.get().status();
-            if (status.state() == IngestionStatus.State.FAILED) {
-                // DDL such as the ALTER TABLE that restarts ingestion still works; reading the table fails with the reason
-                return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), buffer.committed().snapshotId(), Optional.empty(), List.of(), TupleDomain.all(),
-                        Optional.of(status.failure().orElse("unknown error")));
-            }
-            HotCut cut = buffer.cut(session.getQueryId() + "/" + tableName);
-            List<FreshetTableHandle.HotRange> ranges = cut.ranges().stream()
-                    .map(range -> new FreshetTableHandle.HotRange(range.partition(), range.startOffset(), range.endOffset()))
-                    .toList();
-            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), cut.snapshotId(), Optional.of(cut.leaseId()), ranges, TupleDomain.all(), Optional.empty());
-        });
+            Optional<Long> snapshotId = Optional.ofNullable(table.currentSnapshot()).map(Snapshot::snapshotId);
+            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), snapshotId, Optional.empty(), List.of(), TupleDomain.all(), Optional.empty());
+        }
+        HotBuffer buffer = ingester.get().buffer();
+        if (FreshetSessionProperties.isCommittedOnly(session)) {
+            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), buffer.committed().snapshotId(), Optional.empty(), List.of(), TupleDomain.all(), Optional.empty());
+        }
+        IngestionStatus status = ingester.get().status();
+        if (status.state() == IngestionStatus.State.FAILED) {
+            // DDL such as the ALTER TABLE that restarts ingestion still works; reading the table fails with the reason
+            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), buffer.committed().snapshotId(), Optional.empty(), List.of(), TupleDomain.all(),
+                    Optional.of(status.failure().orElse("unknown error")));
+        }
+        HotCut cut = buffer.cut(session.getQueryId() + "/" + tableName);
+        List<FreshetTableHandle.HotRange> ranges = cut.ranges().stream()
+                .map(range -> new FreshetTableHandle.HotRange(range.partition(), range.startOffset(), range.endOffset()))
+                .toList();
+        return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), cut.snapshotId(), Optional.of(cut.leaseId()), ranges, TupleDomain.all(), Optional.empty());
     }
 
     /** The Iceberg table a handle reads, loaded at most once in this transaction. */
@@ -240,7 +230,7 @@ public class FreshetMetadata
         return tables.computeIfAbsent(name, _ -> {
             TableIdentifier identifier = toIdentifier(name);
             try {
-                return withPluginClassLoader(() -> cutSnapshot.isPresent() ? tableCache.tableAt(identifier, cutSnapshot.get()) : tableCache.current(identifier));
+                return cutSnapshot.isPresent() ? tableCache.tableAt(identifier, cutSnapshot.get()) : tableCache.current(identifier);
             }
             catch (NoSuchTableException e) {
                 throw new TableNotFoundException(name);
@@ -260,11 +250,11 @@ public class FreshetMetadata
             return Optional.empty();
         }
         SchemaTableName baseName = new SchemaTableName(tableName.getSchemaName(), TableMetadataTables.baseTableName(tableName.getTableName()));
-        boolean exists = withPluginClassLoader(() -> catalog().tableExists(toIdentifier(baseName)));
+        boolean exists = catalog().tableExists(toIdentifier(baseName));
         if (!exists) {
             return Optional.empty();
         }
-        return Optional.of(TableMetadataTables.create(tableName, kind.get(), () -> loadTable(baseName)));
+        return Optional.of(new ClassLoaderSafeSystemTable(TableMetadataTables.create(tableName, kind.get(), () -> loadTable(baseName)), getClass().getClassLoader()));
     }
 
     @Override
@@ -314,23 +304,21 @@ public class FreshetMetadata
     public ConnectorTableMetadata getTableMetadata(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
-        return withPluginClassLoader(() -> {
-            Table table = table(handle);
-            List<ColumnMetadata> columns = columnHandles(table.schema()).values().stream()
-                    .map(FreshetColumnHandle::toColumnMetadata)
-                    .toList();
-            Map<String, Object> properties = TableBinding.fromTableProperties(table.properties())
-                    .map(binding -> FreshetTableProperties.toProperties(binding, table.properties()))
-                    .orElse(Map.of());
-            return new ConnectorTableMetadata(handle.schemaTableName(), columns, properties, Optional.ofNullable(table.properties().get("comment")));
-        });
+        Table table = table(handle);
+        List<ColumnMetadata> columns = columnHandles(table.schema()).values().stream()
+                .map(FreshetColumnHandle::toColumnMetadata)
+                .toList();
+        Map<String, Object> properties = TableBinding.fromTableProperties(table.properties())
+                .map(binding -> FreshetTableProperties.toProperties(binding, table.properties()))
+                .orElse(Map.of());
+        return new ConnectorTableMetadata(handle.schemaTableName(), columns, properties, Optional.ofNullable(table.properties().get("comment")));
     }
 
     @Override
     public Map<String, ColumnHandle> getColumnHandles(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
-        return withPluginClassLoader(() -> new LinkedHashMap<>(columnHandles(table(handle).schema())));
+        return new LinkedHashMap<>(columnHandles(table(handle).schema()));
     }
 
     @Override
@@ -365,59 +353,53 @@ public class FreshetMetadata
         allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
         Optional<String> dataLossPolicy = FreshetTableProperties.dataLossPolicy(tableMetadata.getProperties());
         List<NestedField> columns = TypeConverter.toIcebergColumns(tableMetadata.getColumns());
-        withPluginClassLoader(() -> {
-            TableIdentifier identifier = toIdentifier(name);
-            if (!namespaces().namespaceExists(identifier.namespace())) {
-                throw new SchemaNotFoundException(name.getSchemaName());
+        TableIdentifier identifier = toIdentifier(name);
+        if (!namespaces().namespaceExists(identifier.namespace())) {
+            throw new SchemaNotFoundException(name.getSchemaName());
+        }
+        if (catalog().tableExists(identifier)) {
+            if (saveMode == SaveMode.IGNORE) {
+                return;
             }
-            if (catalog().tableExists(identifier)) {
-                if (saveMode == SaveMode.IGNORE) {
-                    return null;
-                }
-                throw new TrinoException(ALREADY_EXISTS, "Table already exists: " + name);
-            }
-            Map<String, String> extra = new LinkedHashMap<>();
-            tableMetadata.getComment().ifPresent(comment -> extra.put("comment", comment));
-            dataLossPolicy.ifPresent(policy -> extra.put(DataLossPolicy.PROPERTY, policy));
-            try {
-                tableCache.invalidate(identifier);
-                ingestion.worker().createTable(identifier, columns, binding, extra, ingestion.isIngesting());
-            }
-            catch (UnknownTopicException e) {
-                throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
-            }
-            catch (IllegalArgumentException e) {
-                // reserved column names and column types the hot buffer cannot hold
-                throw new TrinoException(NOT_SUPPORTED, e.getMessage(), e);
-            }
-            catch (IllegalStateException e) {
-                throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
-            }
-            catch (UncheckedIOException e) {
-                throw new TrinoException(FRESHET_FILESYSTEM_ERROR, "Cannot write the metadata of table %s: %s; check iceberg.jdbc-catalog.default-warehouse-dir and the storage settings %s"
-                        .formatted(name, e.getMessage(), WarehouseProbe.STORAGE_PROPERTIES), e);
-            }
-            return null;
-        });
+            throw new TrinoException(ALREADY_EXISTS, "Table already exists: " + name);
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        tableMetadata.getComment().ifPresent(comment -> extra.put("comment", comment));
+        dataLossPolicy.ifPresent(policy -> extra.put(DataLossPolicy.PROPERTY, policy));
+        try {
+            tableCache.invalidate(identifier);
+            ingestion.worker().createTable(identifier, columns, binding, extra, ingestion.isIngesting());
+        }
+        catch (UnknownTopicException e) {
+            throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
+        }
+        catch (IllegalArgumentException e) {
+            // reserved column names and column types the hot buffer cannot hold
+            throw new TrinoException(NOT_SUPPORTED, e.getMessage(), e);
+        }
+        catch (IllegalStateException e) {
+            throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
+        }
+        catch (UncheckedIOException e) {
+            throw new TrinoException(FRESHET_FILESYSTEM_ERROR, "Cannot write the metadata of table %s: %s; check iceberg.jdbc-catalog.default-warehouse-dir and the storage settings %s"
+                    .formatted(name, e.getMessage(), WarehouseProbe.STORAGE_PROPERTIES), e);
+        }
     }
 
     @Override
     public void dropTable(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
-        withPluginClassLoader(() -> {
-            try {
-                tableCache.invalidate(toIdentifier(handle.schemaTableName()));
-                ingestion.worker().dropTable(toIdentifier(handle.schemaTableName()));
-            }
-            catch (NoSuchTableException e) {
-                throw new TableNotFoundException(handle.schemaTableName());
-            }
-            catch (NotFreshetTableException e) {
-                throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, e.getMessage(), e);
-            }
-            return null;
-        });
+        try {
+            tableCache.invalidate(toIdentifier(handle.schemaTableName()));
+            ingestion.worker().dropTable(toIdentifier(handle.schemaTableName()));
+        }
+        catch (NoSuchTableException e) {
+            throw new TableNotFoundException(handle.schemaTableName());
+        }
+        catch (NotFreshetTableException e) {
+            throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, e.getMessage(), e);
+        }
     }
 
     /**
@@ -435,56 +417,53 @@ public class FreshetMetadata
         }
         Optional<Optional<String>> dataLossPolicy = Optional.ofNullable(properties.get(FreshetTableProperties.DATA_LOSS_POLICY))
                 .map(value -> value.flatMap(policy -> FreshetTableProperties.dataLossPolicy(Map.of(FreshetTableProperties.DATA_LOSS_POLICY, policy))));
-        withPluginClassLoader(() -> {
-            Table table = loadTable(handle.schemaTableName());
-            Map<String, Object> current = new java.util.HashMap<>(TableBinding.fromTableProperties(table.properties())
-                    .map(FreshetTableProperties::toProperties)
-                    .orElseThrow(() -> new TrinoException(INVALID_TABLE_PROPERTY, "Table %s is not bound to a Kafka topic".formatted(handle.schemaTableName()))));
-            properties.forEach((name, value) -> {
-                if (name.equals(FreshetTableProperties.DATA_LOSS_POLICY)) {
-                    return;
-                }
-                if (value.isPresent()) {
-                    current.put(name, value.get());
-                }
-                else {
-                    current.remove(name);
-                }
-            });
-            TableBinding binding = FreshetTableProperties.binding(current);
-            allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
-            if (binding.badRecordPolicy().orElse(ingestion.worker().settings().badRecordPolicy()) == io.freshet.ingest.decoding.BadRecordPolicy.DEAD_LETTER) {
-                try {
-                    ingestion.worker().requireTopic(binding.effectiveDeadLetterTopic());
-                }
-                catch (UnknownTopicException e) {
-                    throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
-                }
-                catch (RuntimeException e) {
-                    throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
-                }
+        Table table = loadTable(handle.schemaTableName());
+        Map<String, Object> current = new java.util.HashMap<>(TableBinding.fromTableProperties(table.properties())
+                .map(FreshetTableProperties::toProperties)
+                .orElseThrow(() -> new TrinoException(INVALID_TABLE_PROPERTY, "Table %s is not bound to a Kafka topic".formatted(handle.schemaTableName()))));
+        properties.forEach((name, value) -> {
+            if (name.equals(FreshetTableProperties.DATA_LOSS_POLICY)) {
+                return;
             }
-            Map<String, String> updated = binding.toTableProperties();
-            org.apache.iceberg.UpdateProperties update = table.updateProperties();
-            for (String key : List.of(TableBinding.BAD_RECORD_POLICY_PROPERTY, TableBinding.DEAD_LETTER_TOPIC_PROPERTY)) {
-                if (updated.containsKey(key)) {
-                    update.set(key, updated.get(key));
-                }
-                else {
-                    update.remove(key);
-                }
+            if (value.isPresent()) {
+                current.put(name, value.get());
             }
-            dataLossPolicy.ifPresent(policy -> policy.ifPresentOrElse(value -> update.set(DataLossPolicy.PROPERTY, value), () -> update.remove(DataLossPolicy.PROPERTY)));
-            update.commit();
-            TableIdentifier identifier = toIdentifier(handle.schemaTableName());
-            // a property change makes no snapshot: the cached metadata would not notice it
-            tableCache.invalidate(identifier);
-            if (ingestion.ingester(identifier).isPresent()) {
-                ingestion.worker().stop(identifier);
-                ingestion.startIngestion(identifier);
+            else {
+                current.remove(name);
             }
-            return null;
         });
+        TableBinding binding = FreshetTableProperties.binding(current);
+        allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
+        if (binding.badRecordPolicy().orElse(ingestion.worker().settings().badRecordPolicy()) == io.freshet.ingest.decoding.BadRecordPolicy.DEAD_LETTER) {
+            try {
+                ingestion.worker().requireTopic(binding.effectiveDeadLetterTopic());
+            }
+            catch (UnknownTopicException e) {
+                throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
+            }
+            catch (RuntimeException e) {
+                throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
+            }
+        }
+        Map<String, String> updated = binding.toTableProperties();
+        org.apache.iceberg.UpdateProperties update = table.updateProperties();
+        for (String key : List.of(TableBinding.BAD_RECORD_POLICY_PROPERTY, TableBinding.DEAD_LETTER_TOPIC_PROPERTY)) {
+            if (updated.containsKey(key)) {
+                update.set(key, updated.get(key));
+            }
+            else {
+                update.remove(key);
+            }
+        }
+        dataLossPolicy.ifPresent(policy -> policy.ifPresentOrElse(value -> update.set(DataLossPolicy.PROPERTY, value), () -> update.remove(DataLossPolicy.PROPERTY)));
+        update.commit();
+        TableIdentifier identifier = toIdentifier(handle.schemaTableName());
+        // a property change makes no snapshot: the cached metadata would not notice it
+        tableCache.invalidate(identifier);
+        if (ingestion.ingester(identifier).isPresent()) {
+            ingestion.worker().stop(identifier);
+            ingestion.startIngestion(identifier);
+        }
     }
 
     @Override

@@ -17,6 +17,11 @@ import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.split.FileScanPlans;
 import io.freshet.trino.split.FreshetSplitManager;
 import io.freshet.trino.system.IngestStatusSystemTable;
+import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorPageSourceProvider;
+import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorSplitManager;
+import io.trino.plugin.base.classloader.ForClassLoaderSafe;
+import io.trino.spi.connector.ConnectorPageSourceProvider;
+import io.trino.spi.connector.ConnectorSplitManager;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.function.FunctionProvider;
 import io.trino.spi.function.table.ConnectorTableFunction;
@@ -40,8 +45,12 @@ public class FreshetModule
         binder.bind(TableCacheRefresher.class).in(Scopes.SINGLETON);
         binder.bind(AllowedTopics.class).in(Scopes.SINGLETON);
         binder.bind(FreshetSplitManager.class).in(Scopes.SINGLETON);
+        binder.bind(ConnectorSplitManager.class).annotatedWith(ForClassLoaderSafe.class).to(FreshetSplitManager.class).in(Scopes.SINGLETON);
+        binder.bind(ConnectorSplitManager.class).to(ClassLoaderSafeConnectorSplitManager.class).in(Scopes.SINGLETON);
         binder.bind(FileScanPlans.class).in(Scopes.SINGLETON);
         binder.bind(FreshetPageSourceProvider.class).in(Scopes.SINGLETON);
+        binder.bind(ConnectorPageSourceProvider.class).annotatedWith(ForClassLoaderSafe.class).to(FreshetPageSourceProvider.class).in(Scopes.SINGLETON);
+        binder.bind(ConnectorPageSourceProvider.class).to(ClassLoaderSafeConnectorPageSourceProvider.class).in(Scopes.SINGLETON);
         binder.bind(ParquetFilePageSourceFactory.class).in(Scopes.SINGLETON);
 
         Multibinder<Procedure> procedures = Multibinder.newSetBinder(binder, Procedure.class);

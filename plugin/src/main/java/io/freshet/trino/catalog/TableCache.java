@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -47,7 +46,7 @@ public final class TableCache
     /** The table as the catalog has it now. */
     public Table current(TableIdentifier identifier)
     {
-        Table table = withPluginClassLoader(() -> ingestion.catalog().loadTable(identifier));
+        Table table = ingestion.catalog().loadTable(identifier);
         tables.put(identifier, table);
         return table;
     }

@@ -14,6 +14,7 @@ import io.trino.spi.Page;
 import io.trino.spi.PageBuilder;
 import io.trino.spi.TrinoException;
 import io.trino.spi.block.BlockBuilder;
+import io.trino.plugin.base.classloader.ClassLoaderSafeTableFunctionProcessorProvider;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplit;
 import io.trino.spi.connector.SchemaTableName;
@@ -32,7 +33,6 @@ import java.util.Optional;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.FreshetMetadata.toIdentifier;
-import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
@@ -55,7 +55,7 @@ public class FreshetFunctionProvider
         if (!(functionHandle instanceof VerifyFunctionHandle)) {
             return FunctionProvider.super.getTableFunctionProcessorProvider(functionHandle);
         }
-        return new TableFunctionProcessorProvider()
+        TableFunctionProcessorProvider verify = new TableFunctionProcessorProvider()
         {
             @Override
             public TableFunctionSplitProcessor getSplitProcessor(ConnectorSession session, ConnectorTableFunctionHandle handle, ConnectorSplit split)
@@ -64,6 +64,8 @@ public class FreshetFunctionProvider
                 return new VerifyProcessor(new SchemaTableName(verifySplit.schemaName(), verifySplit.tableName()), session.getQueryId());
             }
         };
+        // the verifier reads Kafka and Iceberg, which look classes up through the context class loader
+        return new ClassLoaderSafeTableFunctionProcessorProvider(verify, getClass().getClassLoader());
     }
 
     private final class VerifyProcessor
@@ -86,7 +88,7 @@ public class FreshetFunctionProvider
                 return TableFunctionProcessorState.Finished.FINISHED;
             }
             done = true;
-            TableVerification verification = withPluginClassLoader(this::verify);
+            TableVerification verification = verify();
             PageBuilder page = new PageBuilder(VerifyTableFunction.COLUMN_TYPES);
             for (PartitionVerification partition : verification.partitions()) {
                 page.declarePosition();

@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static io.freshet.trino.FreshetMetadata.toIdentifier;
-import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
 import static io.trino.spi.StandardErrorCode.INVALID_FUNCTION_ARGUMENT;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.VarcharType.VARCHAR;
@@ -68,16 +67,15 @@ public class VerifyTableFunction
     {
         SchemaTableName name = new SchemaTableName(text(arguments, "SCHEMA_NAME"), text(arguments, "TABLE_NAME"));
         TableIdentifier identifier = toIdentifier(name);
-        Set<String> columns = withPluginClassLoader(() -> {
-            try {
-                return ingestion.catalog().loadTable(identifier).schema().columns().stream()
-                        .map(NestedField::name)
-                        .collect(Collectors.toUnmodifiableSet());
-            }
-            catch (NoSuchTableException e) {
-                throw new TableNotFoundException(name);
-            }
-        });
+        Set<String> columns;
+        try {
+            columns = ingestion.catalog().loadTable(identifier).schema().columns().stream()
+                    .map(NestedField::name)
+                    .collect(Collectors.toUnmodifiableSet());
+        }
+        catch (NoSuchTableException e) {
+            throw new TableNotFoundException(name);
+        }
         // the verifier reads every record of the topic with the connector's credentials: only a user who may read the whole table may ask
         accessControl.checkCanSelectFromColumns(null, name, columns);
         return TableFunctionAnalysis.builder()

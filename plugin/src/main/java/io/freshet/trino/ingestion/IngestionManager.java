@@ -16,7 +16,6 @@ import io.freshet.trino.filesystem.WarehouseProbe;
 import io.freshet.trino.maintenance.MaintenanceConfig;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.spi.NodeManager;
-import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.security.ConnectorIdentity;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -46,7 +45,7 @@ public final class IngestionManager
         if (settings.catalog().type() == CatalogType.JDBC && settings.catalog().jdbcConnectionUrl().isPresent()) {
             WarehouseProbe.requireReachable(fileSystemFactory.create(ConnectorIdentity.ofUser("freshet")), settings.catalog().warehouseLocation());
         }
-        this.worker = withPluginClassLoader(() -> new IngestWorker(settings));
+        this.worker = new IngestWorker(settings);
         this.ingesting = config.isIngestionEnabled() && nodeManager.getCurrentNode().isCoordinator();
     }
 
@@ -80,10 +79,7 @@ public final class IngestionManager
     public void start()
     {
         if (ingesting) {
-            withPluginClassLoader(() -> {
-                worker.startAll();
-                return null;
-            });
+            worker.startAll();
             log.info("Freshet ingestion started");
         }
     }
@@ -117,15 +113,7 @@ public final class IngestionManager
     public void startIngestion(TableIdentifier identifier)
     {
         if (ingesting) {
-            withPluginClassLoader(() -> worker.start(identifier));
-        }
-    }
-
-    /** Kafka and Iceberg look classes up through the thread's context class loader: make it the plugin's. */
-    public static <T> T withPluginClassLoader(java.util.function.Supplier<T> action)
-    {
-        try (ThreadContextClassLoader _ = new ThreadContextClassLoader(IngestionManager.class.getClassLoader())) {
-            return action.get();
+            worker.start(identifier);
         }
     }
 }

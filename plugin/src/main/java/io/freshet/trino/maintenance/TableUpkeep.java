@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_MAINTENANCE_FAILED;
-import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
 import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
 import static io.trino.spi.StandardErrorCode.TABLE_NOT_FOUND;
 import static java.util.Objects.requireNonNull;
@@ -93,32 +92,30 @@ public class TableUpkeep
 
     private <T> T run(SchemaTableName name, Function<TableMaintenance, T> action)
     {
-        return withPluginClassLoader(() -> {
-            TableIdentifier identifier = TableIdentifier.of(name.getSchemaName(), name.getTableName());
-            TableMaintenance upkeep;
-            try {
-                Table table = ingestion.catalog().loadTable(identifier);
-                if (TableBinding.fromTableProperties(table.properties()).isEmpty()) {
-                    throw new TrinoException(TABLE_NOT_FOUND, "Table %s is not a Freshet table (it has no kafka_topic)".formatted(name));
-                }
-                upkeep = ingestion.worker().maintenance(identifier);
+        TableIdentifier identifier = TableIdentifier.of(name.getSchemaName(), name.getTableName());
+        TableMaintenance upkeep;
+        try {
+            Table table = ingestion.catalog().loadTable(identifier);
+            if (TableBinding.fromTableProperties(table.properties()).isEmpty()) {
+                throw new TrinoException(TABLE_NOT_FOUND, "Table %s is not a Freshet table (it has no kafka_topic)".formatted(name));
             }
-            catch (NoSuchTableException e) {
-                throw new TrinoException(TABLE_NOT_FOUND, "Table %s does not exist".formatted(name));
-            }
-            try {
-                return action.apply(upkeep);
-            }
-            catch (TrinoException e) {
-                throw e;
-            }
-            catch (IllegalArgumentException e) {
-                throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, e.getMessage(), e);
-            }
-            catch (RuntimeException e) {
-                throw new TrinoException(FRESHET_MAINTENANCE_FAILED, "Upkeep of %s failed: %s".formatted(name, e.getMessage()), e);
-            }
-        });
+            upkeep = ingestion.worker().maintenance(identifier);
+        }
+        catch (NoSuchTableException e) {
+            throw new TrinoException(TABLE_NOT_FOUND, "Table %s does not exist".formatted(name));
+        }
+        try {
+            return action.apply(upkeep);
+        }
+        catch (TrinoException e) {
+            throw e;
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, e.getMessage(), e);
+        }
+        catch (RuntimeException e) {
+            throw new TrinoException(FRESHET_MAINTENANCE_FAILED, "Upkeep of %s failed: %s".formatted(name, e.getMessage()), e);
+        }
     }
 
     /** Parses a procedure argument such as '128MB', naming the argument when it is malformed. */

@@ -3,6 +3,7 @@ package io.freshet.trino.procedure;
 import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.freshet.trino.maintenance.TableUpkeep;
+import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.SchemaTableName;
@@ -51,6 +52,9 @@ public class CompactProcedure
     {
         SchemaTableName name = tableName(schemaName, tableName);
         TableUpkeep.checkAccess(accessControl, name);
-        upkeep.compact(name, TableUpkeep.dataSize("target_file_size", targetFileSize));
+        // a procedure is called by the engine as it is: Iceberg needs the plugin's class loader as the context class loader
+        try (ThreadContextClassLoader _ = new ThreadContextClassLoader(getClass().getClassLoader())) {
+            upkeep.compact(name, TableUpkeep.dataSize("target_file_size", targetFileSize));
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.freshet.trino.procedure;
 import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.freshet.trino.maintenance.TableUpkeep;
+import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.SchemaTableName;
@@ -55,7 +56,9 @@ public class ExpireSnapshotsProcedure
     {
         SchemaTableName name = tableName(schemaName, tableName);
         TableUpkeep.checkAccess(accessControl, name);
-        upkeep.expireSnapshots(name, TableUpkeep.duration("retention_threshold", retentionThreshold),
-                Optional.ofNullable(retainLast).map(Math::toIntExact));
+        try (ThreadContextClassLoader _ = new ThreadContextClassLoader(getClass().getClassLoader())) {
+            upkeep.expireSnapshots(name, TableUpkeep.duration("retention_threshold", retentionThreshold),
+                    Optional.ofNullable(retainLast).map(Math::toIntExact));
+        }
     }
 }

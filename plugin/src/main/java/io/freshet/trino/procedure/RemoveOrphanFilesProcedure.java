@@ -3,6 +3,7 @@ package io.freshet.trino.procedure;
 import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.freshet.trino.maintenance.TableUpkeep;
+import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.SchemaTableName;
@@ -51,6 +52,8 @@ public class RemoveOrphanFilesProcedure
     {
         SchemaTableName name = tableName(schemaName, tableName);
         TableUpkeep.checkAccess(accessControl, name);
-        upkeep.removeOrphanFiles(name, TableUpkeep.duration("retention_threshold", retentionThreshold));
+        try (ThreadContextClassLoader _ = new ThreadContextClassLoader(getClass().getClassLoader())) {
+            upkeep.removeOrphanFiles(name, TableUpkeep.duration("retention_threshold", retentionThreshold));
+        }
     }
 }

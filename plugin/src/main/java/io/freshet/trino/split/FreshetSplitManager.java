@@ -46,7 +46,6 @@ import java.util.Optional;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_INGESTION_NOT_RUNNING;
 import static io.freshet.trino.FreshetMetadata.toIdentifier;
-import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static java.util.Objects.requireNonNull;
 
@@ -106,33 +105,31 @@ public class FreshetSplitManager
     /** One split per data file of the snapshot that the predicate's column statistics and partition values cannot rule out. */
     private List<ConnectorSplit> fileSplits(FreshetMetadata metadata, FreshetTableHandle handle, long snapshotId)
     {
-        return withPluginClassLoader(() -> {
-            Table table = metadata.table(handle);
-            FileScanPlans.Plan plan;
-            try {
-                plan = fileScanPlans.plan(table, snapshotId);
+        Table table = metadata.table(handle);
+        FileScanPlans.Plan plan;
+        try {
+            plan = fileScanPlans.plan(table, snapshotId);
+        }
+        catch (RuntimeException e) {
+            throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot plan the files of %s at snapshot %s: %s".formatted(handle.schemaTableName(), snapshotId, e.getMessage()), e);
+        }
+        if (plan.hasDeletes()) {
+            throw new TrinoException(NOT_SUPPORTED, "Table %s has delete files, which Freshet does not read yet".formatted(handle.schemaTableName()));
+        }
+        Expression filter = IcebergExpressions.toExpression(handle.constraint());
+        InclusiveMetricsEvaluator metrics = new InclusiveMetricsEvaluator(table.schema(), filter);
+        Map<Integer, Evaluator> partitions = new HashMap<>();
+        List<ConnectorSplit> splits = new ArrayList<>();
+        for (DataFile file : plan.files()) {
+            Evaluator partition = partitions.computeIfAbsent(file.specId(), specId -> {
+                PartitionSpec spec = table.specs().get(specId);
+                return new Evaluator(spec.partitionType(), Projections.inclusive(spec).project(filter));
+            });
+            if (partition.eval(file.partition()) && metrics.eval(file)) {
+                splits.add(new FileSplit(file.location(), 0, file.fileSizeInBytes(), file.fileSizeInBytes(), file.recordCount()));
             }
-            catch (RuntimeException e) {
-                throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot plan the files of %s at snapshot %s: %s".formatted(handle.schemaTableName(), snapshotId, e.getMessage()), e);
-            }
-            if (plan.hasDeletes()) {
-                throw new TrinoException(NOT_SUPPORTED, "Table %s has delete files, which Freshet does not read yet".formatted(handle.schemaTableName()));
-            }
-            Expression filter = IcebergExpressions.toExpression(handle.constraint());
-            InclusiveMetricsEvaluator metrics = new InclusiveMetricsEvaluator(table.schema(), filter);
-            Map<Integer, Evaluator> partitions = new HashMap<>();
-            List<ConnectorSplit> splits = new ArrayList<>();
-            for (DataFile file : plan.files()) {
-                Evaluator partition = partitions.computeIfAbsent(file.specId(), specId -> {
-                    PartitionSpec spec = table.specs().get(specId);
-                    return new Evaluator(spec.partitionType(), Projections.inclusive(spec).project(filter));
-                });
-                if (partition.eval(file.partition()) && metrics.eval(file)) {
-                    splits.add(new FileSplit(file.location(), 0, file.fileSizeInBytes(), file.fileSizeInBytes(), file.recordCount()));
-                }
-            }
-            return splits;
-        });
+        }
+        return splits;
     }
 
     private List<ConnectorSplit> hotSplits(FreshetTableHandle handle)

@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import static io.freshet.trino.ingestion.IngestionManager.withPluginClassLoader;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.BooleanType.BOOLEAN;
 import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
@@ -196,10 +195,7 @@ public final class TableMetadataTables
             if (!visibleTables.contains(baseTable)) {
                 return;
             }
-            withPluginClassLoader(() -> {
-                rowWriter.write(table.get(), rows);
-                return null;
-            });
+            rowWriter.write(table.get(), rows);
         }
     }
 }
