@@ -73,9 +73,9 @@ public final class IngestProperties
             throw new IllegalArgumentException("Unknown properties " + unknown + ": see docs/configuration.md for the valid names");
         }
         CatalogSettings catalog = new CatalogSettings(
-                catalogType(properties.getOrDefault("iceberg.catalog.type", "JDBC")),
-                properties.getOrDefault("iceberg.jdbc-catalog.catalog-name", "freshet"),
-                properties.getOrDefault("iceberg.jdbc-catalog.default-warehouse-dir", "freshet-data"),
+                catalogType(properties.getOrDefault("iceberg.catalog.type", IngestDefaults.CATALOG_TYPE)),
+                properties.getOrDefault("iceberg.jdbc-catalog.catalog-name", IngestDefaults.CATALOG_NAME),
+                properties.getOrDefault("iceberg.jdbc-catalog.default-warehouse-dir", IngestDefaults.WAREHOUSE),
                 Optional.ofNullable(properties.get("iceberg.jdbc-catalog.connection-url")),
                 Optional.ofNullable(properties.get("iceberg.jdbc-catalog.connection-user")),
                 Optional.ofNullable(properties.get("iceberg.jdbc-catalog.connection-password")),
@@ -86,31 +86,31 @@ public final class IngestProperties
         return new IngestSettings(
                 kafka,
                 catalog,
-                dataSize(properties, "freshet.hot-buffer.max-size", "1GB"),
-                dataSize(properties, "freshet.flush.max-size", "128MB"),
-                duration(properties, "freshet.flush.interval", "5m"),
-                BadRecordPolicy.fromString(properties.getOrDefault("freshet.bad-record-policy", "SKIP")),
-                dataSize(properties, "freshet.max-record-size", "8MB"),
-                duration(properties, "freshet.query-lease-timeout", "1h"),
+                dataSize(properties, "freshet.hot-buffer.max-size", IngestDefaults.HOT_BUFFER_MAX_SIZE),
+                dataSize(properties, "freshet.flush.max-size", IngestDefaults.FLUSH_MAX_SIZE),
+                duration(properties, "freshet.flush.interval", IngestDefaults.FLUSH_INTERVAL),
+                BadRecordPolicy.fromString(properties.getOrDefault("freshet.bad-record-policy", IngestDefaults.BAD_RECORD_POLICY)),
+                dataSize(properties, "freshet.max-record-size", IngestDefaults.MAX_RECORD_SIZE),
+                duration(properties, "freshet.query-lease-timeout", IngestDefaults.QUERY_LEASE_TIMEOUT),
                 maintenance(properties));
     }
 
     private static MaintenanceSettings maintenance(Map<String, String> properties)
     {
         return new MaintenanceSettings(
-                bool(properties, "freshet.maintenance.enabled", true),
-                duration(properties, "freshet.maintenance.interval", "5m"),
-                integer(properties, "freshet.maintenance.threads", 1),
-                bool(properties, "freshet.compaction.enabled", true),
-                dataSize(properties, "freshet.compaction.target-file-size", "128MB"),
-                integer(properties, "freshet.compaction.min-input-files", 8),
-                integer(properties, "freshet.compaction.max-manifests", 100),
-                bool(properties, "freshet.snapshot-expiry.enabled", true),
-                duration(properties, "freshet.snapshot-expiry.retention", "24h"),
-                integer(properties, "freshet.snapshot-expiry.retain-last", 10),
-                bool(properties, "freshet.orphan-cleanup.enabled", true),
-                duration(properties, "freshet.orphan-cleanup.interval", "1h"),
-                duration(properties, "freshet.orphan-cleanup.retention", "1h"));
+                bool(properties, "freshet.maintenance.enabled", IngestDefaults.UPKEEP_ENABLED),
+                duration(properties, "freshet.maintenance.interval", IngestDefaults.UPKEEP_INTERVAL),
+                integer(properties, "freshet.maintenance.threads", IngestDefaults.UPKEEP_THREADS),
+                bool(properties, "freshet.compaction.enabled", IngestDefaults.COMPACTION_ENABLED),
+                dataSize(properties, "freshet.compaction.target-file-size", IngestDefaults.COMPACTION_TARGET_FILE_SIZE),
+                integer(properties, "freshet.compaction.min-input-files", IngestDefaults.COMPACTION_MIN_INPUT_FILES),
+                integer(properties, "freshet.compaction.max-manifests", IngestDefaults.COMPACTION_MAX_MANIFESTS),
+                bool(properties, "freshet.snapshot-expiry.enabled", IngestDefaults.SNAPSHOT_EXPIRY_ENABLED),
+                duration(properties, "freshet.snapshot-expiry.retention", IngestDefaults.SNAPSHOT_EXPIRY_RETENTION),
+                integer(properties, "freshet.snapshot-expiry.retain-last", IngestDefaults.SNAPSHOT_EXPIRY_RETAIN_LAST),
+                bool(properties, "freshet.orphan-cleanup.enabled", IngestDefaults.ORPHAN_CLEANUP_ENABLED),
+                duration(properties, "freshet.orphan-cleanup.interval", IngestDefaults.ORPHAN_CLEANUP_INTERVAL),
+                duration(properties, "freshet.orphan-cleanup.retention", IngestDefaults.ORPHAN_CLEANUP_RETENTION));
     }
 
     private static boolean bool(Map<String, String> properties, String name, boolean defaultValue)

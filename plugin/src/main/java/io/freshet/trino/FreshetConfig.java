@@ -7,35 +7,33 @@ import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
 import io.airlift.units.MinDataSize;
 import io.airlift.units.MinDuration;
+import io.freshet.ingest.IngestDefaults;
 import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-
-import static io.airlift.units.DataSize.Unit.MEGABYTE;
 
 /** Catalog properties of Freshet; Iceberg catalog properties use the names of Trino's Iceberg connector. */
 public class FreshetConfig
 {
-    private CatalogType catalogType = CatalogType.JDBC;
-    private String catalogName = "freshet";
-    private String warehouse = "freshet-data";
+    private CatalogType catalogType = CatalogType.valueOf(IngestDefaults.CATALOG_TYPE);
+    private String catalogName = IngestDefaults.CATALOG_NAME;
+    private String warehouse = IngestDefaults.WAREHOUSE;
     private String jdbcConnectionUrl;
     private String jdbcUser;
     private String jdbcPassword;
     private String jdbcDriverClass;
     private String restUri;
-    private DataSize hotBufferMaxSize = DataSize.of(1024, MEGABYTE);
-    private DataSize flushMaxSize = DataSize.of(128, MEGABYTE);
-    private Duration flushInterval = new Duration(5, TimeUnit.MINUTES);
-    private BadRecordPolicy badRecordPolicy = BadRecordPolicy.SKIP;
-    private DataSize maxRecordSize = DataSize.of(8, MEGABYTE);
-    private Duration queryLeaseTimeout = new Duration(1, TimeUnit.HOURS);
+    private DataSize hotBufferMaxSize = DataSize.valueOf(IngestDefaults.HOT_BUFFER_MAX_SIZE);
+    private DataSize flushMaxSize = DataSize.valueOf(IngestDefaults.FLUSH_MAX_SIZE);
+    private Duration flushInterval = Duration.valueOf(IngestDefaults.FLUSH_INTERVAL);
+    private BadRecordPolicy badRecordPolicy = BadRecordPolicy.fromString(IngestDefaults.BAD_RECORD_POLICY);
+    private DataSize maxRecordSize = DataSize.valueOf(IngestDefaults.MAX_RECORD_SIZE);
+    private Duration queryLeaseTimeout = Duration.valueOf(IngestDefaults.QUERY_LEASE_TIMEOUT);
     private boolean ingestionEnabled = true;
     private String allowedTopics = ".*";
 

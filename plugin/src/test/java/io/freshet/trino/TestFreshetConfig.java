@@ -4,6 +4,7 @@ import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
 import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.IngestDefaults;
 import io.freshet.ingest.IngestProperties;
 import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.catalog.FileIoFactory;
@@ -104,6 +105,10 @@ class TestFreshetConfig
         for (String property : EXPLICIT.keySet()) {
             assertThat(documentation).as("docs/configuration.md documents %s", property).contains("`" + property + "`");
         }
+        // each default is written once (IngestDefaults), and the documentation shows that value
+        IngestDefaults.byProperty().forEach((property, value) -> assertThat(documentation)
+                .as("docs/configuration.md gives %s the default %s", property, value)
+                .contains("| `%s` | `%s` |".formatted(property, value)));
         Matcher documented = Pattern.compile("^\\| `((?:iceberg|freshet)\\.[a-z.-]+)`", Pattern.MULTILINE).matcher(documentation);
         while (documented.find()) {
             assertThat(allProperties()).as("documented property %s exists", documented.group(1)).contains(documented.group(1));

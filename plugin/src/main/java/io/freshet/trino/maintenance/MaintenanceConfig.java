@@ -6,30 +6,28 @@ import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
 import io.airlift.units.MinDataSize;
 import io.airlift.units.MinDuration;
+import io.freshet.ingest.IngestDefaults;
 import io.freshet.ingest.maintenance.MaintenanceSettings;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
-import java.util.concurrent.TimeUnit;
-
-import static io.airlift.units.DataSize.Unit.MEGABYTE;
 
 /** Catalog properties of background table upkeep: compaction, snapshot expiry and orphan cleanup. */
 public class MaintenanceConfig
 {
-    private boolean maintenanceEnabled = true;
-    private Duration interval = new Duration(5, TimeUnit.MINUTES);
-    private int threads = 1;
-    private boolean compactionEnabled = true;
-    private DataSize targetFileSize = DataSize.of(128, MEGABYTE);
-    private int minInputFiles = 8;
-    private int maxManifests = 100;
-    private boolean snapshotExpiryEnabled = true;
-    private Duration snapshotRetention = new Duration(24, TimeUnit.HOURS);
-    private int retainLast = 10;
-    private boolean orphanCleanupEnabled = true;
-    private Duration orphanCleanupInterval = new Duration(1, TimeUnit.HOURS);
-    private Duration orphanRetention = new Duration(1, TimeUnit.HOURS);
+    private boolean maintenanceEnabled = IngestDefaults.UPKEEP_ENABLED;
+    private Duration interval = Duration.valueOf(IngestDefaults.UPKEEP_INTERVAL);
+    private int threads = IngestDefaults.UPKEEP_THREADS;
+    private boolean compactionEnabled = IngestDefaults.COMPACTION_ENABLED;
+    private DataSize targetFileSize = DataSize.valueOf(IngestDefaults.COMPACTION_TARGET_FILE_SIZE);
+    private int minInputFiles = IngestDefaults.COMPACTION_MIN_INPUT_FILES;
+    private int maxManifests = IngestDefaults.COMPACTION_MAX_MANIFESTS;
+    private boolean snapshotExpiryEnabled = IngestDefaults.SNAPSHOT_EXPIRY_ENABLED;
+    private Duration snapshotRetention = Duration.valueOf(IngestDefaults.SNAPSHOT_EXPIRY_RETENTION);
+    private int retainLast = IngestDefaults.SNAPSHOT_EXPIRY_RETAIN_LAST;
+    private boolean orphanCleanupEnabled = IngestDefaults.ORPHAN_CLEANUP_ENABLED;
+    private Duration orphanCleanupInterval = Duration.valueOf(IngestDefaults.ORPHAN_CLEANUP_INTERVAL);
+    private Duration orphanRetention = Duration.valueOf(IngestDefaults.ORPHAN_CLEANUP_RETENTION);
 
     public boolean isMaintenanceEnabled()
     {
