@@ -7,7 +7,7 @@ import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.testing.FaultInjectingFileIO;
 import io.freshet.ingest.testing.FaultInjectingFileIO.FileKind;
-import io.freshet.ingest.testing.TestingKafka;
+import io.freshet.ingest.testing.KafkaExtension;
 import io.freshet.ingest.verify.PartitionVerification;
 import io.freshet.ingest.verify.TableContents;
 import io.freshet.ingest.verify.TableVerification;
@@ -28,11 +28,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -65,23 +64,11 @@ class TestIngestFaults
             NestedField.optional(9, "attributes", Types.MapType.ofOptional(10, 11, Types.StringType.get(), Types.LongType.get())),
             NestedField.optional(12, "paid", Types.BooleanType.get()));
 
-    private TestingKafka kafka;
+    @RegisterExtension
+    static final KafkaExtension environment = new KafkaExtension();
 
     @TempDir
     Path warehouse;
-
-    @BeforeAll
-    void startKafka()
-    {
-        kafka = new TestingKafka();
-    }
-
-    @AfterAll
-    void stopKafka()
-            throws Exception
-    {
-        kafka.close();
-    }
 
     @AfterEach
     void resetFaults()
@@ -94,8 +81,8 @@ class TestIngestFaults
     void badInputOfEveryShapeIsCountedAndNeverStallsThePartition()
     {
         String topic = "bad_input";
-        kafka.createTopic(topic, 1);
-        kafka.createTopic(topic + ".dlq", 1);
+        environment.kafka().createTopic(topic, 1);
+        environment.kafka().createTopic(topic + ".dlq", 1);
         List<byte[]> bad = List.of(
                 "not json at all".getBytes(StandardCharsets.UTF_8),
                 "{\"id\": 1,".getBytes(StandardCharsets.UTF_8),
@@ -129,19 +116,19 @@ class TestIngestFaults
         List<Integer> badOffsets = new ArrayList<>();
         for (int i = 0; i < Math.max(bad.size(), good.size()); i++) {
             if (i < good.size()) {
-                kafka.send(topic, 0, i % 2 == 0 ? null : new byte[] {(byte) 0xC3, (byte) 0x28}, good.get(i), i == 0 ? everyHeader : Map.of());
+                environment.kafka().send(topic, 0, i % 2 == 0 ? null : new byte[] {(byte) 0xC3, (byte) 0x28}, good.get(i), i == 0 ? everyHeader : Map.of());
                 offset++;
             }
             if (i < bad.size()) {
-                kafka.send(topic, 0, null, bad.get(i), i == 1 ? everyHeader : Map.of());
+                environment.kafka().send(topic, 0, null, bad.get(i), i == 1 ? everyHeader : Map.of());
                 badOffsets.add(offset++);
             }
         }
         // a tombstone, and the same header key many times
-        kafka.send(topic, 0, "gone".getBytes(StandardCharsets.UTF_8), null, Map.of());
+        environment.kafka().send(topic, 0, "gone".getBytes(StandardCharsets.UTF_8), null, Map.of());
         badOffsets.add(offset++);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.kafka().bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             RecordHeaders repeated = new RecordHeaders();
@@ -158,7 +145,7 @@ class TestIngestFaults
         int goodCount = good.size() + 1;
 
         for (BadRecordPolicy policy : List.of(BadRecordPolicy.SKIP, BadRecordPolicy.DEAD_LETTER)) {
-            IngestSettings settings = settings(kafka.bootstrapServers(), warehouse.resolve(policy.name()), Duration.ofHours(1), policy, 16 * 1024);
+            IngestSettings settings = settings(environment.kafka().bootstrapServers(), warehouse.resolve(policy.name()), Duration.ofHours(1), policy, 16 * 1024);
             try (IngestWorker worker = new IngestWorker(settings)) {
                 ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
                 TableIdentifier identifier = TableIdentifier.of("shop", "bad_input");
@@ -186,7 +173,7 @@ class TestIngestFaults
                 assertThat(cold.tableRows()).isEqualTo(goodCount);
             }
         }
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = kafka.readAll(topic + ".dlq");
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = environment.kafka().readAll(topic + ".dlq");
         assertThat(deadLetters).extracting(record -> Integer.parseInt(new String(record.headers().lastHeader("freshet.source.offset").value(), StandardCharsets.UTF_8)))
                 .containsExactlyElementsOf(badOffsets);
         assertThat(deadLetters).allSatisfy(record -> assertThat(record.headers().lastHeader("freshet.error")).isNotNull());
@@ -197,7 +184,7 @@ class TestIngestFaults
         assertThat(withHeaders.headers().lastHeader("").value()).isEmpty();
 
         // FAIL stops at the first bad record with everything before it kept, and the verifier does not count what lies beyond as lost
-        IngestSettings failing = settings(kafka.bootstrapServers(), warehouse.resolve("FAIL"), Duration.ofHours(1), BadRecordPolicy.FAIL, 16 * 1024);
+        IngestSettings failing = settings(environment.kafka().bootstrapServers(), warehouse.resolve("FAIL"), Duration.ofHours(1), BadRecordPolicy.FAIL, 16 * 1024);
         try (IngestWorker worker = new IngestWorker(failing)) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
             TableIdentifier identifier = TableIdentifier.of("shop", "bad_input");
@@ -213,8 +200,8 @@ class TestIngestFaults
     void failedCommitsAreRetriedWithoutDuplicateAppends()
     {
         String topic = "commit_failures";
-        kafka.createTopic(topic, 2);
-        IngestSettings settings = FaultInjectingFileIO.withFaults(settings(kafka.bootstrapServers(), warehouse.resolve("commits"), Duration.ofHours(1), BadRecordPolicy.SKIP));
+        environment.kafka().createTopic(topic, 2);
+        IngestSettings settings = FaultInjectingFileIO.withFaults(settings(environment.kafka().bootstrapServers(), warehouse.resolve("commits"), Duration.ofHours(1), BadRecordPolicy.SKIP));
         try (IngestWorker worker = new IngestWorker(settings)) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
             TableIdentifier identifier = TableIdentifier.of("shop", "commit_failures");
@@ -222,7 +209,7 @@ class TestIngestFaults
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
             int sent = 0;
             for (FileKind kind : FileKind.values()) {
-                kafka.sendAll(topic, 2, TestIngestWorker.orders(sent, 200));
+                environment.kafka().sendAll(topic, 2, TestIngestWorker.orders(sent, 200));
                 sent += 200;
                 int expected = sent;
                 waitUntil("records are hot", Duration.ofSeconds(60), () -> ingester.status().partitions().stream().mapToLong(partition -> partition.highWaterMark()).sum() == expected);
@@ -251,15 +238,15 @@ class TestIngestFaults
             throws Exception
     {
         String topic = "storage_outage";
-        kafka.createTopic(topic, 2);
-        IngestSettings settings = FaultInjectingFileIO.withFaults(settings(kafka.bootstrapServers(), warehouse.resolve("outage"), Duration.ofHours(1), BadRecordPolicy.SKIP));
+        environment.kafka().createTopic(topic, 2);
+        IngestSettings settings = FaultInjectingFileIO.withFaults(settings(environment.kafka().bootstrapServers(), warehouse.resolve("outage"), Duration.ofHours(1), BadRecordPolicy.SKIP));
         try (IngestWorker worker = new IngestWorker(settings)) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
             TableIdentifier identifier = TableIdentifier.of("shop", "storage_outage");
             Table table = worker.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
-            kafka.sendAll(topic, 2, TestIngestWorker.orders(0, 400));
-            waitUntil("records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(kafka.endOffsets(topic)), ingester::status);
+            environment.kafka().sendAll(topic, 2, TestIngestWorker.orders(0, 400));
+            waitUntil("records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(environment.kafka().endOffsets(topic)), ingester::status);
 
             FaultInjectingFileIO.failAll(FileKind.MANIFEST);
             CompletableFuture<?> flushed = ingester.flush();
@@ -291,27 +278,27 @@ class TestIngestFaults
             throws Exception
     {
         String topic = "landed_commit";
-        kafka.createTopic(topic, 2);
-        IngestSettings settings = FaultInjectingFileIO.withFaults(settings(kafka.bootstrapServers(), warehouse.resolve("landed"), Duration.ofHours(1), BadRecordPolicy.SKIP));
+        environment.kafka().createTopic(topic, 2);
+        IngestSettings settings = FaultInjectingFileIO.withFaults(settings(environment.kafka().bootstrapServers(), warehouse.resolve("landed"), Duration.ofHours(1), BadRecordPolicy.SKIP));
         try (IngestWorker worker = new IngestWorker(settings)) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
             TableIdentifier identifier = TableIdentifier.of("shop", "landed_commit");
             worker.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
-            kafka.sendAll(topic, 2, TestIngestWorker.orders(0, 200));
-            waitUntil("records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(kafka.endOffsets(topic)), ingester::status);
+            environment.kafka().sendAll(topic, 2, TestIngestWorker.orders(0, 200));
+            waitUntil("records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(environment.kafka().endOffsets(topic)), ingester::status);
 
             FaultInjectingFileIO.failReadsAfterNextWrite(FileKind.TABLE_METADATA);
             CompletableFuture<?> flushed = ingester.flush();
             waitUntil("the landed commit and a retry cannot read the table", Duration.ofSeconds(60), () -> FaultInjectingFileIO.failures() >= 3, ingester::status);
-            kafka.sendAll(topic, 2, TestIngestWorker.orders(200, 100));
-            waitUntil("more records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(kafka.endOffsets(topic)), ingester::status);
+            environment.kafka().sendAll(topic, 2, TestIngestWorker.orders(200, 100));
+            waitUntil("more records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(environment.kafka().endOffsets(topic)), ingester::status);
 
             FaultInjectingFileIO.reset();
             flushed.get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(ingester.status().state()).as(String.valueOf(ingester.status().failure())).isEqualTo(IngestionStatus.State.RUNNING);
             ingester.flush().get(60, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(new TransactionLog(ingester.table()).current().watermark().nextOffsets()).isEqualTo(kafka.endOffsets(topic));
+            assertThat(new TransactionLog(ingester.table()).current().watermark().nextOffsets()).isEqualTo(environment.kafka().endOffsets(topic));
             TableVerification verification = verify(worker, identifier);
             assertThat(verification.exactlyOnce()).as(verification.report()).isTrue();
             assertThat(verification.tableRows()).isEqualTo(300);
@@ -327,15 +314,15 @@ class TestIngestFaults
             throws Exception
     {
         String topic = "restart_overlap";
-        kafka.createTopic(topic, 2);
-        IngestSettings settings = FaultInjectingFileIO.withFaults(settings(kafka.bootstrapServers(), warehouse.resolve("restart"), Duration.ofHours(1), BadRecordPolicy.SKIP));
+        environment.kafka().createTopic(topic, 2);
+        IngestSettings settings = FaultInjectingFileIO.withFaults(settings(environment.kafka().bootstrapServers(), warehouse.resolve("restart"), Duration.ofHours(1), BadRecordPolicy.SKIP));
         try (IngestWorker worker = new IngestWorker(settings)) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
             TableIdentifier identifier = TableIdentifier.of("shop", "restart_overlap");
             Table table = worker.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
-            kafka.sendAll(topic, 2, TestIngestWorker.orders(0, 200));
-            waitUntil("records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(kafka.endOffsets(topic)), ingester::status);
+            environment.kafka().sendAll(topic, 2, TestIngestWorker.orders(0, 200));
+            waitUntil("records are hot", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(environment.kafka().endOffsets(topic)), ingester::status);
 
             FaultInjectingFileIO.holdNext(FileKind.TABLE_METADATA);
             CompletableFuture<?> flushed = ingester.flush();
@@ -351,8 +338,8 @@ class TestIngestFaults
             FaultInjectingFileIO.release();
             TableIngester next = restarted.get(60, java.util.concurrent.TimeUnit.SECONDS);
             flushed.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            kafka.sendAll(topic, 2, TestIngestWorker.orders(200, 100));
-            waitUntil("the restarted ingester has the new records", Duration.ofSeconds(60), () -> next.buffer().highWaterMarks().equals(kafka.endOffsets(topic)), next::status);
+            environment.kafka().sendAll(topic, 2, TestIngestWorker.orders(200, 100));
+            waitUntil("the restarted ingester has the new records", Duration.ofSeconds(60), () -> next.buffer().highWaterMarks().equals(environment.kafka().endOffsets(topic)), next::status);
             next.flush().get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(next.status().state()).isEqualTo(IngestionStatus.State.RUNNING);
             TableVerification verification = verify(worker, identifier);
@@ -368,8 +355,8 @@ class TestIngestFaults
             throws Exception
     {
         String topic = "commit_conflicts";
-        kafka.createTopic(topic, 2);
-        IngestSettings settings = settings(kafka.bootstrapServers(), warehouse.resolve("conflicts"), Duration.ofMillis(50), BadRecordPolicy.SKIP);
+        environment.kafka().createTopic(topic, 2);
+        IngestSettings settings = settings(environment.kafka().bootstrapServers(), warehouse.resolve("conflicts"), Duration.ofMillis(50), BadRecordPolicy.SKIP);
         try (IngestWorker worker = new IngestWorker(settings);
                 IngestWorker upkeep = new IngestWorker(settings)) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
@@ -397,11 +384,11 @@ class TestIngestFaults
                 return commits;
             });
             for (int sent = 0; sent < 6000; sent += 300) {
-                kafka.sendAll(topic, 2, TestIngestWorker.orders(sent, 300));
+                environment.kafka().sendAll(topic, 2, TestIngestWorker.orders(sent, 300));
                 Thread.sleep(20);
             }
             waitUntil("everything is committed", Duration.ofSeconds(60),
-                    () -> new TransactionLog(ingester.table()).current().watermark().nextOffsets().equals(kafka.endOffsets(topic)), ingester::status);
+                    () -> new TransactionLog(ingester.table()).current().watermark().nextOffsets().equals(environment.kafka().endOffsets(topic)), ingester::status);
             running.set(false);
             assertThat(conflicting.get()).isGreaterThan(10);
             assertThat(ingester.status().state()).isEqualTo(IngestionStatus.State.RUNNING);
@@ -417,9 +404,9 @@ class TestIngestFaults
             throws Exception
     {
         String topic = "verified";
-        kafka.createTopic(topic, 2);
+        environment.kafka().createTopic(topic, 2);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.kafka().bootstrapServers(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "verified-producer",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
@@ -439,12 +426,12 @@ class TestIngestFaults
         }
         // 7 committed transactions of 10 records per partition; markers and aborted records take offsets too
         int committedRecords = 7 * 20;
-        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("verified"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+        try (IngestWorker worker = new IngestWorker(settings(environment.kafka().bootstrapServers(), warehouse.resolve("verified"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
             TableIdentifier identifier = TableIdentifier.of("shop", "verified");
             Table table = worker.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
-            Map<Integer, Long> endOffsets = kafka.endOffsets(topic);
+            Map<Integer, Long> endOffsets = environment.kafka().endOffsets(topic);
             waitUntil("the topic is consumed", Duration.ofSeconds(60), () -> ingester.buffer().highWaterMarks().equals(endOffsets), ingester::status);
 
             TableVerification hot = verify(worker, identifier);

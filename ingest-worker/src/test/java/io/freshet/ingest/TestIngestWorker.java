@@ -8,7 +8,7 @@ import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.testing.TestingIngest.PartitionOffset;
-import io.freshet.ingest.testing.TestingKafka;
+import io.freshet.ingest.testing.KafkaExtension;
 import io.freshet.ingest.verify.TableVerification;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
@@ -19,10 +19,9 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.management.MalformedObjectNameException;
@@ -58,33 +57,21 @@ class TestIngestWorker
             NestedField.optional(4, "created", Types.TimestampType.withZone()),
             NestedField.optional(5, "tags", Types.ListType.ofOptional(6, Types.StringType.get())));
 
-    private TestingKafka kafka;
+    @RegisterExtension
+    static final KafkaExtension environment = new KafkaExtension();
 
     @TempDir
     Path warehouse;
-
-    @BeforeAll
-    void startKafka()
-    {
-        kafka = new TestingKafka();
-    }
-
-    @AfterAll
-    void stopKafka()
-            throws Exception
-    {
-        kafka.close();
-    }
 
     @Test
     void hotRowsThenCommittedRowsExactlyOnceAcrossRestart()
     {
         String topic = "orders_restart";
-        kafka.createTopic(topic, 3);
+        environment.kafka().createTopic(topic, 3);
         TableIdentifier identifier = TableIdentifier.of("sales", "orders");
-        kafka.sendAll(topic, 3, orders(0, 300));
+        environment.kafka().sendAll(topic, 3, orders(0, 300));
 
-        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("a"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+        try (IngestWorker worker = new IngestWorker(settings(environment.kafka().bootstrapServers(), warehouse.resolve("a"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("sales"));
             Table table = worker.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
@@ -99,7 +86,7 @@ class TestIngestWorker
             ingester.flush().join();
             OffsetWatermark watermark = new TransactionLog(table).current().watermark();
             assertThat(watermark.nextOffsets()).isEqualTo(Map.of(0, 100L, 1, 100L, 2, 100L));
-            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(environment.kafka().endOffsets(topic)));
             assertThat(hotRows(ingester)).isZero();
             // the figures the metrics publish: one flush and commit, its bytes those of the files the snapshot added
             table.refresh();
@@ -120,20 +107,20 @@ class TestIngestWorker
             assertThat(first.getField("tags")).isEqualTo(List.of("a", "b"));
             assertThat(first.getField("_key")).isEqualTo("7");
 
-            kafka.sendAll(topic, 3, orders(300, 150));
+            environment.kafka().sendAll(topic, 3, orders(300, 150));
             waitUntil("new records are hot", Duration.ofSeconds(60), () -> hotRows(ingester) == 150);
         }
         assertThat(stagesMBeans("sales.orders")).as("withdrawn when ingestion stops").isEmpty();
 
         // restart: the 150 uncommitted records are consumed again from the watermark, nothing twice
-        kafka.sendAll(topic, 3, orders(450, 60));
-        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("a"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+        environment.kafka().sendAll(topic, 3, orders(450, 60));
+        try (IngestWorker worker = new IngestWorker(settings(environment.kafka().bootstrapServers(), warehouse.resolve("a"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
             worker.startAll();
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
             waitUntil("uncommitted records are hot again", Duration.ofSeconds(60), () -> hotRows(ingester) == 210);
             ingester.flush().join();
             Table table = worker.catalog().loadTable(identifier);
-            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(environment.kafka().endOffsets(topic)));
             assertThat(new TransactionLog(table).history())
                     .extracting(entry -> entry.watermark().nextOffsets().values().stream().mapToLong(Long::longValue).sum())
                     .containsExactly(300L, 510L);
@@ -144,17 +131,17 @@ class TestIngestWorker
     void badRecordsAreCountedAndDeadLettered()
     {
         String topic = "payments_bad";
-        kafka.createTopic(topic, 1);
-        kafka.createTopic(topic + ".dlq", 1);
-        kafka.send(topic, 0, "1", "{\"id\": 1, \"customer\": \"ok\"}");
-        kafka.send(topic, 0, "2", "not json at all");
-        kafka.send(topic, 0, "3", "{\"id\": \"seven\"}");
-        kafka.send(topic, 0, "4", null);
-        kafka.send(topic, 0, "5", "{\"id\": 5, \"tags\": {\"not\": \"a list\"}}");
-        kafka.send(topic, 0, "6", "{\"id\": 6, \"unknown_field\": true, \"CUSTOMER\": \"upper\"}");
-        kafka.send(topic, 0, "7", "{\"id\": 7, \"customer\": \"%s\"}".formatted("x".repeat(5000)));
+        environment.kafka().createTopic(topic, 1);
+        environment.kafka().createTopic(topic + ".dlq", 1);
+        environment.kafka().send(topic, 0, "1", "{\"id\": 1, \"customer\": \"ok\"}");
+        environment.kafka().send(topic, 0, "2", "not json at all");
+        environment.kafka().send(topic, 0, "3", "{\"id\": \"seven\"}");
+        environment.kafka().send(topic, 0, "4", null);
+        environment.kafka().send(topic, 0, "5", "{\"id\": 5, \"tags\": {\"not\": \"a list\"}}");
+        environment.kafka().send(topic, 0, "6", "{\"id\": 6, \"unknown_field\": true, \"CUSTOMER\": \"upper\"}");
+        environment.kafka().send(topic, 0, "7", "{\"id\": 7, \"customer\": \"%s\"}".formatted("x".repeat(5000)));
 
-        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("b"), Duration.ofHours(1), BadRecordPolicy.DEAD_LETTER, 4096))) {
+        try (IngestWorker worker = new IngestWorker(settings(environment.kafka().bootstrapServers(), warehouse.resolve("b"), Duration.ofHours(1), BadRecordPolicy.DEAD_LETTER, 4096))) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("sales"));
             Table table = worker.createTable(TableIdentifier.of("sales", "payments"), COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
             TableIngester ingester = worker.ingester(TableIdentifier.of("sales", "payments")).orElseThrow();
@@ -168,7 +155,7 @@ class TestIngestWorker
             assertThat(committedRecords(table)).extracting(record -> record.getField("customer")).containsExactlyInAnyOrder("ok", "upper");
             assertThat(new TransactionLog(table).current().watermark().nextOffsets()).isEqualTo(Map.of(0, 7L));
 
-            List<ConsumerRecord<byte[], byte[]>> deadLetters = kafka.readAll(topic + ".dlq");
+            List<ConsumerRecord<byte[], byte[]>> deadLetters = environment.kafka().readAll(topic + ".dlq");
             assertThat(deadLetters).hasSize(5);
             assertThat(deadLetters).extracting(record -> new String(record.headers().lastHeader("freshet.source.offset").value(), StandardCharsets.UTF_8))
                     .containsExactly("1", "2", "3", "4", "6");
@@ -185,11 +172,11 @@ class TestIngestWorker
             throws Exception
     {
         String topic = "clicks_backpressure";
-        kafka.createTopic(topic, 2);
+        environment.kafka().createTopic(topic, 2);
         int records = 100_000;
         long cap = 2L << 20;
-        IngestSettings base = settings(kafka.bootstrapServers(), warehouse.resolve("d"), Duration.ofHours(1), BadRecordPolicy.SKIP);
-        IngestSettings small = base.withKafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(), "max.poll.records", "500")).withHotBufferMaxBytes(cap);
+        IngestSettings base = settings(environment.kafka().bootstrapServers(), warehouse.resolve("d"), Duration.ofHours(1), BadRecordPolicy.SKIP);
+        IngestSettings small = base.withKafkaProperties(Map.of("bootstrap.servers", environment.kafka().bootstrapServers(), "max.poll.records", "500")).withHotBufferMaxBytes(cap);
         try (IngestWorker worker = new IngestWorker(small)) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("sales"));
             TableIdentifier identifier = TableIdentifier.of("sales", "clicks");
@@ -199,12 +186,12 @@ class TestIngestWorker
             // the producer writes while the table ingests, in bursts the table cannot keep up with
             CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
                 for (int first = 0; first < records; first += 20_000) {
-                    kafka.sendAll(topic, 2, orders(first, 20_000));
+                    environment.kafka().sendAll(topic, 2, orders(first, 20_000));
                 }
             });
             long maximumLag = 0;
             while (!producer.isDone()) {
-                long produced = kafka.endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
+                long produced = environment.kafka().endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
                 maximumLag = Math.max(maximumLag, produced - highWaterMarks(ingester));
                 Thread.sleep(100);
             }
@@ -213,12 +200,12 @@ class TestIngestWorker
                     () -> ingester.status() + " allocated " + worker.hotBufferAllocatedBytes());
             // what stays below the cap waits for the size or age threshold; a flush commits it now
             ingester.flush().join();
-            assertThat(log.current().watermark().nextOffsets()).isEqualTo(kafka.endOffsets(topic));
+            assertThat(log.current().watermark().nextOffsets()).isEqualTo(environment.kafka().endOffsets(topic));
 
             TableVerification verification = io.freshet.ingest.testing.TestingIngest.verify(worker, identifier);
             assertThat(verification.exactlyOnce()).as(verification.report()).isTrue();
             assertThat(verification.tableRows()).isEqualTo(records);
-            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(environment.kafka().endOffsets(topic)));
             // the lag grew while the producer ran ahead, and drained after it stopped
             assertThat(maximumLag).isGreaterThan(10_000);
             // the cap forced many commits although neither the size nor the age threshold was reached
@@ -237,7 +224,7 @@ class TestIngestWorker
     @Test
     void unknownTopicFailsTableCreation()
     {
-        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("c"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+        try (IngestWorker worker = new IngestWorker(settings(environment.kafka().bootstrapServers(), warehouse.resolve("c"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("sales"));
             assertThatThrownBy(() -> worker.createTable(TableIdentifier.of("sales", "missing"), COLUMNS, new TableBinding("no_such_topic", "json", Optional.empty(), Optional.empty()), Map.of()))
                     .hasMessageContaining("Kafka topic 'no_such_topic' does not exist")

@@ -2,27 +2,22 @@ package io.freshet.trino;
 
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.catalog.IcebergCatalogFactory;
-import io.freshet.ingest.testing.TestingKafka;
-import io.freshet.trino.testing.FreshetQueryRunner;
-import io.trino.testing.DistributedQueryRunner;
+import io.freshet.trino.testing.FreshetExtension;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,78 +41,59 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestFreshetSecurity
 {
-    private TestingKafka kafka;
-    private DistributedQueryRunner queryRunner;
-    private Path warehouse;
-
-    @BeforeAll
-    void setUp()
-            throws Exception
-    {
-        kafka = new TestingKafka();
-        warehouse = Files.createTempDirectory("freshet-security");
-        queryRunner = FreshetQueryRunner.create(kafka.bootstrapServers(), warehouse, Map.of(
-                "freshet.flush.interval", "1h",
-                "freshet.allowed-topics", "(?!forbidden).*"));
-        queryRunner.execute("CREATE SCHEMA freshet.shop");
-    }
-
-    @AfterAll
-    void tearDown()
-            throws Exception
-    {
-        queryRunner.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final FreshetExtension freshet = new FreshetExtension(Map.of(
+            "freshet.flush.interval", "1h",
+            "freshet.allowed-topics", "(?!forbidden).*"));
 
     @AfterEach
     void resetAccessControl()
     {
-        queryRunner.getAccessControl().reset();
+        freshet.queryRunner().getAccessControl().reset();
     }
 
     /** system.verify reads the whole topic with the connector's credentials: it needs SELECT on the table. */
     @Test
     void verifyRequiresSelectOnTheTable()
     {
-        kafka.createTopic("ledger", 1);
-        queryRunner.execute("CREATE TABLE ledger (id bigint) WITH (kafka_topic = 'ledger')");
-        kafka.send("ledger", 0, "1", "{\"id\": 1}");
-        waitUntil("ledger has a row", Duration.ofSeconds(60), () -> (Long) queryRunner.execute("SELECT count(*) FROM ledger").getOnlyValue() == 1);
+        freshet.kafka().createTopic("ledger", 1);
+        freshet.queryRunner().execute("CREATE TABLE ledger (id bigint) WITH (kafka_topic = 'ledger')");
+        freshet.kafka().send("ledger", 0, "1", "{\"id\": 1}");
+        waitUntil("ledger has a row", Duration.ofSeconds(60), () -> (Long) freshet.queryRunner().execute("SELECT count(*) FROM ledger").getOnlyValue() == 1);
         String verify = "SELECT table_rows FROM TABLE(freshet.system.verify(schema_name => 'shop', table_name => 'ledger'))";
 
-        queryRunner.getAccessControl().deny(privilege("ledger", SELECT_COLUMN));
-        assertThatThrownBy(() -> queryRunner.execute(verify))
+        freshet.queryRunner().getAccessControl().deny(privilege("ledger", SELECT_COLUMN));
+        assertThatThrownBy(() -> freshet.queryRunner().execute(verify))
                 .hasMessageContaining("Access Denied")
                 .hasMessageContaining("ledger");
-        queryRunner.getAccessControl().reset();
-        assertThat(queryRunner.execute(verify).getOnlyValue()).isEqualTo(1L);
+        freshet.queryRunner().getAccessControl().reset();
+        assertThat(freshet.queryRunner().execute(verify).getOnlyValue()).isEqualTo(1L);
     }
 
     /** ingest_status and maintenance show only tables the user may see; a failure names the record's position, never its content. */
     @Test
     void systemTablesShowOnlyVisibleTablesAndNoRecordContent()
     {
-        kafka.createTopic("visible", 1);
-        kafka.createTopic("hidden", 1);
-        queryRunner.execute("CREATE TABLE visible (id bigint) WITH (kafka_topic = 'visible', bad_record_policy = 'FAIL')");
-        queryRunner.execute("CREATE TABLE hidden (id bigint) WITH (kafka_topic = 'hidden')");
-        kafka.send("visible", 0, "1", "{\"id\": \"card-4111-1111-1111-1111\"}");
+        freshet.kafka().createTopic("visible", 1);
+        freshet.kafka().createTopic("hidden", 1);
+        freshet.queryRunner().execute("CREATE TABLE visible (id bigint) WITH (kafka_topic = 'visible', bad_record_policy = 'FAIL')");
+        freshet.queryRunner().execute("CREATE TABLE hidden (id bigint) WITH (kafka_topic = 'hidden')");
+        freshet.kafka().send("visible", 0, "1", "{\"id\": \"card-4111-1111-1111-1111\"}");
         String status = "SELECT table_name, state, failure FROM freshet.system.ingest_status WHERE table_name IN ('visible', 'hidden')";
         waitUntil("visible fails", Duration.ofSeconds(60),
-                () -> queryRunner.execute(status).getMaterializedRows().stream().anyMatch(row -> "FAILED".equals(row.getField(1))), () -> queryRunner.execute(status));
-        assertThat(queryRunner.execute("SELECT DISTINCT table_name FROM freshet.system.ingest_status WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
+                () -> freshet.queryRunner().execute(status).getMaterializedRows().stream().anyMatch(row -> "FAILED".equals(row.getField(1))), () -> freshet.queryRunner().execute(status));
+        assertThat(freshet.queryRunner().execute("SELECT DISTINCT table_name FROM freshet.system.ingest_status WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
                 .containsExactlyInAnyOrder("visible", "hidden");
-        assertThat(queryRunner.execute("SELECT table_name FROM freshet.system.maintenance WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
+        assertThat(freshet.queryRunner().execute("SELECT table_name FROM freshet.system.maintenance WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
                 .containsExactlyInAnyOrder("visible", "hidden");
 
-        queryRunner.getAccessControl().denyTables(table -> !table.getTableName().equals("hidden"));
-        assertThat(queryRunner.execute("SELECT DISTINCT table_name FROM freshet.system.ingest_status WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
+        freshet.queryRunner().getAccessControl().denyTables(table -> !table.getTableName().equals("hidden"));
+        assertThat(freshet.queryRunner().execute("SELECT DISTINCT table_name FROM freshet.system.ingest_status WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
                 .containsExactly("visible");
-        assertThat(queryRunner.execute("SELECT table_name FROM freshet.system.maintenance WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
+        assertThat(freshet.queryRunner().execute("SELECT table_name FROM freshet.system.maintenance WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
                 .containsExactly("visible");
 
-        String failure = (String) queryRunner.execute("SELECT failure FROM freshet.system.ingest_status WHERE table_name = 'visible'").getMaterializedRows().getFirst().getField(0);
+        String failure = (String) freshet.queryRunner().execute("SELECT failure FROM freshet.system.ingest_status WHERE table_name = 'visible'").getMaterializedRows().getFirst().getField(0);
         assertThat(failure).contains("partition 0 offset 0", "field id: expected an integer").doesNotContain("4111");
     }
 
@@ -175,15 +151,15 @@ class TestFreshetSecurity
             }
         }, true, StandardCharsets.UTF_8));
         try {
-            kafka.createTopic("noisy", 1);
-            queryRunner.execute("CREATE TABLE noisy (id bigint) WITH (kafka_topic = 'noisy', bad_record_policy = 'SKIP')");
+            freshet.kafka().createTopic("noisy", 1);
+            freshet.queryRunner().execute("CREATE TABLE noisy (id bigint) WITH (kafka_topic = 'noisy', bad_record_policy = 'SKIP')");
             List<String> records = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 records.add(i % 2 == 0 ? "{\"id\": \"ssn-078-05-1120\"}" : "not json ssn-078-05-1120");
             }
             records.add("{\"id\": 1}");
-            kafka.sendAll("noisy", 1, records);
-            waitUntil("noisy has its good row", Duration.ofSeconds(60), () -> (Long) queryRunner.execute("SELECT count(*) FROM noisy").getOnlyValue() == 1);
+            freshet.kafka().sendAll("noisy", 1, records);
+            waitUntil("noisy has its good row", Duration.ofSeconds(60), () -> (Long) freshet.queryRunner().execute("SELECT count(*) FROM noisy").getOnlyValue() == 1);
         }
         finally {
             root.removeHandler(handler);
@@ -206,20 +182,20 @@ class TestFreshetSecurity
     @Test
     void onlyAllowedTopicsCanBeBound()
     {
-        kafka.createTopic("forbidden_salaries", 1);
-        kafka.createTopic("forbidden_inbox", 1);
-        kafka.createTopic("shipments", 1);
-        assertThatThrownBy(() -> queryRunner.execute("CREATE TABLE salaries (id bigint) WITH (kafka_topic = 'forbidden_salaries')"))
+        freshet.kafka().createTopic("forbidden_salaries", 1);
+        freshet.kafka().createTopic("forbidden_inbox", 1);
+        freshet.kafka().createTopic("shipments", 1);
+        assertThatThrownBy(() -> freshet.queryRunner().execute("CREATE TABLE salaries (id bigint) WITH (kafka_topic = 'forbidden_salaries')"))
                 .hasMessageContaining("Kafka topic 'forbidden_salaries' (kafka_topic) is not allowed")
                 .hasMessageContaining("freshet.allowed-topics");
-        assertThatThrownBy(() -> queryRunner.execute("CREATE TABLE shipments (id bigint) WITH (kafka_topic = 'shipments', bad_record_policy = 'DEAD_LETTER', dead_letter_topic = 'forbidden_inbox')"))
+        assertThatThrownBy(() -> freshet.queryRunner().execute("CREATE TABLE shipments (id bigint) WITH (kafka_topic = 'shipments', bad_record_policy = 'DEAD_LETTER', dead_letter_topic = 'forbidden_inbox')"))
                 .hasMessageContaining("Kafka topic 'forbidden_inbox' (dead_letter_topic) is not allowed");
-        assertThat(queryRunner.execute("SHOW TABLES").getOnlyColumnAsSet()).doesNotContain("salaries", "shipments");
+        assertThat(freshet.queryRunner().execute("SHOW TABLES").getOnlyColumnAsSet()).doesNotContain("salaries", "shipments");
 
-        queryRunner.execute("CREATE TABLE shipments (id bigint) WITH (kafka_topic = 'shipments')");
-        assertThatThrownBy(() -> queryRunner.execute("ALTER TABLE shipments SET PROPERTIES bad_record_policy = 'DEAD_LETTER', dead_letter_topic = 'forbidden_inbox'"))
+        freshet.queryRunner().execute("CREATE TABLE shipments (id bigint) WITH (kafka_topic = 'shipments')");
+        assertThatThrownBy(() -> freshet.queryRunner().execute("ALTER TABLE shipments SET PROPERTIES bad_record_policy = 'DEAD_LETTER', dead_letter_topic = 'forbidden_inbox'"))
                 .hasMessageContaining("Kafka topic 'forbidden_inbox' (dead_letter_topic) is not allowed");
-        assertThat((String) queryRunner.execute("SHOW CREATE TABLE shipments").getOnlyValue()).doesNotContain("forbidden_inbox");
+        assertThat((String) freshet.queryRunner().execute("SHOW CREATE TABLE shipments").getOnlyValue()).doesNotContain("forbidden_inbox");
     }
 
     /** DROP TABLE and DROP SCHEMA ... CASCADE leave tables of the shared catalog that Freshet did not create. */
@@ -227,26 +203,26 @@ class TestFreshetSecurity
     void dropsOnlyTablesFreshetOwns()
             throws Exception
     {
-        queryRunner.execute("CREATE SCHEMA freshet.shared");
-        kafka.createTopic("owned", 1);
-        queryRunner.execute("CREATE TABLE freshet.shared.owned (id bigint) WITH (kafka_topic = 'owned')");
+        freshet.queryRunner().execute("CREATE SCHEMA freshet.shared");
+        freshet.kafka().createTopic("owned", 1);
+        freshet.queryRunner().execute("CREATE TABLE freshet.shared.owned (id bigint) WITH (kafka_topic = 'owned')");
         TableIdentifier foreign = TableIdentifier.of("shared", "foreign_sales");
-        Catalog catalog = IcebergCatalogFactory.create(CatalogSettings.embedded(warehouse));
+        Catalog catalog = IcebergCatalogFactory.create(CatalogSettings.embedded(freshet.warehouse()));
         try {
             // a table another engine created in the same catalog
             catalog.createTable(foreign, new Schema(Types.NestedField.optional(1, "id", Types.LongType.get())), PartitionSpec.unpartitioned());
 
-            assertThatThrownBy(() -> queryRunner.execute("DROP TABLE freshet.shared.foreign_sales"))
+            assertThatThrownBy(() -> freshet.queryRunner().execute("DROP TABLE freshet.shared.foreign_sales"))
                     .hasMessageContaining("shared.foreign_sales is not a Freshet table");
-            assertThatThrownBy(() -> queryRunner.execute("DROP SCHEMA freshet.shared CASCADE"))
+            assertThatThrownBy(() -> freshet.queryRunner().execute("DROP SCHEMA freshet.shared CASCADE"))
                     .hasMessageContaining("shared.foreign_sales is not a Freshet table");
             assertThat(catalog.tableExists(foreign)).isTrue();
             // refused as a whole: the Freshet table of the schema is still there too
-            assertThat(queryRunner.execute("SHOW TABLES FROM freshet.shared").getOnlyColumnAsSet()).containsExactlyInAnyOrder("owned", "foreign_sales");
+            assertThat(freshet.queryRunner().execute("SHOW TABLES FROM freshet.shared").getOnlyColumnAsSet()).containsExactlyInAnyOrder("owned", "foreign_sales");
 
             catalog.dropTable(foreign, true);
-            queryRunner.execute("DROP SCHEMA freshet.shared CASCADE");
-            assertThat(queryRunner.execute("SHOW SCHEMAS FROM freshet").getOnlyColumnAsSet()).doesNotContain("shared");
+            freshet.queryRunner().execute("DROP SCHEMA freshet.shared CASCADE");
+            assertThat(freshet.queryRunner().execute("SHOW SCHEMAS FROM freshet").getOnlyColumnAsSet()).doesNotContain("shared");
         }
         finally {
             if (catalog instanceof Closeable closeable) {

@@ -10,21 +10,19 @@ import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.maintenance.Compactor.CompactionResult;
 import io.freshet.ingest.maintenance.OrphanFileCleaner.OrphanResult;
 import io.freshet.ingest.maintenance.SnapshotExpirer.ExpiryResult;
-import io.freshet.ingest.testing.TestingKafka;
+import io.freshet.ingest.testing.KafkaExtension;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -57,31 +55,19 @@ class TestTableMaintenance
             NestedField.optional(2, "note", Types.StringType.get()));
     private static final int PARTITIONS = 3;
 
-    private TestingKafka kafka;
+    @RegisterExtension
+    static final KafkaExtension environment = new KafkaExtension();
 
     @TempDir
     Path warehouse;
-
-    @BeforeAll
-    void startKafka()
-    {
-        kafka = new TestingKafka();
-    }
-
-    @AfterAll
-    void stopKafka()
-            throws Exception
-    {
-        kafka.close();
-    }
 
     @Test
     void compactionKeepsEveryRowOnceWhileIngestCommitsRace()
     {
         String topic = "events_compaction";
-        kafka.createTopic(topic, PARTITIONS);
+        environment.kafka().createTopic(topic, PARTITIONS);
         TableIdentifier identifier = TableIdentifier.of("upkeep", "events");
-        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("compaction"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+        try (IngestWorker worker = new IngestWorker(settings(environment.kafka().bootstrapServers(), warehouse.resolve("compaction"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
             Table table = createTable(worker, identifier, topic);
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
             int produced = produceInFlushes(ingester, topic, 0, 6, 50);
@@ -96,14 +82,14 @@ class TestTableMaintenance
 
             assertThat(result.inputFiles()).isGreaterThanOrEqualTo(6 * PARTITIONS);
             assertThat(result.rows()).isGreaterThanOrEqualTo(6 * 50);
-            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(environment.kafka().endOffsets(topic)));
             assertThat(committedOffsets(table)).hasSize(total);
 
             // a second full pass leaves one file per Kafka partition, in offset order
             maintenance.compact(128L << 20, 2, true);
             List<DataFile> files = dataFiles(table);
             assertThat(files).hasSize(PARTITIONS);
-            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(environment.kafka().endOffsets(topic)));
 
             TransactionLog log = new TransactionLog(table);
             assertThat(log.current().watermark().nextOffsets().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(total);
@@ -121,7 +107,7 @@ class TestTableMaintenance
             assertThat(maintenance.rewriteManifests(2)).isGreaterThan(2);
             table.refresh();
             assertThat(table.currentSnapshot().allManifests(table.io())).hasSize(1);
-            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(environment.kafka().endOffsets(topic)));
             assertThat(maintenance.rewriteManifests(2)).isZero();
         }
     }
@@ -130,10 +116,10 @@ class TestTableMaintenance
     void expiryKeepsLeasedSnapshotsAndTheWatermarkAcrossRestart()
     {
         String topic = "events_expiry";
-        kafka.createTopic(topic, PARTITIONS);
+        environment.kafka().createTopic(topic, PARTITIONS);
         TableIdentifier identifier = TableIdentifier.of("upkeep", "expiring");
         Path location = warehouse.resolve("expiry");
-        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), location, Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+        try (IngestWorker worker = new IngestWorker(settings(environment.kafka().bootstrapServers(), location, Duration.ofHours(1), BadRecordPolicy.SKIP))) {
             Table table = createTable(worker, identifier, topic);
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
             int produced = produceInFlushes(ingester, topic, 0, 3, 20);
@@ -182,14 +168,14 @@ class TestTableMaintenance
         }
 
         // restart: the watermark is found through the kept chain, so nothing is ingested twice
-        kafka.sendAll(topic, PARTITIONS, events(1000, 30));
-        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), location, Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+        environment.kafka().sendAll(topic, PARTITIONS, events(1000, 30));
+        try (IngestWorker worker = new IngestWorker(settings(environment.kafka().bootstrapServers(), location, Duration.ofHours(1), BadRecordPolicy.SKIP))) {
             worker.startAll();
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
             waitUntil("new records are hot", Duration.ofSeconds(60), () -> hotRows(ingester) == 30);
             ingester.flush().join();
             Table table = worker.catalog().loadTable(identifier);
-            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(environment.kafka().endOffsets(topic)));
         }
     }
 
@@ -198,9 +184,9 @@ class TestTableMaintenance
             throws IOException
     {
         String topic = "events_orphans";
-        kafka.createTopic(topic, PARTITIONS);
+        environment.kafka().createTopic(topic, PARTITIONS);
         TableIdentifier identifier = TableIdentifier.of("upkeep", "orphans");
-        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), warehouse.resolve("orphans"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+        try (IngestWorker worker = new IngestWorker(settings(environment.kafka().bootstrapServers(), warehouse.resolve("orphans"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
             Table table = createTable(worker, identifier, topic);
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
             produceInFlushes(ingester, topic, 0, 2, 10);
@@ -224,7 +210,7 @@ class TestTableMaintenance
             assertThat(young).exists();
             assertThat(inFlight).exists();
             assertThat(dataFiles(table)).allSatisfy(file -> assertThat(toPath(file.location())).exists());
-            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(kafka.endOffsets(topic)));
+            assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(environment.kafka().endOffsets(topic)));
             assertThatThrownBy(() -> worker.maintenance(identifier).removeOrphanFiles(Duration.ofMinutes(5)))
                     .hasMessageContaining("at least 1h");
         }
@@ -235,10 +221,10 @@ class TestTableMaintenance
             throws IOException
     {
         String topic = "events_confined";
-        kafka.createTopic(topic, PARTITIONS);
+        environment.kafka().createTopic(topic, PARTITIONS);
         TableIdentifier identifier = TableIdentifier.of("upkeep", "confined");
         Path root = warehouse.resolve("confined");
-        try (IngestWorker worker = new IngestWorker(settings(kafka.bootstrapServers(), root, Duration.ofHours(1), BadRecordPolicy.SKIP))) {
+        try (IngestWorker worker = new IngestWorker(settings(environment.kafka().bootstrapServers(), root, Duration.ofHours(1), BadRecordPolicy.SKIP))) {
             Table table = createTable(worker, identifier, topic);
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
             int produced = produceInFlushes(ingester, topic, 0, 1, 10);
@@ -295,9 +281,9 @@ class TestTableMaintenance
     {
         int id = firstId;
         for (int round = 0; round < rounds; round++) {
-            kafka.sendAll(topic, PARTITIONS, events(id, perPartition * PARTITIONS));
+            environment.kafka().sendAll(topic, PARTITIONS, events(id, perPartition * PARTITIONS));
             id += perPartition * PARTITIONS;
-            Map<Integer, Long> end = kafka.endOffsets(topic);
+            Map<Integer, Long> end = environment.kafka().endOffsets(topic);
             waitUntil("round %s is hot".formatted(round), Duration.ofSeconds(60),
                     () -> ingester.buffer().highWaterMarks().entrySet().stream().allMatch(entry -> entry.getValue() >= end.get(entry.getKey())) && ingester.buffer().highWaterMarks().size() == PARTITIONS);
             ingester.flush().join();

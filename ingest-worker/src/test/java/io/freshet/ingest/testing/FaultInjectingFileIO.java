@@ -221,31 +221,23 @@ public class FaultInjectingFileIO
 
     /** Writes the first bytes, then fails or halts: the file is left half written, as a crash leaves it. */
     private static final class FaultyStream
-            extends PositionOutputStream
+            extends ForwardingStream
     {
-        private final PositionOutputStream delegate;
         private final Fault fault;
         private final String location;
 
         FaultyStream(PositionOutputStream delegate, Fault fault, String location)
         {
-            this.delegate = delegate;
+            super(delegate);
             this.fault = fault;
             this.location = location;
-        }
-
-        @Override
-        public long getPos()
-                throws IOException
-        {
-            return delegate.getPos();
         }
 
         @Override
         public void write(int b)
                 throws IOException
         {
-            delegate.write(b);
+            super.write(b);
             strike();
         }
 
@@ -253,28 +245,14 @@ public class FaultInjectingFileIO
         public void write(byte[] bytes, int offset, int length)
                 throws IOException
         {
-            delegate.write(bytes, offset, length);
+            super.write(bytes, offset, length);
             strike();
-        }
-
-        @Override
-        public void flush()
-                throws IOException
-        {
-            delegate.flush();
-        }
-
-        @Override
-        public void close()
-                throws IOException
-        {
-            delegate.close();
         }
 
         private void strike()
                 throws IOException
         {
-            delegate.flush();
+            flush();
             if (fault.crash()) {
                 System.out.println(CRASH_MARKER + " " + fault.kind() + " " + location);
                 System.out.flush();
@@ -287,15 +265,34 @@ public class FaultInjectingFileIO
 
     /** Writes through and runs an action once the file is complete. */
     private static final class ClosingStream
-            extends PositionOutputStream
+            extends ForwardingStream
     {
-        private final PositionOutputStream delegate;
         private final Runnable onClose;
 
         ClosingStream(PositionOutputStream delegate, Runnable onClose)
         {
-            this.delegate = delegate;
+            super(delegate);
             this.onClose = onClose;
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            super.close();
+            onClose.run();
+        }
+    }
+
+    /** Passes every call to the stream the local FileIO opened. */
+    private abstract static class ForwardingStream
+            extends PositionOutputStream
+    {
+        private final PositionOutputStream delegate;
+
+        ForwardingStream(PositionOutputStream delegate)
+        {
+            this.delegate = delegate;
         }
 
         @Override
@@ -331,7 +328,6 @@ public class FaultInjectingFileIO
                 throws IOException
         {
             delegate.close();
-            onClose.run();
         }
     }
 }

@@ -1,13 +1,12 @@
 package io.freshet.trino.maintenance;
 
-import io.freshet.ingest.testing.TestingKafka;
+import io.freshet.trino.testing.FreshetExtension;
 import io.freshet.trino.testing.FreshetQueryRunner;
 import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.MaterializedRow;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -36,30 +35,11 @@ class TestFreshetMaintenance
 {
     private static final int PARTITIONS = 2;
 
-    private TestingKafka kafka;
-    private DistributedQueryRunner queryRunner;
-    private Path warehouse;
-
-    @BeforeAll
-    void setUp()
-            throws Exception
-    {
-        kafka = new TestingKafka();
-        warehouse = Files.createTempDirectory("freshet-upkeep");
-        // background upkeep off here: this class drives it by hand, except for the test that turns it on
-        queryRunner = FreshetQueryRunner.create(kafka.bootstrapServers(), warehouse, Map.of(
-                "freshet.flush.interval", "1h",
-                "freshet.maintenance.enabled", "false"));
-        queryRunner.execute("CREATE SCHEMA shop");
-    }
-
-    @AfterAll
-    void tearDown()
-            throws Exception
-    {
-        queryRunner.close();
-        kafka.close();
-    }
+    // background upkeep off here: this class drives it by hand, except for the test that turns it on
+    @RegisterExtension
+    static final FreshetExtension freshet = new FreshetExtension(Map.of(
+            "freshet.flush.interval", "1h",
+            "freshet.maintenance.enabled", "false"));
 
     @Test
     void compactProcedureShrinksFileCountAndKeepsEveryRowWhileQueriesRun()
@@ -69,7 +49,7 @@ class TestFreshetMaintenance
         createTable("clicks", topic);
         long produced = produceAndFlush("clicks", topic, 0, 6, 40);
         assertThat(fileCount("clicks")).isEqualTo(6 * PARTITIONS);
-        long bytesBefore = (long) queryRunner.execute("SELECT sum(file_size_in_bytes) FROM \"clicks$files\"").getOnlyValue();
+        long bytesBefore = (long) freshet.queryRunner().execute("SELECT sum(file_size_in_bytes) FROM \"clicks$files\"").getOnlyValue();
 
         // queries keep running during compaction and must always see the exact row set
         AtomicBoolean compacting = new AtomicBoolean(true);
@@ -82,27 +62,27 @@ class TestFreshetMaintenance
             }
             return queries;
         });
-        queryRunner.execute("CALL freshet.system.compact(schema_name => 'shop', table_name => 'clicks')");
+        freshet.queryRunner().execute("CALL freshet.system.compact(schema_name => 'shop', table_name => 'clicks')");
         compacting.set(false);
         assertThat(reads.get()).isGreaterThan(0);
         readers.shutdown();
 
         assertThat(fileCount("clicks")).isEqualTo(PARTITIONS);
         assertExactRows("clicks", produced);
-        List<MaterializedRow> files = queryRunner.execute("SELECT kafka_partition, record_count, min_offset, max_offset FROM \"clicks$files\" ORDER BY 1").getMaterializedRows();
+        List<MaterializedRow> files = freshet.queryRunner().execute("SELECT kafka_partition, record_count, min_offset, max_offset FROM \"clicks$files\" ORDER BY 1").getMaterializedRows();
         assertThat(files).extracting(row -> row.getField(1)).containsOnly(produced / PARTITIONS);
         assertThat(files).extracting(row -> row.getField(2)).containsOnly(0L);
         System.out.printf("compaction: %s files (%s bytes) -> %s files (%s bytes)%n", 6 * PARTITIONS, bytesBefore, fileCount("clicks"),
-                queryRunner.execute("SELECT sum(file_size_in_bytes) FROM \"clicks$files\"").getOnlyValue());
+                freshet.queryRunner().execute("SELECT sum(file_size_in_bytes) FROM \"clicks$files\"").getOnlyValue());
 
         // the commit log: ingest commits move the watermark, compaction commits keep it
-        List<MaterializedRow> commits = queryRunner.execute("SELECT operation, ingest_commit, offset_watermark, removed_files FROM \"clicks$commits\" ORDER BY committed_at").getMaterializedRows();
+        List<MaterializedRow> commits = freshet.queryRunner().execute("SELECT operation, ingest_commit, offset_watermark, removed_files FROM \"clicks$commits\" ORDER BY committed_at").getMaterializedRows();
         assertThat(commits).filteredOn(row -> row.getField(0).equals("append")).hasSize(6).allSatisfy(row -> assertThat(row.getField(1)).isEqualTo(true));
         assertThat(commits).filteredOn(row -> row.getField(0).equals("replace")).isNotEmpty().allSatisfy(row -> {
             assertThat(row.getField(1)).isEqualTo(false);
             assertThat(row.getField(2)).isEqualTo(commits.get(5).getField(2));
         });
-        assertThat((long) queryRunner.execute("SELECT count(*) FROM \"clicks$snapshots\"").getOnlyValue()).isEqualTo(commits.size());
+        assertThat((long) freshet.queryRunner().execute("SELECT count(*) FROM \"clicks$snapshots\"").getOnlyValue()).isEqualTo(commits.size());
     }
 
     @Test
@@ -112,39 +92,39 @@ class TestFreshetMaintenance
         String topic = "views_execute";
         createTable("views", topic);
         long produced = produceAndFlush("views", topic, 0, 4, 25);
-        queryRunner.execute("ALTER TABLE views EXECUTE optimize(file_size_threshold => '64MB')");
+        freshet.queryRunner().execute("ALTER TABLE views EXECUTE optimize(file_size_threshold => '64MB')");
         assertThat(fileCount("views")).isEqualTo(PARTITIONS);
         produced += produceAndFlush("views", topic, produced, 1, 25);
-        long snapshotsBefore = (long) queryRunner.execute("SELECT count(*) FROM \"views$snapshots\"").getOnlyValue();
+        long snapshotsBefore = (long) freshet.queryRunner().execute("SELECT count(*) FROM \"views$snapshots\"").getOnlyValue();
 
-        queryRunner.execute("ALTER TABLE views EXECUTE expire_snapshots(retention_threshold => '0s', retain_last => 1)");
-        long snapshotsAfter = (long) queryRunner.execute("SELECT count(*) FROM \"views$snapshots\"").getOnlyValue();
+        freshet.queryRunner().execute("ALTER TABLE views EXECUTE expire_snapshots(retention_threshold => '0s', retain_last => 1)");
+        long snapshotsAfter = (long) freshet.queryRunner().execute("SELECT count(*) FROM \"views$snapshots\"").getOnlyValue();
         assertThat(snapshotsAfter).isLessThan(snapshotsBefore);
         assertExactRows("views", produced);
 
-        Path data = Path.of(warehouse.toString(), "shop", "views", "data");
+        Path data = Path.of(freshet.warehouse().toString(), "shop", "views", "data");
         Path orphan = data.resolve("00000-left-by-a-crash.parquet");
         Files.writeString(orphan, "unreferenced");
         Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofHours(3))));
-        queryRunner.execute("ALTER TABLE views EXECUTE remove_orphan_files(retention_threshold => '2h')");
+        freshet.queryRunner().execute("ALTER TABLE views EXECUTE remove_orphan_files(retention_threshold => '2h')");
         assertThat(orphan).doesNotExist();
         assertExactRows("views", produced);
 
         // the same through CALL, with the safety floor
         Files.writeString(orphan, "unreferenced");
         Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofHours(3))));
-        queryRunner.execute("CALL freshet.system.remove_orphan_files(schema_name => 'shop', table_name => 'views')");
+        freshet.queryRunner().execute("CALL freshet.system.remove_orphan_files(schema_name => 'shop', table_name => 'views')");
         assertThat(orphan).doesNotExist();
-        queryRunner.execute("CALL freshet.system.expire_snapshots('shop', 'views', '1s', 1)");
+        freshet.queryRunner().execute("CALL freshet.system.expire_snapshots('shop', 'views', '1s', 1)");
         assertExactRows("views", produced);
 
-        assertThatThrownBy(() -> queryRunner.execute("CALL freshet.system.remove_orphan_files('shop', 'views', '5m')"))
+        assertThatThrownBy(() -> freshet.queryRunner().execute("CALL freshet.system.remove_orphan_files('shop', 'views', '5m')"))
                 .hasMessageContaining("retention_threshold must be at least 1h");
-        assertThatThrownBy(() -> queryRunner.execute("CALL freshet.system.compact('shop', 'views', 'big')"))
+        assertThatThrownBy(() -> freshet.queryRunner().execute("CALL freshet.system.compact('shop', 'views', 'big')"))
                 .hasMessageContaining("target_file_size 'big' is not a size");
-        assertThatThrownBy(() -> queryRunner.execute("CALL freshet.system.compact('shop', 'no_such_table')"))
+        assertThatThrownBy(() -> freshet.queryRunner().execute("CALL freshet.system.compact('shop', 'no_such_table')"))
                 .hasMessageContaining("Table shop.no_such_table does not exist");
-        assertThatThrownBy(() -> queryRunner.execute("ALTER TABLE views EXECUTE optimize(file_size_threshold => '10')"))
+        assertThatThrownBy(() -> freshet.queryRunner().execute("ALTER TABLE views EXECUTE optimize(file_size_threshold => '10')"))
                 .hasMessageContaining("file_size_threshold '10' is not a size");
     }
 
@@ -153,17 +133,17 @@ class TestFreshetMaintenance
             throws Exception
     {
         Path otherWarehouse = Files.createTempDirectory("freshet-background");
-        try (DistributedQueryRunner background = FreshetQueryRunner.create(kafka.bootstrapServers(), otherWarehouse, Map.of(
+        try (DistributedQueryRunner background = FreshetQueryRunner.create(freshet.kafka().bootstrapServers(), otherWarehouse, Map.of(
                 "freshet.flush.interval", "1h",
                 "freshet.maintenance.interval", "1s",
                 "freshet.compaction.min-input-files", "3"))) {
             background.execute("CREATE SCHEMA shop");
             String topic = "orders_background";
-            kafka.createTopic(topic, PARTITIONS);
+            freshet.kafka().createTopic(topic, PARTITIONS);
             background.execute("CREATE TABLE orders (id bigint) WITH (kafka_topic = '%s')".formatted(topic));
             long produced = 0;
             for (int round = 0; round < 4; round++) {
-                kafka.sendAll(topic, PARTITIONS, events((int) produced, 10 * PARTITIONS));
+                freshet.kafka().sendAll(topic, PARTITIONS, events((int) produced, 10 * PARTITIONS));
                 produced += 10 * PARTITIONS;
                 long expected = produced;
                 waitUntil("round is visible", Duration.ofSeconds(60), () -> (long) background.execute("SELECT count(*) FROM orders").getOnlyValue() == expected);
@@ -195,8 +175,8 @@ class TestFreshetMaintenance
 
     private void createTable(String table, String topic)
     {
-        kafka.createTopic(topic, PARTITIONS);
-        queryRunner.execute("CREATE TABLE %s (id bigint, page varchar) WITH (kafka_topic = '%s')".formatted(table, topic));
+        freshet.kafka().createTopic(topic, PARTITIONS);
+        freshet.queryRunner().execute("CREATE TABLE %s (id bigint, page varchar) WITH (kafka_topic = '%s')".formatted(table, topic));
     }
 
     /** Produces {@code rounds} rounds, each committed by a flush: one small file per partition per round. */
@@ -204,24 +184,24 @@ class TestFreshetMaintenance
     {
         long produced = firstId;
         for (int round = 0; round < rounds; round++) {
-            kafka.sendAll(topic, PARTITIONS, events((int) produced, perPartition * PARTITIONS));
+            freshet.kafka().sendAll(topic, PARTITIONS, events((int) produced, perPartition * PARTITIONS));
             produced += perPartition * PARTITIONS;
             long expected = produced;
-            waitUntil("round %s is visible".formatted(round), Duration.ofSeconds(60), () -> (long) queryRunner.execute("SELECT count(*) FROM " + table).getOnlyValue() == expected);
-            queryRunner.execute("CALL freshet.system.flush('shop', '%s')".formatted(table));
+            waitUntil("round %s is visible".formatted(round), Duration.ofSeconds(60), () -> (long) freshet.queryRunner().execute("SELECT count(*) FROM " + table).getOnlyValue() == expected);
+            freshet.queryRunner().execute("CALL freshet.system.flush('shop', '%s')".formatted(table));
         }
         return produced - firstId;
     }
 
     private void assertExactRows(String table, long rows)
     {
-        MaterializedRow row = queryRunner.execute("SELECT count(*), count(DISTINCT (_partition_id, _partition_offset)), min(_partition_offset), max(_partition_offset) FROM " + table).getMaterializedRows().getFirst();
+        MaterializedRow row = freshet.queryRunner().execute("SELECT count(*), count(DISTINCT (_partition_id, _partition_offset)), min(_partition_offset), max(_partition_offset) FROM " + table).getMaterializedRows().getFirst();
         assertThat(row.getFields()).containsExactly(rows, rows, 0L, rows / PARTITIONS - 1);
     }
 
     private long fileCount(String table)
     {
-        return (long) queryRunner.execute("SELECT count(*) FROM \"%s$files\"".formatted(table)).getOnlyValue();
+        return (long) freshet.queryRunner().execute("SELECT count(*) FROM \"%s$files\"".formatted(table)).getOnlyValue();
     }
 
     private static List<String> events(int firstId, int count)

@@ -1,19 +1,14 @@
 package io.freshet.trino.reader;
 
-import io.freshet.ingest.testing.TestingKafka;
-import io.freshet.trino.testing.FreshetQueryRunner;
+import io.freshet.trino.testing.FreshetExtension;
 import io.trino.Session;
 import io.trino.execution.QueryStats;
-import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.QueryRunner.MaterializedResultWithPlan;
 import io.trino.testing.MaterializedRow;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,31 +36,14 @@ class TestHotBatchSkipping
     private static final int WAVE_RECORDS = 200;
     private static final int ROWS = WAVES * WAVE_RECORDS;
 
-    private TestingKafka kafka;
-    private DistributedQueryRunner queryRunner;
-
-    @BeforeAll
-    void setUp()
-            throws Exception
-    {
-        kafka = new TestingKafka();
-        queryRunner = FreshetQueryRunner.create(kafka.bootstrapServers(), Files.createTempDirectory("freshet-warehouse"), Map.of("freshet.flush.interval", "1h"));
-        queryRunner.execute("CREATE SCHEMA freshet.shop");
-    }
-
-    @AfterAll
-    void tearDown()
-            throws Exception
-    {
-        queryRunner.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final FreshetExtension freshet = new FreshetExtension(Map.of("freshet.flush.interval", "1h"));
 
     @Test
     void randomPredicatesReturnTheRowsOfAFullScan()
     {
-        kafka.createTopic("events", PARTITIONS);
-        queryRunner.execute("""
+        freshet.kafka().createTopic("events", PARTITIONS);
+        freshet.queryRunner().execute("""
                 CREATE TABLE events (
                     id bigint, quantity integer, price double, ratio real, paid boolean, amount decimal(10, 2), total decimal(30, 4),
                     customer varchar, payload varbinary, day date, placed timestamp(6), created timestamp(6) with time zone)
@@ -73,9 +51,9 @@ class TestHotBatchSkipping
         // waves ingested one after another become batches of their own, each with narrow value ranges
         for (int wave = 0; wave < WAVES; wave++) {
             int first = wave * WAVE_RECORDS;
-            kafka.sendAll("events", PARTITIONS, java.util.stream.IntStream.range(first, first + WAVE_RECORDS).mapToObj(TestHotBatchSkipping::event).toList());
+            freshet.kafka().sendAll("events", PARTITIONS, java.util.stream.IntStream.range(first, first + WAVE_RECORDS).mapToObj(TestHotBatchSkipping::event).toList());
             long expected = first + WAVE_RECORDS;
-            waitUntil("wave " + wave + " ingested", Duration.ofSeconds(60), () -> (Long) queryRunner.execute("SELECT count(*) FROM events").getOnlyValue() == expected);
+            waitUntil("wave " + wave + " ingested", Duration.ofSeconds(60), () -> (Long) freshet.queryRunner().execute("SELECT count(*) FROM events").getOnlyValue() == expected);
         }
 
         Random random = new Random(20261130);
@@ -87,15 +65,15 @@ class TestHotBatchSkipping
 
         // a tail query reads only the newest batches
         long newest = ROWS - WAVE_RECORDS;
-        MaterializedResultWithPlan tail = queryRunner.executeWithPlan(queryRunner.getDefaultSession(), "SELECT count(*) FROM events WHERE id >= " + newest);
+        MaterializedResultWithPlan tail = freshet.queryRunner().executeWithPlan(freshet.queryRunner().getDefaultSession(), "SELECT count(*) FROM events WHERE id >= " + newest);
         assertThat(tail.result().getOnlyValue()).isEqualTo((long) WAVE_RECORDS);
         assertThat(queryStats(tail).getPhysicalInputPositions()).isLessThanOrEqualTo(2L * WAVE_RECORDS);
 
         // half committed, half hot
-        queryRunner.execute("CALL freshet.system.flush('shop', 'events')");
-        kafka.sendAll("events", PARTITIONS, java.util.stream.IntStream.range(ROWS, ROWS + WAVE_RECORDS).mapToObj(TestHotBatchSkipping::event).toList());
-        waitUntil("last wave ingested", Duration.ofSeconds(60), () -> (Long) queryRunner.execute("SELECT count(*) FROM events").getOnlyValue() == ROWS + WAVE_RECORDS);
-        assertThat((Long) queryRunner.execute("SELECT count(*) FROM \"events$files\"").getOnlyValue()).isPositive();
+        freshet.queryRunner().execute("CALL freshet.system.flush('shop', 'events')");
+        freshet.kafka().sendAll("events", PARTITIONS, java.util.stream.IntStream.range(ROWS, ROWS + WAVE_RECORDS).mapToObj(TestHotBatchSkipping::event).toList());
+        waitUntil("last wave ingested", Duration.ofSeconds(60), () -> (Long) freshet.queryRunner().execute("SELECT count(*) FROM events").getOnlyValue() == ROWS + WAVE_RECORDS);
+        assertThat((Long) freshet.queryRunner().execute("SELECT count(*) FROM \"events$files\"").getOnlyValue()).isPositive();
         assertSameAsFullScan(predicates);
     }
 
@@ -103,8 +81,8 @@ class TestHotBatchSkipping
     void everyReferenceToATableInOneQueryReadsTheSameCut()
             throws Exception
     {
-        kafka.createTopic("clicks", PARTITIONS);
-        queryRunner.execute("CREATE TABLE clicks (id bigint) WITH (kafka_topic = 'clicks')");
+        freshet.kafka().createTopic("clicks", PARTITIONS);
+        freshet.queryRunner().execute("CREATE TABLE clicks (id bigint) WITH (kafka_topic = 'clicks')");
         AtomicBoolean producing = new AtomicBoolean(true);
         ExecutorService producer = Executors.newSingleThreadExecutor();
         try {
@@ -112,13 +90,13 @@ class TestHotBatchSkipping
                 int next = 0;
                 while (producing.get()) {
                     int first = next;
-                    kafka.sendAll("clicks", PARTITIONS, java.util.stream.IntStream.range(first, first + 50).mapToObj(id -> "{\"id\": " + id + "}").toList());
+                    freshet.kafka().sendAll("clicks", PARTITIONS, java.util.stream.IntStream.range(first, first + 50).mapToObj(id -> "{\"id\": " + id + "}").toList());
                     next += 50;
                 }
             });
-            waitUntil("clicks arrive", Duration.ofSeconds(60), () -> (Long) queryRunner.execute("SELECT count(*) FROM clicks").getOnlyValue() > 0);
+            waitUntil("clicks arrive", Duration.ofSeconds(60), () -> (Long) freshet.queryRunner().execute("SELECT count(*) FROM clicks").getOnlyValue() > 0);
             for (int i = 0; i < 30; i++) {
-                MaterializedRow row = queryRunner.execute("""
+                MaterializedRow row = freshet.queryRunner().execute("""
                         SELECT (SELECT count(*) FROM clicks), (SELECT count(*) FROM clicks a JOIN clicks b ON a.id = b.id AND a._partition_id = b._partition_id AND a._partition_offset = b._partition_offset)""")
                         .getMaterializedRows().getFirst();
                 assertThat(row.getField(1)).as("self-join of one cut").isEqualTo(row.getField(0));
@@ -134,15 +112,15 @@ class TestHotBatchSkipping
 
     private void assertSameAsFullScan(List<String> predicates)
     {
-        Session session = queryRunner.getDefaultSession();
+        Session session = freshet.queryRunner().getDefaultSession();
         long pruned = 0;
         for (String predicate : predicates) {
             // the LIMIT keeps the predicate above the scan: the reference reads every row of its cut
             List<Object> fullScan = ids("SELECT id FROM (SELECT * FROM events LIMIT 1000000000) WHERE " + predicate);
-            MaterializedResultWithPlan skipping = queryRunner.executeWithPlan(session, "SELECT id FROM events WHERE " + predicate);
+            MaterializedResultWithPlan skipping = freshet.queryRunner().executeWithPlan(session, "SELECT id FROM events WHERE " + predicate);
             List<Object> skipped = skipping.result().getOnlyColumn().sorted().toList();
             assertThat(skipped).as(predicate).isEqualTo(fullScan);
-            long total = (Long) queryRunner.execute("SELECT count(*) FROM events").getOnlyValue();
+            long total = (Long) freshet.queryRunner().execute("SELECT count(*) FROM events").getOnlyValue();
             if (queryStats(skipping).getPhysicalInputPositions() < total) {
                 pruned++;
             }
@@ -152,12 +130,12 @@ class TestHotBatchSkipping
 
     private List<Object> ids(String sql)
     {
-        return queryRunner.execute(sql).getOnlyColumn().sorted().toList();
+        return freshet.queryRunner().execute(sql).getOnlyColumn().sorted().toList();
     }
 
     private QueryStats queryStats(MaterializedResultWithPlan result)
     {
-        return queryRunner.getCoordinator().getQueryManager().getFullQueryInfo(result.queryId()).getQueryStats();
+        return freshet.queryRunner().getCoordinator().getQueryManager().getFullQueryInfo(result.queryId()).getQueryStats();
     }
 
     /** Record {@code id}: values grow with the id, so batches cover narrow ranges; some columns are null. */

@@ -1,5 +1,6 @@
 package io.freshet.ingest.flush.parquet;
 
+import org.apache.parquet.io.DelegatingPositionOutputStream;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
@@ -48,13 +49,15 @@ final class IcebergParquetOutput
         return file.location();
     }
 
+    /** Parquet asks the position of the stream it writes; Iceberg's stream knows it. */
     private static final class Stream
-            extends PositionOutputStream
+            extends DelegatingPositionOutputStream
     {
         private final org.apache.iceberg.io.PositionOutputStream delegate;
 
         private Stream(org.apache.iceberg.io.PositionOutputStream delegate)
         {
+            super(delegate);
             this.delegate = delegate;
         }
 
@@ -63,34 +66,6 @@ final class IcebergParquetOutput
                 throws IOException
         {
             return delegate.getPos();
-        }
-
-        @Override
-        public void write(int b)
-                throws IOException
-        {
-            delegate.write(b);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length)
-                throws IOException
-        {
-            delegate.write(bytes, offset, length);
-        }
-
-        @Override
-        public void flush()
-                throws IOException
-        {
-            delegate.flush();
-        }
-
-        @Override
-        public void close()
-                throws IOException
-        {
-            delegate.close();
         }
     }
 }
