@@ -1,7 +1,11 @@
 package io.freshet.ingest;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The default of every catalog property with one, written once: the connector's {@code @Config} classes, the
@@ -35,7 +39,45 @@ public final class IngestDefaults
     public static final String ORPHAN_CLEANUP_INTERVAL = "1h";
     public static final String ORPHAN_CLEANUP_RETENTION = "1h";
 
+    private static final Pattern DATA_SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(B|kB|KB|MB|GB|TB)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
+
     private IngestDefaults() {}
+
+    /** Bytes of a size such as {@code 128MB}, in the notation of the defaults and of the catalog file. */
+    public static long parseDataSize(String value)
+    {
+        Matcher matcher = DATA_SIZE.matcher(value.trim());
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("use a size such as 128MB");
+        }
+        long unit = switch (matcher.group(2).toUpperCase(Locale.ROOT)) {
+            case "B" -> 1;
+            case "KB" -> 1L << 10;
+            case "MB" -> 1L << 20;
+            case "GB" -> 1L << 30;
+            default -> 1L << 40;
+        };
+        return (long) (Double.parseDouble(matcher.group(1)) * unit);
+    }
+
+    /** A duration such as {@code 5m}, in the notation of the defaults and of the catalog file. */
+    public static Duration parseDuration(String value)
+    {
+        Matcher matcher = DURATION.matcher(value.trim());
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("use a duration such as 500ms, 30s or 5m");
+        }
+        double amount = Double.parseDouble(matcher.group(1));
+        long millis = switch (matcher.group(2)) {
+            case "ms" -> 1;
+            case "s" -> 1000;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            default -> 86_400_000;
+        };
+        return Duration.ofMillis((long) (amount * millis));
+    }
 
     /** Each property with a default, by its catalog property name, with the default as docs/configuration.md writes it. */
     public static Map<String, String> byProperty()
@@ -50,9 +92,9 @@ public final class IngestDefaults
         defaults.put("freshet.bad-record-policy", BAD_RECORD_POLICY);
         defaults.put("freshet.max-record-size", MAX_RECORD_SIZE);
         defaults.put("freshet.query-lease-timeout", QUERY_LEASE_TIMEOUT);
-        defaults.put("freshet.maintenance.enabled", String.valueOf(UPKEEP_ENABLED));
-        defaults.put("freshet.maintenance.interval", UPKEEP_INTERVAL);
-        defaults.put("freshet.maintenance.threads", String.valueOf(UPKEEP_THREADS));
+        defaults.put("freshet.upkeep.enabled", String.valueOf(UPKEEP_ENABLED));
+        defaults.put("freshet.upkeep.interval", UPKEEP_INTERVAL);
+        defaults.put("freshet.upkeep.threads", String.valueOf(UPKEEP_THREADS));
         defaults.put("freshet.compaction.enabled", String.valueOf(COMPACTION_ENABLED));
         defaults.put("freshet.compaction.target-file-size", COMPACTION_TARGET_FILE_SIZE);
         defaults.put("freshet.compaction.min-input-files", String.valueOf(COMPACTION_MIN_INPUT_FILES));

@@ -14,8 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the ingest worker's settings from the same property names as the Trino catalog file, so one file
@@ -24,8 +22,6 @@ import java.util.regex.Pattern;
 public final class IngestProperties
 {
     public static final String KAFKA_PREFIX = "kafka.";
-    private static final Pattern DATA_SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(B|kB|KB|MB|GB|TB)");
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
     private static final Set<String> KNOWN = Set.of(
             "connector.name",
             "iceberg.catalog.type",
@@ -44,9 +40,9 @@ public final class IngestProperties
             "freshet.query-lease-timeout",
             "freshet.ingestion.enabled",
             "freshet.allowed-topics",
-            "freshet.maintenance.enabled",
-            "freshet.maintenance.interval",
-            "freshet.maintenance.threads",
+            "freshet.upkeep.enabled",
+            "freshet.upkeep.interval",
+            "freshet.upkeep.threads",
             "freshet.compaction.enabled",
             "freshet.compaction.target-file-size",
             "freshet.compaction.min-input-files",
@@ -58,10 +54,23 @@ public final class IngestProperties
             "freshet.orphan-cleanup.interval",
             "freshet.orphan-cleanup.retention");
 
+    // the names upkeep properties had before; still read, as the connector reads them
+    private static final Map<String, String> LEGACY_NAMES = Map.of(
+            "freshet.maintenance.enabled", "freshet.upkeep.enabled",
+            "freshet.maintenance.interval", "freshet.upkeep.interval",
+            "freshet.maintenance.threads", "freshet.upkeep.threads");
+
     private IngestProperties() {}
 
-    public static IngestSettings parse(Map<String, String> properties)
+    public static IngestSettings parse(Map<String, String> catalogProperties)
     {
+        Map<String, String> properties = new HashMap<>(catalogProperties);
+        LEGACY_NAMES.forEach((legacy, current) -> {
+            String value = properties.remove(legacy);
+            if (value != null && properties.putIfAbsent(current, value) != null) {
+                throw new IllegalArgumentException("Set %s only, not also its former name %s".formatted(current, legacy));
+            }
+        });
         Set<String> unknown = new HashSet<>();
         properties.keySet().forEach(name -> {
             if (!name.startsWith(KAFKA_PREFIX) && !KNOWN.contains(name) && !RestCatalogProperties.PROPERTY_NAMES.contains(name) && !StandaloneStorage.isStorageProperty(name)) {
@@ -98,9 +107,9 @@ public final class IngestProperties
     private static MaintenanceSettings maintenance(Map<String, String> properties)
     {
         return new MaintenanceSettings(
-                bool(properties, "freshet.maintenance.enabled", IngestDefaults.UPKEEP_ENABLED),
-                duration(properties, "freshet.maintenance.interval", IngestDefaults.UPKEEP_INTERVAL),
-                integer(properties, "freshet.maintenance.threads", IngestDefaults.UPKEEP_THREADS),
+                bool(properties, "freshet.upkeep.enabled", IngestDefaults.UPKEEP_ENABLED),
+                duration(properties, "freshet.upkeep.interval", IngestDefaults.UPKEEP_INTERVAL),
+                integer(properties, "freshet.upkeep.threads", IngestDefaults.UPKEEP_THREADS),
                 bool(properties, "freshet.compaction.enabled", IngestDefaults.COMPACTION_ENABLED),
                 dataSize(properties, "freshet.compaction.target-file-size", IngestDefaults.COMPACTION_TARGET_FILE_SIZE),
                 integer(properties, "freshet.compaction.min-input-files", IngestDefaults.COMPACTION_MIN_INPUT_FILES),
@@ -165,35 +174,22 @@ public final class IngestProperties
     static long dataSize(Map<String, String> properties, String name, String defaultValue)
     {
         String value = properties.getOrDefault(name, defaultValue).trim();
-        Matcher matcher = DATA_SIZE.matcher(value);
-        if (!matcher.matches()) {
-            throw new IllegalArgumentException("Invalid %s '%s': use a size such as 128MB".formatted(name, value));
+        try {
+            return IngestDefaults.parseDataSize(value);
         }
-        long unit = switch (matcher.group(2).toUpperCase(Locale.ROOT)) {
-            case "B" -> 1;
-            case "KB" -> 1L << 10;
-            case "MB" -> 1L << 20;
-            case "GB" -> 1L << 30;
-            default -> 1L << 40;
-        };
-        return (long) (Double.parseDouble(matcher.group(1)) * unit);
+        catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid %s '%s': %s".formatted(name, value, e.getMessage()), e);
+        }
     }
 
     static Duration duration(Map<String, String> properties, String name, String defaultValue)
     {
         String value = properties.getOrDefault(name, defaultValue).trim();
-        Matcher matcher = DURATION.matcher(value);
-        if (!matcher.matches()) {
-            throw new IllegalArgumentException("Invalid %s '%s': use a duration such as 500ms, 30s or 5m".formatted(name, value));
+        try {
+            return IngestDefaults.parseDuration(value);
         }
-        double amount = Double.parseDouble(matcher.group(1));
-        long millis = switch (matcher.group(2)) {
-            case "ms" -> 1;
-            case "s" -> 1000;
-            case "m" -> 60_000;
-            case "h" -> 3_600_000;
-            default -> 86_400_000;
-        };
-        return Duration.ofMillis((long) (amount * millis));
+        catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid %s '%s': %s".formatted(name, value, e.getMessage()), e);
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.freshet.trino;
 
 import com.google.inject.Inject;
 import io.airlift.bootstrap.LifeCycleManager;
-import io.freshet.trino.maintenance.UpkeepProcedure;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorMetadata;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorTableFunction;
 import io.trino.plugin.base.classloader.ClassLoaderSafeSystemTable;
@@ -41,6 +40,7 @@ public class FreshetConnector
     private final ConnectorSplitManager splitManager;
     private final ConnectorPageSourceProvider pageSourceProvider;
     private final Set<Procedure> procedures;
+    private final Set<TableProcedureMetadata> tableProcedures;
     private final Set<SystemTable> systemTables;
     private final Set<ConnectorTableFunction> tableFunctions;
     private final FunctionProvider functionProvider;
@@ -53,6 +53,7 @@ public class FreshetConnector
             ConnectorSplitManager splitManager,
             ConnectorPageSourceProvider pageSourceProvider,
             Set<Procedure> procedures,
+            Set<TableProcedureMetadata> tableProcedures,
             Set<SystemTable> systemTables,
             Set<ConnectorTableFunction> tableFunctions,
             FunctionProvider functionProvider)
@@ -63,6 +64,7 @@ public class FreshetConnector
         this.splitManager = requireNonNull(splitManager, "splitManager is null");
         this.pageSourceProvider = requireNonNull(pageSourceProvider, "pageSourceProvider is null");
         this.procedures = Set.copyOf(requireNonNull(procedures, "procedures is null"));
+        this.tableProcedures = Set.copyOf(requireNonNull(tableProcedures, "tableProcedures is null"));
         this.systemTables = requireNonNull(systemTables, "systemTables is null").stream()
                 .map(table -> (SystemTable) new ClassLoaderSafeSystemTable(table, classLoader))
                 .collect(toUnmodifiableSet());
@@ -129,7 +131,7 @@ public class FreshetConnector
     @Override
     public Set<TableProcedureMetadata> getTableProcedures()
     {
-        return UpkeepProcedure.all();
+        return tableProcedures;
     }
 
     @Override

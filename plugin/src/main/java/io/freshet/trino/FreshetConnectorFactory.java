@@ -4,8 +4,9 @@ import com.google.inject.Injector;
 import io.airlift.bootstrap.Bootstrap;
 import io.freshet.trino.filesystem.StorageProperties;
 import io.freshet.trino.ingestion.KafkaClientProperties;
-import io.freshet.trino.maintenance.MaintenanceModule;
 import io.freshet.trino.metrics.MetricsModule;
+import io.freshet.trino.procedure.ProcedureModule;
+import io.freshet.trino.upkeep.UpkeepModule;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.trino.filesystem.manager.FileSystemModule;
@@ -54,7 +55,8 @@ public class FreshetConnectorFactory
                     // Trino's file systems, with the property names of Trino's Iceberg connector
                     new FileSystemModule(catalogName, context.getNodeManager(), context.getOpenTelemetry(), false),
                     new FreshetModule(),
-                    new MaintenanceModule(),
+                    new UpkeepModule(),
+                    new ProcedureModule(),
                     new MetricsModule(),
                     binder -> {
                         binder.bind(CatalogName.class).toInstance(new CatalogName(catalogName));

@@ -12,31 +12,31 @@ import io.freshet.ingest.consumer.UnknownTopicException;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.filesystem.WarehouseProbe;
 import io.freshet.trino.ingestion.IngestionManager;
-import io.freshet.trino.maintenance.FreshetTableExecuteHandle;
-import io.freshet.trino.maintenance.TableUpkeep;
-import io.freshet.trino.maintenance.UpkeepProcedure;
+import io.freshet.trino.procedure.FreshetTableExecuteHandle;
+import io.freshet.trino.procedure.UpkeepProcedure;
 import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.system.TableMetadataTables;
-import io.trino.plugin.base.classloader.ClassLoaderSafeSystemTable;
-import io.trino.spi.connector.ConnectorAccessControl;
-import io.trino.spi.connector.ConnectorTableExecuteHandle;
-import io.trino.spi.connector.RetryMode;
-import io.trino.spi.connector.SystemTable;
 import io.freshet.trino.type.TypeConverter;
+import io.freshet.trino.upkeep.TableUpkeep;
+import io.trino.plugin.base.classloader.ClassLoaderSafeSystemTable;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorMetadata;
 import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorTableExecuteHandle;
 import io.trino.spi.connector.ConnectorTableHandle;
 import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.ConnectorTableProperties;
 import io.trino.spi.connector.ConnectorTableVersion;
 import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.ConstraintApplicationResult;
+import io.trino.spi.connector.RetryMode;
 import io.trino.spi.connector.SaveMode;
 import io.trino.spi.connector.SchemaNotFoundException;
 import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.SystemTable;
 import io.trino.spi.connector.TableNotFoundException;
 import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.security.TrinoPrincipal;
@@ -398,7 +398,7 @@ public class FreshetMetadata
             throw new TableNotFoundException(handle.schemaTableName());
         }
         catch (NotFreshetTableException e) {
-            throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, e.getMessage(), e);
+            throw FreshetErrors.notFreshetTable(e);
         }
     }
 
@@ -420,7 +420,7 @@ public class FreshetMetadata
         Table table = loadTable(handle.schemaTableName());
         Map<String, Object> current = new java.util.HashMap<>(TableBinding.fromTableProperties(table.properties())
                 .map(FreshetTableProperties::toProperties)
-                .orElseThrow(() -> new TrinoException(INVALID_TABLE_PROPERTY, "Table %s is not bound to a Kafka topic".formatted(handle.schemaTableName()))));
+                .orElseThrow(() -> FreshetErrors.notFreshetTable(handle.schemaTableName())));
         properties.forEach((name, value) -> {
             if (name.equals(FreshetTableProperties.DATA_LOSS_POLICY)) {
                 return;

@@ -10,7 +10,6 @@ import io.freshet.trino.catalog.TableCacheRefresher;
 import io.freshet.trino.function.FreshetFunctionProvider;
 import io.freshet.trino.function.VerifyTableFunction;
 import io.freshet.trino.ingestion.IngestionManager;
-import io.freshet.trino.procedure.FlushProcedure;
 import io.freshet.trino.reader.FreshetPageSourceProvider;
 import io.freshet.trino.reader.parquet.ParquetFilePageSourceFactory;
 import io.freshet.trino.security.AllowedTopics;
@@ -25,7 +24,6 @@ import io.trino.spi.connector.ConnectorSplitManager;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.function.FunctionProvider;
 import io.trino.spi.function.table.ConnectorTableFunction;
-import io.trino.spi.procedure.Procedure;
 
 import static io.airlift.configuration.ConfigBinder.configBinder;
 
@@ -52,9 +50,6 @@ public class FreshetModule
         binder.bind(ConnectorPageSourceProvider.class).annotatedWith(ForClassLoaderSafe.class).to(FreshetPageSourceProvider.class).in(Scopes.SINGLETON);
         binder.bind(ConnectorPageSourceProvider.class).to(ClassLoaderSafeConnectorPageSourceProvider.class).in(Scopes.SINGLETON);
         binder.bind(ParquetFilePageSourceFactory.class).in(Scopes.SINGLETON);
-
-        Multibinder<Procedure> procedures = Multibinder.newSetBinder(binder, Procedure.class);
-        procedures.addBinding().toProvider(FlushProcedure.class).in(Scopes.SINGLETON);
 
         Multibinder<ConnectorTableFunction> tableFunctions = Multibinder.newSetBinder(binder, ConnectorTableFunction.class);
         tableFunctions.addBinding().to(VerifyTableFunction.class).in(Scopes.SINGLETON);

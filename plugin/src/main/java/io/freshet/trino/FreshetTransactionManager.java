@@ -3,8 +3,8 @@ package io.freshet.trino;
 import com.google.inject.Inject;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.ingestion.IngestionManager;
-import io.freshet.trino.maintenance.TableUpkeep;
 import io.freshet.trino.security.AllowedTopics;
+import io.freshet.trino.upkeep.TableUpkeep;
 import io.trino.spi.type.TypeManager;
 
 import java.util.Map;

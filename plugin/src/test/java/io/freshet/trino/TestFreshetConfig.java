@@ -2,17 +2,17 @@ package io.freshet.trino;
 
 import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
-import io.freshet.ingest.catalog.CatalogType;
-import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.IngestDefaults;
 import io.freshet.ingest.IngestProperties;
 import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.catalog.FileIoFactory;
+import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.trino.catalog.RestCatalogConfig;
 import io.freshet.trino.ingestion.IngestionManager;
-import io.freshet.trino.maintenance.MaintenanceConfig;
-import io.freshet.trino.maintenance.TestMaintenanceConfig;
 import io.freshet.trino.ingestion.KafkaClientProperties;
+import io.freshet.trino.upkeep.TestUpkeepConfig;
+import io.freshet.trino.upkeep.UpkeepConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -148,12 +148,12 @@ class TestFreshetConfig
     {
         Map<String, String> kafka = Map.of("kafka.bootstrap.servers", "localhost:9092", "kafka.security.protocol", "SASL_SSL");
         assertThat(sameFileIo(IngestProperties.parse(kafka)))
-                .isEqualTo(IngestionManager.settings(new FreshetConfig(), new RestCatalogConfig(), new MaintenanceConfig(), KafkaClientProperties.fromCatalogProperties(kafka), SAME_FILE_IO));
+                .isEqualTo(IngestionManager.settings(new FreshetConfig(), new RestCatalogConfig(), new UpkeepConfig(), KafkaClientProperties.fromCatalogProperties(kafka), SAME_FILE_IO));
 
         Map<String, String> explicit = new HashMap<>(EXPLICIT);
         explicit.putAll(kafka);
         FreshetConfig config = explicitConfig();
-        assertThat(sameFileIo(IngestProperties.parse(explicit))).isEqualTo(IngestionManager.settings(config, new RestCatalogConfig(), new MaintenanceConfig(), KafkaClientProperties.fromCatalogProperties(kafka), SAME_FILE_IO));
+        assertThat(sameFileIo(IngestProperties.parse(explicit))).isEqualTo(IngestionManager.settings(config, new RestCatalogConfig(), new UpkeepConfig(), KafkaClientProperties.fromCatalogProperties(kafka), SAME_FILE_IO));
     }
 
     @Test
@@ -190,7 +190,7 @@ class TestFreshetConfig
     private static java.util.Set<String> allProperties()
     {
         java.util.Set<String> names = new java.util.HashSet<>(EXPLICIT.keySet());
-        names.addAll(TestMaintenanceConfig.EXPLICIT.keySet());
+        names.addAll(TestUpkeepConfig.EXPLICIT.keySet());
         names.addAll(REST_EXPLICIT.keySet());
         names.addAll(FILE_SYSTEM_PROPERTIES);
         return names;

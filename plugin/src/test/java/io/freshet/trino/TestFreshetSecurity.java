@@ -70,7 +70,7 @@ class TestFreshetSecurity
         assertThat(freshet.queryRunner().execute(verify).getOnlyValue()).isEqualTo(1L);
     }
 
-    /** ingest_status and maintenance show only tables the user may see; a failure names the record's position, never its content. */
+    /** ingest_status and upkeep show only tables the user may see; a failure names the record's position, never its content. */
     @Test
     void systemTablesShowOnlyVisibleTablesAndNoRecordContent()
     {
@@ -84,13 +84,13 @@ class TestFreshetSecurity
                 () -> freshet.queryRunner().execute(status).getMaterializedRows().stream().anyMatch(row -> "FAILED".equals(row.getField(1))), () -> freshet.queryRunner().execute(status));
         assertThat(freshet.queryRunner().execute("SELECT DISTINCT table_name FROM freshet.system.ingest_status WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
                 .containsExactlyInAnyOrder("visible", "hidden");
-        assertThat(freshet.queryRunner().execute("SELECT table_name FROM freshet.system.maintenance WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
+        assertThat(freshet.queryRunner().execute("SELECT table_name FROM freshet.system.upkeep WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
                 .containsExactlyInAnyOrder("visible", "hidden");
 
         freshet.queryRunner().getAccessControl().denyTables(table -> !table.getTableName().equals("hidden"));
         assertThat(freshet.queryRunner().execute("SELECT DISTINCT table_name FROM freshet.system.ingest_status WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
                 .containsExactly("visible");
-        assertThat(freshet.queryRunner().execute("SELECT table_name FROM freshet.system.maintenance WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
+        assertThat(freshet.queryRunner().execute("SELECT table_name FROM freshet.system.upkeep WHERE table_name IN ('visible', 'hidden')").getOnlyColumnAsSet())
                 .containsExactly("visible");
 
         String failure = (String) freshet.queryRunner().execute("SELECT failure FROM freshet.system.ingest_status WHERE table_name = 'visible'").getMaterializedRows().getFirst().getField(0);
@@ -216,6 +216,16 @@ class TestFreshetSecurity
                     .hasMessageContaining("shared.foreign_sales is not a Freshet table");
             assertThatThrownBy(() -> freshet.queryRunner().execute("DROP SCHEMA freshet.shared CASCADE"))
                     .hasMessageContaining("shared.foreign_sales is not a Freshet table");
+            // every other statement that needs the table's topic refuses it the same way
+            for (String statement : List.of(
+                    "ALTER TABLE freshet.shared.foreign_sales SET PROPERTIES bad_record_policy = 'SKIP'",
+                    "ALTER TABLE freshet.shared.foreign_sales EXECUTE optimize",
+                    "CALL freshet.system.compact(schema_name => 'shared', table_name => 'foreign_sales')",
+                    "SELECT * FROM TABLE(freshet.system.verify(schema_name => 'shared', table_name => 'foreign_sales'))")) {
+                assertThatThrownBy(() -> freshet.queryRunner().execute(statement))
+                        .as(statement)
+                        .hasMessageContaining("Table shared.foreign_sales is not a Freshet table: it is bound to no Kafka topic");
+            }
             assertThat(catalog.tableExists(foreign)).isTrue();
             // refused as a whole: the Freshet table of the schema is still there too
             assertThat(freshet.queryRunner().execute("SHOW TABLES FROM freshet.shared").getOnlyColumnAsSet()).containsExactlyInAnyOrder("owned", "foreign_sales");

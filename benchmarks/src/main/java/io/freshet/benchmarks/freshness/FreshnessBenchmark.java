@@ -195,7 +195,7 @@ public final class FreshnessBenchmark
     private static long compactions(String address)
             throws IOException, InterruptedException
     {
-        return scalar(address, "SELECT coalesce(sum(compactions), 0) FROM freshet.system.maintenance WHERE table_name = 'freshness'");
+        return scalar(address, "SELECT coalesce(sum(compactions), 0) FROM freshet.system.upkeep WHERE table_name = 'freshness'");
     }
 
     private void addFigures(Window window, List<Double> idleSelectOne, long commits, long compactions)

@@ -1,5 +1,7 @@
 package io.freshet.ingest.maintenance;
 
+import io.freshet.ingest.IngestDefaults;
+
 import java.time.Duration;
 
 import static java.util.Objects.requireNonNull;
@@ -39,19 +41,19 @@ public record MaintenanceSettings(
 {
     public static final Duration MINIMUM_ORPHAN_RETENTION = Duration.ofHours(1);
     public static final MaintenanceSettings DEFAULT = new MaintenanceSettings(
-            true,
-            Duration.ofMinutes(5),
-            1,
-            true,
-            128L * 1024 * 1024,
-            8,
-            100,
-            true,
-            Duration.ofHours(24),
-            10,
-            true,
-            Duration.ofHours(1),
-            Duration.ofHours(1));
+            IngestDefaults.UPKEEP_ENABLED,
+            IngestDefaults.parseDuration(IngestDefaults.UPKEEP_INTERVAL),
+            IngestDefaults.UPKEEP_THREADS,
+            IngestDefaults.COMPACTION_ENABLED,
+            IngestDefaults.parseDataSize(IngestDefaults.COMPACTION_TARGET_FILE_SIZE),
+            IngestDefaults.COMPACTION_MIN_INPUT_FILES,
+            IngestDefaults.COMPACTION_MAX_MANIFESTS,
+            IngestDefaults.SNAPSHOT_EXPIRY_ENABLED,
+            IngestDefaults.parseDuration(IngestDefaults.SNAPSHOT_EXPIRY_RETENTION),
+            IngestDefaults.SNAPSHOT_EXPIRY_RETAIN_LAST,
+            IngestDefaults.ORPHAN_CLEANUP_ENABLED,
+            IngestDefaults.parseDuration(IngestDefaults.ORPHAN_CLEANUP_INTERVAL),
+            IngestDefaults.parseDuration(IngestDefaults.ORPHAN_CLEANUP_RETENTION));
 
     public MaintenanceSettings
     {

@@ -9,12 +9,13 @@ import io.freshet.ingest.verify.PartitionVerification;
 import io.freshet.ingest.verify.TableContents;
 import io.freshet.ingest.verify.TableVerification;
 import io.freshet.ingest.verify.TableVerifier;
+import io.freshet.trino.FreshetErrors;
 import io.freshet.trino.ingestion.IngestionManager;
+import io.trino.plugin.base.classloader.ClassLoaderSafeTableFunctionProcessorProvider;
 import io.trino.spi.Page;
 import io.trino.spi.PageBuilder;
 import io.trino.spi.TrinoException;
 import io.trino.spi.block.BlockBuilder;
-import io.trino.plugin.base.classloader.ClassLoaderSafeTableFunctionProcessorProvider;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplit;
 import io.trino.spi.connector.SchemaTableName;
@@ -30,7 +31,6 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 
 import java.util.Optional;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.FreshetMetadata.toIdentifier;
 import static io.trino.spi.type.BigintType.BIGINT;
@@ -120,7 +120,7 @@ public class FreshetFunctionProvider
                 throw new TableNotFoundException(name);
             }
             TableBinding binding = TableBinding.fromTableProperties(table.properties())
-                    .orElseThrow(() -> new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, "Table %s is not bound to a Kafka topic".formatted(name)));
+                    .orElseThrow(() -> FreshetErrors.notFreshetTable(name));
             // a failed or stopped table has no hot buffer left: a query of it reads the committed rows only
             Optional<TableIngester> ingester = ingestion.ingester(identifier)
                     .filter(running -> running.status().state() != IngestionStatus.State.FAILED && running.status().state() != IngestionStatus.State.STOPPED);

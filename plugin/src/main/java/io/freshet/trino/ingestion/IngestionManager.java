@@ -13,7 +13,7 @@ import io.freshet.trino.FreshetConfig;
 import io.freshet.trino.catalog.RestCatalogConfig;
 import io.freshet.trino.filesystem.TrinoFileIo;
 import io.freshet.trino.filesystem.WarehouseProbe;
-import io.freshet.trino.maintenance.MaintenanceConfig;
+import io.freshet.trino.upkeep.UpkeepConfig;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.spi.NodeManager;
 import io.trino.spi.security.ConnectorIdentity;
@@ -37,11 +37,11 @@ public final class IngestionManager
     private final boolean ingesting;
 
     @Inject
-    public IngestionManager(FreshetConfig config, RestCatalogConfig restConfig, MaintenanceConfig maintenanceConfig, KafkaClientProperties kafkaProperties, NodeManager nodeManager, TrinoFileSystemFactory fileSystemFactory)
+    public IngestionManager(FreshetConfig config, RestCatalogConfig restConfig, UpkeepConfig upkeepConfig, KafkaClientProperties kafkaProperties, NodeManager nodeManager, TrinoFileSystemFactory fileSystemFactory)
     {
         // Iceberg reaches storage through Trino's file systems: the same fs.* and s3.* settings as queries
         FileIoFactory fileIoFactory = properties -> new TrinoFileIo(fileSystemFactory.create(ConnectorIdentity.ofUser("freshet")), properties);
-        IngestSettings settings = settings(config, restConfig, maintenanceConfig, kafkaProperties, fileIoFactory);
+        IngestSettings settings = settings(config, restConfig, upkeepConfig, kafkaProperties, fileIoFactory);
         if (settings.catalog().type() == CatalogType.JDBC && settings.catalog().jdbcConnectionUrl().isPresent()) {
             WarehouseProbe.requireReachable(fileSystemFactory.create(ConnectorIdentity.ofUser("freshet")), settings.catalog().warehouseLocation());
         }
@@ -50,7 +50,7 @@ public final class IngestionManager
     }
 
     /** The ingest worker's settings for a catalog; the standalone worker reads the same names through {@code IngestProperties}. */
-    public static IngestSettings settings(FreshetConfig config, RestCatalogConfig restConfig, MaintenanceConfig maintenanceConfig, KafkaClientProperties kafkaProperties, FileIoFactory fileIoFactory)
+    public static IngestSettings settings(FreshetConfig config, RestCatalogConfig restConfig, UpkeepConfig upkeepConfig, KafkaClientProperties kafkaProperties, FileIoFactory fileIoFactory)
     {
         CatalogSettings catalog = new CatalogSettings(
                 config.getCatalogType(),
@@ -72,7 +72,7 @@ public final class IngestionManager
                 config.getBadRecordPolicy(),
                 config.getMaxRecordSize().toBytes(),
                 Duration.ofMillis(config.getQueryLeaseTimeout().toMillis()),
-                maintenanceConfig.toSettings());
+                upkeepConfig.toSettings());
     }
 
     @PostConstruct

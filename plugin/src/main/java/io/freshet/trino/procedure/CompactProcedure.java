@@ -2,13 +2,13 @@ package io.freshet.trino.procedure;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
-import io.freshet.trino.maintenance.TableUpkeep;
+import io.freshet.trino.upkeep.TableUpkeep;
 import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.SchemaTableName;
-import io.trino.spi.procedure.Procedure;
 import io.trino.spi.procedure.Procedure.Argument;
+import io.trino.spi.procedure.Procedure;
 
 import java.lang.invoke.MethodHandle;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.freshet.trino.maintenance;
+package io.freshet.trino.upkeep;
 
 import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
@@ -9,21 +9,23 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.airlift.configuration.testing.ConfigAssertions.assertDeprecatedEquivalence;
 import static io.airlift.configuration.testing.ConfigAssertions.assertFullMapping;
 import static io.airlift.configuration.testing.ConfigAssertions.assertRecordedDefaults;
 import static io.airlift.configuration.testing.ConfigAssertions.recordDefaults;
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-public class TestMaintenanceConfig
+public class TestUpkeepConfig
 {
     public static final Map<String, String> EXPLICIT = Map.ofEntries(
-            Map.entry("freshet.maintenance.enabled", "false"),
-            Map.entry("freshet.maintenance.interval", "30s"),
-            Map.entry("freshet.maintenance.threads", "2"),
+            Map.entry("freshet.upkeep.enabled", "false"),
+            Map.entry("freshet.upkeep.interval", "30s"),
+            Map.entry("freshet.upkeep.threads", "2"),
             Map.entry("freshet.compaction.enabled", "false"),
             Map.entry("freshet.compaction.target-file-size", "256MB"),
             Map.entry("freshet.compaction.min-input-files", "4"),
@@ -38,8 +40,8 @@ public class TestMaintenanceConfig
     @Test
     void defaults()
     {
-        assertRecordedDefaults(recordDefaults(MaintenanceConfig.class)
-                .setMaintenanceEnabled(true)
+        assertRecordedDefaults(recordDefaults(UpkeepConfig.class)
+                .setUpkeepEnabled(true)
                 .setInterval(new Duration(5, TimeUnit.MINUTES))
                 .setThreads(1)
                 .setCompactionEnabled(true)
@@ -52,13 +54,26 @@ public class TestMaintenanceConfig
                 .setOrphanCleanupEnabled(true)
                 .setOrphanCleanupInterval(new Duration(1, TimeUnit.HOURS))
                 .setOrphanRetention(new Duration(1, TimeUnit.HOURS)));
-        assertThat(new MaintenanceConfig().toSettings()).isEqualTo(MaintenanceSettings.DEFAULT);
+        assertThat(new UpkeepConfig().toSettings()).isEqualTo(MaintenanceSettings.DEFAULT);
     }
 
     @Test
     void explicitProperties()
     {
         assertFullMapping(EXPLICIT, explicitConfig());
+    }
+
+    /** The upkeep properties were named freshet.maintenance.* before: connector and standalone worker still read those names. */
+    @Test
+    void formerNamesStillWork()
+    {
+        Map<String, String> former = new HashMap<>(EXPLICIT);
+        for (String name : List.of("enabled", "interval", "threads")) {
+            former.put("freshet.maintenance." + name, former.remove("freshet.upkeep." + name));
+        }
+        assertDeprecatedEquivalence(UpkeepConfig.class, EXPLICIT, former);
+        former.put("kafka.bootstrap.servers", "localhost:9092");
+        assertThat(IngestProperties.parse(former).maintenance()).isEqualTo(explicitConfig().toSettings());
     }
 
     /** The standalone worker reads the same upkeep properties with the same meaning. */
@@ -80,10 +95,10 @@ public class TestMaintenanceConfig
         }
     }
 
-    private static MaintenanceConfig explicitConfig()
+    private static UpkeepConfig explicitConfig()
     {
-        return new MaintenanceConfig()
-                .setMaintenanceEnabled(false)
+        return new UpkeepConfig()
+                .setUpkeepEnabled(false)
                 .setInterval(new Duration(30, TimeUnit.SECONDS))
                 .setThreads(2)
                 .setCompactionEnabled(false)

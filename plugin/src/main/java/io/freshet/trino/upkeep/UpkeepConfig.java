@@ -1,7 +1,8 @@
-package io.freshet.trino.maintenance;
+package io.freshet.trino.upkeep;
 
 import io.airlift.configuration.Config;
 import io.airlift.configuration.ConfigDescription;
+import io.airlift.configuration.LegacyConfig;
 import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
 import io.airlift.units.MinDataSize;
@@ -11,11 +12,10 @@ import io.freshet.ingest.maintenance.MaintenanceSettings;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
-
 /** Catalog properties of background table upkeep: compaction, snapshot expiry and orphan cleanup. */
-public class MaintenanceConfig
+public class UpkeepConfig
 {
-    private boolean maintenanceEnabled = IngestDefaults.UPKEEP_ENABLED;
+    private boolean upkeepEnabled = IngestDefaults.UPKEEP_ENABLED;
     private Duration interval = Duration.valueOf(IngestDefaults.UPKEEP_INTERVAL);
     private int threads = IngestDefaults.UPKEEP_THREADS;
     private boolean compactionEnabled = IngestDefaults.COMPACTION_ENABLED;
@@ -29,16 +29,17 @@ public class MaintenanceConfig
     private Duration orphanCleanupInterval = Duration.valueOf(IngestDefaults.ORPHAN_CLEANUP_INTERVAL);
     private Duration orphanRetention = Duration.valueOf(IngestDefaults.ORPHAN_CLEANUP_RETENTION);
 
-    public boolean isMaintenanceEnabled()
+    public boolean isUpkeepEnabled()
     {
-        return maintenanceEnabled;
+        return upkeepEnabled;
     }
 
-    @Config("freshet.maintenance.enabled")
+    @Config("freshet.upkeep.enabled")
+    @LegacyConfig("freshet.maintenance.enabled")
     @ConfigDescription("Run compaction, snapshot expiry and orphan cleanup in the background on the node that ingests each table")
-    public MaintenanceConfig setMaintenanceEnabled(boolean maintenanceEnabled)
+    public UpkeepConfig setUpkeepEnabled(boolean upkeepEnabled)
     {
-        this.maintenanceEnabled = maintenanceEnabled;
+        this.upkeepEnabled = upkeepEnabled;
         return this;
     }
 
@@ -49,9 +50,10 @@ public class MaintenanceConfig
         return interval;
     }
 
-    @Config("freshet.maintenance.interval")
+    @Config("freshet.upkeep.interval")
+    @LegacyConfig("freshet.maintenance.interval")
     @ConfigDescription("How often each table is checked for compaction, manifest rewrite and snapshot expiry")
-    public MaintenanceConfig setInterval(Duration interval)
+    public UpkeepConfig setInterval(Duration interval)
     {
         this.interval = interval;
         return this;
@@ -63,9 +65,10 @@ public class MaintenanceConfig
         return threads;
     }
 
-    @Config("freshet.maintenance.threads")
+    @Config("freshet.upkeep.threads")
+    @LegacyConfig("freshet.maintenance.threads")
     @ConfigDescription("Threads for background upkeep, shared by all tables")
-    public MaintenanceConfig setThreads(int threads)
+    public UpkeepConfig setThreads(int threads)
     {
         this.threads = threads;
         return this;
@@ -78,7 +81,7 @@ public class MaintenanceConfig
 
     @Config("freshet.compaction.enabled")
     @ConfigDescription("Rewrite small data files of each Kafka partition into files of the target size")
-    public MaintenanceConfig setCompactionEnabled(boolean compactionEnabled)
+    public UpkeepConfig setCompactionEnabled(boolean compactionEnabled)
     {
         this.compactionEnabled = compactionEnabled;
         return this;
@@ -93,7 +96,7 @@ public class MaintenanceConfig
 
     @Config("freshet.compaction.target-file-size")
     @ConfigDescription("Size of the files compaction writes; files under three quarters of it are small")
-    public MaintenanceConfig setTargetFileSize(DataSize targetFileSize)
+    public UpkeepConfig setTargetFileSize(DataSize targetFileSize)
     {
         this.targetFileSize = targetFileSize;
         return this;
@@ -107,7 +110,7 @@ public class MaintenanceConfig
 
     @Config("freshet.compaction.min-input-files")
     @ConfigDescription("Small files of one Kafka partition that start a compaction")
-    public MaintenanceConfig setMinInputFiles(int minInputFiles)
+    public UpkeepConfig setMinInputFiles(int minInputFiles)
     {
         this.minInputFiles = minInputFiles;
         return this;
@@ -121,7 +124,7 @@ public class MaintenanceConfig
 
     @Config("freshet.compaction.max-manifests")
     @ConfigDescription("Manifests of the current snapshot above which they are rewritten into fewer")
-    public MaintenanceConfig setMaxManifests(int maxManifests)
+    public UpkeepConfig setMaxManifests(int maxManifests)
     {
         this.maxManifests = maxManifests;
         return this;
@@ -134,7 +137,7 @@ public class MaintenanceConfig
 
     @Config("freshet.snapshot-expiry.enabled")
     @ConfigDescription("Expire snapshots older than the retention")
-    public MaintenanceConfig setSnapshotExpiryEnabled(boolean snapshotExpiryEnabled)
+    public UpkeepConfig setSnapshotExpiryEnabled(boolean snapshotExpiryEnabled)
     {
         this.snapshotExpiryEnabled = snapshotExpiryEnabled;
         return this;
@@ -148,7 +151,7 @@ public class MaintenanceConfig
 
     @Config("freshet.snapshot-expiry.retention")
     @ConfigDescription("Age below which snapshots are kept")
-    public MaintenanceConfig setSnapshotRetention(Duration snapshotRetention)
+    public UpkeepConfig setSnapshotRetention(Duration snapshotRetention)
     {
         this.snapshotRetention = snapshotRetention;
         return this;
@@ -162,7 +165,7 @@ public class MaintenanceConfig
 
     @Config("freshet.snapshot-expiry.retain-last")
     @ConfigDescription("Snapshots kept whatever their age")
-    public MaintenanceConfig setRetainLast(int retainLast)
+    public UpkeepConfig setRetainLast(int retainLast)
     {
         this.retainLast = retainLast;
         return this;
@@ -175,7 +178,7 @@ public class MaintenanceConfig
 
     @Config("freshet.orphan-cleanup.enabled")
     @ConfigDescription("Delete files under the table location that no snapshot references")
-    public MaintenanceConfig setOrphanCleanupEnabled(boolean orphanCleanupEnabled)
+    public UpkeepConfig setOrphanCleanupEnabled(boolean orphanCleanupEnabled)
     {
         this.orphanCleanupEnabled = orphanCleanupEnabled;
         return this;
@@ -190,7 +193,7 @@ public class MaintenanceConfig
 
     @Config("freshet.orphan-cleanup.interval")
     @ConfigDescription("How often orphan cleanup lists each table's files")
-    public MaintenanceConfig setOrphanCleanupInterval(Duration orphanCleanupInterval)
+    public UpkeepConfig setOrphanCleanupInterval(Duration orphanCleanupInterval)
     {
         this.orphanCleanupInterval = orphanCleanupInterval;
         return this;
@@ -205,7 +208,7 @@ public class MaintenanceConfig
 
     @Config("freshet.orphan-cleanup.retention")
     @ConfigDescription("Age below which an unreferenced file is kept, as it may belong to a commit in progress")
-    public MaintenanceConfig setOrphanRetention(Duration orphanRetention)
+    public UpkeepConfig setOrphanRetention(Duration orphanRetention)
     {
         this.orphanRetention = orphanRetention;
         return this;
@@ -214,7 +217,7 @@ public class MaintenanceConfig
     public MaintenanceSettings toSettings()
     {
         return new MaintenanceSettings(
-                maintenanceEnabled,
+                upkeepEnabled,
                 java.time.Duration.ofMillis(interval.toMillis()),
                 threads,
                 compactionEnabled,

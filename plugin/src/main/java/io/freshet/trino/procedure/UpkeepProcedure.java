@@ -1,4 +1,4 @@
-package io.freshet.trino.maintenance;
+package io.freshet.trino.procedure;
 
 import io.trino.spi.connector.TableProcedureMetadata;
 import io.trino.spi.session.PropertyMetadata;
@@ -7,8 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import static io.trino.spi.connector.TableProcedureExecutionMode.coordinatorOnly;
 import static io.trino.spi.session.PropertyMetadata.integerProperty;
@@ -36,11 +34,6 @@ public enum UpkeepProcedure
     public TableProcedureMetadata metadata()
     {
         return new TableProcedureMetadata(name(), coordinatorOnly(), properties);
-    }
-
-    public static Set<TableProcedureMetadata> all()
-    {
-        return Arrays.stream(values()).map(UpkeepProcedure::metadata).collect(Collectors.toUnmodifiableSet());
     }
 
     public static Optional<UpkeepProcedure> fromName(String name)

@@ -1,4 +1,4 @@
-package io.freshet.trino.maintenance;
+package io.freshet.trino.upkeep;
 
 import io.freshet.trino.testing.FreshetExtension;
 import io.freshet.trino.testing.FreshetQueryRunner;
@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Table upkeep through Trino: CALL procedures, ALTER TABLE ... EXECUTE, metadata tables, and the background schedule. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TestFreshetMaintenance
+class TestFreshetUpkeep
 {
     private static final int PARTITIONS = 2;
 
@@ -39,7 +39,7 @@ class TestFreshetMaintenance
     @RegisterExtension
     static final FreshetExtension freshet = new FreshetExtension(Map.of(
             "freshet.flush.interval", "1h",
-            "freshet.maintenance.enabled", "false"));
+            "freshet.upkeep.enabled", "false"));
 
     @Test
     void compactProcedureShrinksFileCountAndKeepsEveryRowWhileQueriesRun()
@@ -135,7 +135,7 @@ class TestFreshetMaintenance
         Path otherWarehouse = Files.createTempDirectory("freshet-background");
         try (DistributedQueryRunner background = FreshetQueryRunner.create(freshet.kafka().bootstrapServers(), otherWarehouse, Map.of(
                 "freshet.flush.interval", "1h",
-                "freshet.maintenance.interval", "1s",
+                "freshet.upkeep.interval", "1s",
                 "freshet.compaction.min-input-files", "3"))) {
             background.execute("CREATE SCHEMA shop");
             String topic = "orders_background";
@@ -154,7 +154,7 @@ class TestFreshetMaintenance
                     () -> (long) background.execute("SELECT count(*) FROM \"orders$files\"").getOnlyValue() <= 2 * PARTITIONS);
             assertThat((long) background.execute("SELECT count(DISTINCT (_partition_id, _partition_offset)) FROM orders").getOnlyValue()).isEqualTo(produced);
             assertThat((long) background.execute("SELECT count(*) FROM orders").getOnlyValue()).isEqualTo(produced);
-            MaterializedRow status = background.execute("SELECT compactions, compacted_files, last_failure FROM freshet.system.maintenance WHERE table_name = 'orders'").getMaterializedRows().getFirst();
+            MaterializedRow status = background.execute("SELECT compactions, compacted_files, last_failure FROM freshet.system.upkeep WHERE table_name = 'orders'").getMaterializedRows().getFirst();
             assertThat((long) status.getField(0)).isGreaterThanOrEqualTo(PARTITIONS);
             assertThat((long) status.getField(1)).isGreaterThanOrEqualTo(3L * PARTITIONS);
             assertThat(status.getField(2)).isNull();

@@ -1,4 +1,4 @@
-package io.freshet.trino.maintenance;
+package io.freshet.trino.procedure;
 
 import io.trino.spi.connector.ConnectorTableExecuteHandle;
 import io.trino.spi.connector.SchemaTableName;

@@ -1,4 +1,4 @@
-package io.freshet.trino.maintenance;
+package io.freshet.trino.upkeep;
 
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
@@ -10,6 +10,7 @@ import io.freshet.ingest.maintenance.MaintenanceSettings;
 import io.freshet.ingest.maintenance.OrphanFileCleaner.OrphanResult;
 import io.freshet.ingest.maintenance.SnapshotExpirer.ExpiryResult;
 import io.freshet.ingest.maintenance.TableMaintenance;
+import io.freshet.trino.FreshetErrors;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorAccessControl;
@@ -36,10 +37,10 @@ public class TableUpkeep
     private static final Logger log = Logger.get(TableUpkeep.class);
 
     private final IngestionManager ingestion;
-    private final MaintenanceConfig config;
+    private final UpkeepConfig config;
 
     @Inject
-    public TableUpkeep(IngestionManager ingestion, MaintenanceConfig config)
+    public TableUpkeep(IngestionManager ingestion, UpkeepConfig config)
     {
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
         this.config = requireNonNull(config, "config is null");
@@ -97,7 +98,7 @@ public class TableUpkeep
         try {
             Table table = ingestion.catalog().loadTable(identifier);
             if (TableBinding.fromTableProperties(table.properties()).isEmpty()) {
-                throw new TrinoException(TABLE_NOT_FOUND, "Table %s is not a Freshet table (it has no kafka_topic)".formatted(name));
+                throw FreshetErrors.notFreshetTable(name);
             }
             upkeep = ingestion.worker().maintenance(identifier);
         }

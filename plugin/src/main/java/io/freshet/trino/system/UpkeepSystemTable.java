@@ -1,8 +1,8 @@
 package io.freshet.trino.system;
 
 import com.google.inject.Inject;
-import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.ingest.maintenance.TableMaintenance.MaintenanceStatus;
+import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;
@@ -22,11 +22,11 @@ import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
 
 /** {@code system.maintenance}: one row per table this node keeps up, with what upkeep has done since start. */
-public class MaintenanceSystemTable
+public class UpkeepSystemTable
         extends CoordinatorSystemTable
 {
     private static final ConnectorTableMetadata METADATA = new ConnectorTableMetadata(
-            new SchemaTableName("system", "maintenance"),
+            new SchemaTableName("system", "upkeep"),
             List.of(
                     new ColumnMetadata("schema_name", VARCHAR),
                     new ColumnMetadata("table_name", VARCHAR),
@@ -44,7 +44,7 @@ public class MaintenanceSystemTable
     private final IngestionManager ingestion;
 
     @Inject
-    public MaintenanceSystemTable(IngestionManager ingestion)
+    public UpkeepSystemTable(IngestionManager ingestion)
     {
         super(METADATA);
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
