@@ -2,11 +2,10 @@ package io.freshet.trino.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -53,9 +52,9 @@ public final class TestingIcebergRestServer
             environment.put("AWS_RESPONSE_CHECKSUM_VALIDATION", "WHEN_REQUIRED");
             process = builder.start();
             try {
-                waitUntilListening();
+                ChildProcesses.waitUntilListening("The Iceberg REST catalog server", process, port, log, Duration.ofSeconds(60));
             }
-            catch (RuntimeException | IOException e) {
+            catch (RuntimeException e) {
                 process.destroyForcibly();
                 throw e;
             }
@@ -70,42 +69,9 @@ public final class TestingIcebergRestServer
         return "http://127.0.0.1:" + port;
     }
 
-    private void waitUntilListening()
-            throws IOException
-    {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("The Iceberg REST catalog server exited: " + Files.readString(log));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            }
-            catch (IOException e) {
-                try {
-                    Thread.sleep(100);
-                }
-                catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(interrupted);
-                }
-            }
-        }
-        throw new IllegalStateException("The Iceberg REST catalog server did not listen on port %s within 60s: %s".formatted(port, Files.readString(log)));
-    }
-
     @Override
     public void close()
     {
-        process.destroy();
-        try {
-            if (!process.waitFor(java.time.Duration.ofSeconds(10))) {
-                process.destroyForcibly().waitFor();
-            }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process);
     }
 }

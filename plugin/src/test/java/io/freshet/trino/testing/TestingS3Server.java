@@ -2,9 +2,7 @@ package io.freshet.trino.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,7 +92,7 @@ public final class TestingS3Server
                     .redirectErrorStream(true)
                     .redirectOutput(directory.resolve("s3proxy.log").toFile())
                     .start();
-            waitUntilListening(Duration.ofSeconds(60));
+            ChildProcesses.waitUntilListening("S3Proxy", process, port, directory.resolve("s3proxy.log"), Duration.ofSeconds(60));
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -104,42 +102,9 @@ public final class TestingS3Server
     public synchronized void stop()
     {
         if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(java.time.Duration.ofSeconds(10))) {
-                    process.destroyForcibly().waitFor();
-                }
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ChildProcesses.stop(process);
             process = null;
         }
-    }
-
-    private void waitUntilListening(Duration timeout)
-            throws IOException
-    {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("S3Proxy exited: " + Files.readString(directory.resolve("s3proxy.log")));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            }
-            catch (IOException e) {
-                try {
-                    Thread.sleep(100);
-                }
-                catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(interrupted);
-                }
-            }
-        }
-        throw new IllegalStateException("S3Proxy did not listen on port %s within %s: %s".formatted(port, timeout, Files.readString(directory.resolve("s3proxy.log"))));
     }
 
     @Override
