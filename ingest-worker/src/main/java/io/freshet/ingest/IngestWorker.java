@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -61,6 +62,7 @@ public final class IngestWorker
     private final Map<TableIdentifier, TableMaintenance> maintenance = new ConcurrentHashMap<>();
     private final MaintenanceScheduler maintenanceScheduler;
     private IngestionListener listener = IngestionListener.PLATFORM_MBEAN_SERVER;
+    private volatile LongSupplier committedBatchRetention = () -> 0;
 
     /** Told when a table's ingestion starts and stops on this worker, so that metrics follow the running tables. */
     public interface IngestionListener
@@ -101,6 +103,16 @@ public final class IngestWorker
     public IngestSettings settings()
     {
         return settings;
+    }
+
+    /**
+     * Makes the hot buffer of every table, running now or started later, keep committed batches for the time
+     * the supplier gives at each commit (see {@link io.freshet.ingest.buffer.HotBuffer#retainCommittedBatches}).
+     */
+    public void retainCommittedBatches(LongSupplier retentionMillis)
+    {
+        committedBatchRetention = requireNonNull(retentionMillis, "retentionMillis is null");
+        ingesters.values().forEach(ingester -> ingester.buffer().retainCommittedBatches(retentionMillis));
     }
 
     /** Replaces the listener; the new one hears of the tables running now at once. */
@@ -182,6 +194,7 @@ public final class IngestWorker
         TableBinding binding = TableBinding.fromTableProperties(table.properties())
                 .orElseThrow(() -> new IllegalArgumentException("Table %s has no Kafka topic (table property %s)".formatted(identifier, TableBinding.TOPIC_PROPERTY)));
         TableIngester ingester = new TableIngester(identifier, table, binding, settings, allocator);
+        ingester.buffer().retainCommittedBatches(committedBatchRetention);
         ingesters.put(identifier, ingester);
         ingester.start();
         // upkeep uses its own table object: Iceberg tables are not safe to share between threads

@@ -16,7 +16,11 @@ import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
-/** A system table answered on the coordinator, which ingests and keeps up the tables, from rows built when it is read. */
+/**
+ * A system table of the state of the nodes that ingest and keep up the tables, from rows built when it is
+ * read. On a cluster each node answers for its own tables and partitions: Trino reads it with one split per
+ * node ({@link Distribution#ALL_NODES}) and the rows name their node.
+ */
 abstract class CoordinatorSystemTable
         implements SystemTable
 {
@@ -30,7 +34,7 @@ abstract class CoordinatorSystemTable
     @Override
     public final Distribution getDistribution()
     {
-        return Distribution.SINGLE_COORDINATOR;
+        return Distribution.ALL_NODES;
     }
 
     @Override

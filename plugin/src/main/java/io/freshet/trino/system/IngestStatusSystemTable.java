@@ -5,6 +5,7 @@ import io.freshet.ingest.buffer.HotBuffer.PartitionStatus;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.ingestion.IngestionManager;
+import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.InMemoryRecordSet;
@@ -24,7 +25,7 @@ import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
 
 /**
- * {@code system.ingest_status}: one row per Kafka partition of every table this coordinator ingests, with
+ * {@code system.ingest_status}: one row per Kafka partition of every table, from the node that ingests it, with
  * its high-water mark, committed offset watermark, lag between them, hot rows, how long records took from
  * their Kafka timestamp into the hot buffer over the last 10 seconds, the table's counters and the offsets
  * Kafka's retention deleted before they were ingested.
@@ -57,11 +58,13 @@ public class IngestStatusSystemTable
                     new ColumnMetadata("lost_offsets", VARCHAR)));
 
     private final IngestionManager ingestion;
+    private final String node;
 
     @Inject
-    public IngestStatusSystemTable(IngestionManager ingestion)
+    public IngestStatusSystemTable(IngestionManager ingestion, NodeManager nodeManager)
     {
         super(METADATA);
+        this.node = nodeManager.getCurrentNode().getNodeIdentifier();
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
     }
 
@@ -87,10 +90,10 @@ public class IngestStatusSystemTable
             IngestionStatus status = ingester.status();
             if (status.partitions().isEmpty()) {
                 // no partition assigned yet (waiting for the topic or its brokers, or failed before): the state and failure still show
-                addRow(rows, identifier, ingester, status, null);
+                addRow(rows, identifier, ingester, status, null, node);
             }
             for (PartitionStatus partition : status.partitions()) {
-                addRow(rows, identifier, ingester, status, partition);
+                addRow(rows, identifier, ingester, status, partition, node);
             }
         }
     }
@@ -105,7 +108,7 @@ public class IngestStatusSystemTable
         return ranges.isEmpty() ? null : ranges;
     }
 
-    private static void addRow(InMemoryRecordSet.Builder rows, TableIdentifier identifier, TableIngester ingester, IngestionStatus status, PartitionStatus partition)
+    private static void addRow(InMemoryRecordSet.Builder rows, TableIdentifier identifier, TableIngester ingester, IngestionStatus status, PartitionStatus partition, String node)
     {
         boolean assigned = partition != null;
         rows.addRow(
@@ -128,6 +131,7 @@ public class IngestStatusSystemTable
                 status.paused(),
                 assigned && partition.ingestLagMillisP50().isPresent() ? partition.ingestLagMillisP50().getAsLong() : null,
                 assigned && partition.ingestLagMillisP99().isPresent() ? partition.ingestLagMillisP99().getAsLong() : null,
-                assigned ? lostOffsets(status, partition.partition()) : null);
+                assigned ? lostOffsets(status, partition.partition()) : null,
+                node);
     }
 }

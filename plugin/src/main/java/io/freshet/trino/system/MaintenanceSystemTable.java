@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.ingest.maintenance.TableMaintenance.MaintenanceStatus;
 import io.freshet.trino.ingestion.IngestionManager;
+import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.InMemoryRecordSet;
@@ -21,7 +22,7 @@ import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
 
-/** {@code system.maintenance}: one row per table this node keeps up, with what upkeep has done since start. */
+/** {@code system.maintenance}: one row per table each node keeps up, with what upkeep has done there since start. */
 public class MaintenanceSystemTable
         extends CoordinatorSystemTable
 {
@@ -42,11 +43,13 @@ public class MaintenanceSystemTable
                     new ColumnMetadata("last_failure", VARCHAR)));
 
     private final IngestionManager ingestion;
+    private final String node;
 
     @Inject
-    public MaintenanceSystemTable(IngestionManager ingestion)
+    public MaintenanceSystemTable(IngestionManager ingestion, NodeManager nodeManager)
     {
         super(METADATA);
+        this.node = nodeManager.getCurrentNode().getNodeIdentifier();
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
     }
 
@@ -82,7 +85,8 @@ public class MaintenanceSystemTable
                     status.expiryDeletedFiles(),
                     status.orphanFilesDeleted(),
                     status.lastRunMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null),
-                    status.lastFailure().orElse(null));
+                    status.lastFailure().orElse(null),
+                    node);
         }
     }
 }
