@@ -5,6 +5,7 @@ import io.freshet.ingest.buffer.HotBuffer.PartitionStatus;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.cluster.ClusterNodes;
 import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;
@@ -61,9 +62,9 @@ public class IngestStatusSystemTable
     private final String node;
 
     @Inject
-    public IngestStatusSystemTable(IngestionManager ingestion, NodeManager nodeManager)
+    public IngestStatusSystemTable(IngestionManager ingestion, NodeManager nodeManager, ClusterNodes clusterNodes)
     {
-        super(METADATA);
+        super(METADATA, clusterNodes);
         this.node = nodeManager.getCurrentNode().getNodeIdentifier();
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
     }

@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.ingest.maintenance.TableMaintenance.MaintenanceStatus;
 import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.cluster.ClusterNodes;
 import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;
@@ -46,9 +47,9 @@ public class MaintenanceSystemTable
     private final String node;
 
     @Inject
-    public MaintenanceSystemTable(IngestionManager ingestion, NodeManager nodeManager)
+    public MaintenanceSystemTable(IngestionManager ingestion, NodeManager nodeManager, ClusterNodes clusterNodes)
     {
-        super(METADATA);
+        super(METADATA, clusterNodes);
         this.node = nodeManager.getCurrentNode().getNodeIdentifier();
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
     }
