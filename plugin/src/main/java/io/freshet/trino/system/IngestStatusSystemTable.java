@@ -56,7 +56,8 @@ public class IngestStatusSystemTable
                     new ColumnMetadata("paused", io.trino.spi.type.BooleanType.BOOLEAN),
                     new ColumnMetadata("ingest_lag_p50_ms", BIGINT),
                     new ColumnMetadata("ingest_lag_p99_ms", BIGINT),
-                    new ColumnMetadata("lost_offsets", VARCHAR)));
+                    new ColumnMetadata("lost_offsets", VARCHAR),
+                    new ColumnMetadata("node", VARCHAR)));
 
     private final IngestionManager ingestion;
     private final String node;

@@ -41,7 +41,8 @@ public class MaintenanceSystemTable
                     new ColumnMetadata("expiry_deleted_files", BIGINT),
                     new ColumnMetadata("orphan_files_deleted", BIGINT),
                     new ColumnMetadata("last_run", TIMESTAMP_TZ_MILLIS),
-                    new ColumnMetadata("last_failure", VARCHAR)));
+                    new ColumnMetadata("last_failure", VARCHAR),
+                    new ColumnMetadata("node", VARCHAR)));
 
     private final IngestionManager ingestion;
     private final String node;
