@@ -99,6 +99,27 @@ public final class HotBuffer
         return Optional.of(new FlushPlan(committed.watermark(), target, flushed));
     }
 
+    /**
+     * Drops a partition this node no longer holds: its batches leave the buffer (a query that reads them keeps
+     * them until it ends) and it has no high-water mark until it is held again.
+     */
+    public synchronized void dropPartition(int partition)
+    {
+        Deque<HotBatch> dropped = batches.remove(partition);
+        if (dropped != null) {
+            for (HotBatch batch : dropped) {
+                bufferedBytes -= batch.sizeInBytes();
+                batch.release();
+            }
+        }
+        highWaterMarks.remove(partition);
+        ingestLags.remove(partition);
+        boolean unflushed = highWaterMarks.entrySet().stream().anyMatch(entry -> entry.getValue() > committed.watermark().nextOffset(entry.getKey()));
+        if (!unflushed) {
+            unflushedSinceNanos = -1;
+        }
+    }
+
     /** Publishes a commit: later cuts read the new snapshot, and batches it covers leave the buffer. */
     public synchronized void publishCommit(CommittedState state)
     {
