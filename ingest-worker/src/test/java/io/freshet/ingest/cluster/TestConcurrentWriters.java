@@ -95,7 +95,7 @@ class TestConcurrentWriters
                 sent += 40;
                 for (IngestWorker node : List.of(nodeA, nodeB)) {
                     IngestionStatus status = node.ingester(identifier).orElseThrow().status();
-                    assertThat(status.state()).isEqualTo(IngestionStatus.State.RUNNING);
+                    assertThat(status.state()).isNotEqualTo(IngestionStatus.State.FAILED);
                     fencedSeen.addAll(status.fencedPartitions().keySet());
                 }
                 sleep(Duration.ofMillis(100));
