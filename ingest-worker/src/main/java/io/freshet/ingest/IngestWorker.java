@@ -1,8 +1,11 @@
 package io.freshet.ingest;
 
-import io.freshet.ingest.catalog.IcebergCatalogFactory;
+import io.freshet.ingest.catalog.CatalogConnection;
 import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.catalog.SafeNames;
+import io.freshet.ingest.cluster.ClusterMembership;
+import io.freshet.ingest.cluster.ClusterSettings;
+import io.freshet.ingest.consumer.KafkaErrors;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.maintenance.MaintenanceScheduler;
@@ -21,6 +24,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -31,11 +35,17 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +63,20 @@ public final class IngestWorker
 {
     private static final Logger log = LoggerFactory.getLogger(IngestWorker.class);
 
+    private static final Duration FIRST_CATALOG_RETRY_DELAY = Duration.ofSeconds(1);
+    private static final Duration MAX_CATALOG_RETRY_DELAY = Duration.ofSeconds(30);
+
     private final IngestSettings settings;
-    private final Catalog catalog;
+    private final CatalogConnection catalogConnection;
+    private final ClusterMembership membership;
+    private final ClusterSettings clusterSettings;
+    // tables being dropped or altered here: table discovery leaves them alone meanwhile
+    private final Set<TableIdentifier> suspended = ConcurrentHashMap.newKeySet();
+    // the ingestion properties each running table started with: discovery restarts a table whose properties changed elsewhere
+    private final Map<TableIdentifier, Map<String, String>> startedWith = new ConcurrentHashMap<>();
+    private final Object discoveryLock = new Object();
+    private volatile Thread discovery;
+    private volatile boolean closed;
     // hot batches are sealed at their used size (UsedSize); rounding each buffer to a power of two would undo that
     private final BufferAllocator allocator = new RootAllocator(AllocationListener.NOOP, Long.MAX_VALUE, new SegmentRoundingPolicy(SegmentRoundingPolicy.MIN_SEGMENT_SIZE));
     private final Map<TableIdentifier, TableIngester> ingesters = new ConcurrentHashMap<>();
@@ -88,16 +110,157 @@ public final class IngestWorker
         void stopped(TableIngester ingester);
     }
 
+    /** A standalone worker: the only writer of its tables, holding every partition. */
     public IngestWorker(IngestSettings settings)
     {
+        this(settings, ClusterMembership.standalone(standaloneNodeName()), ClusterSettings.DEFAULT, () -> {});
+    }
+
+    /**
+     * A worker on one node of a cluster: it ingests the partitions the node owns among {@code membership}'s nodes.
+     * Nothing here opens the catalog; {@code storageCheck} runs before each attempt to open it.
+     */
+    public IngestWorker(IngestSettings settings, ClusterMembership membership, ClusterSettings clusterSettings, Runnable storageCheck)
+    {
         this.settings = requireNonNull(settings, "settings is null");
-        this.catalog = IcebergCatalogFactory.create(settings.catalog());
+        this.membership = requireNonNull(membership, "membership is null");
+        this.clusterSettings = requireNonNull(clusterSettings, "clusterSettings is null");
+        this.catalogConnection = new CatalogConnection(settings.catalog(), storageCheck);
         this.maintenanceScheduler = new MaintenanceScheduler(settings.maintenance());
     }
 
+    /** A name for a standalone worker that no other process shares: claims name it. */
+    private static String standaloneNodeName()
+    {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        }
+        catch (IOException e) {
+            host = "localhost";
+        }
+        return "ingest-worker-%s-%s-%s".formatted(host, ProcessHandle.current().pid(), UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** The Iceberg catalog, opened now if it is not open yet; fails with the reason when it cannot be opened. */
     public Catalog catalog()
     {
-        return catalog;
+        return catalogConnection.catalog();
+    }
+
+    /** Whether the catalog is open, and why not. */
+    public CatalogConnection.Status catalogStatus()
+    {
+        return catalogConnection.status();
+    }
+
+    public ClusterMembership membership()
+    {
+        return membership;
+    }
+
+    /** Whether this node is one of the nodes that ingest. */
+    public boolean ingestsHere()
+    {
+        return membership.ingestingNodes().contains(membership.currentNode());
+    }
+
+    /**
+     * Starts, in the background, opening the catalog (retrying with backoff while it is slow, locked or down) and then
+     * ingesting every table of the catalog bound to a Kafka topic, listing the catalog again every table discovery
+     * interval for tables created, altered or dropped on other nodes. Returns at once.
+     */
+    public void startInBackground()
+    {
+        synchronized (discoveryLock) {
+            if (discovery != null || closed) {
+                return;
+            }
+            discovery = Thread.ofPlatform()
+                    .daemon()
+                    .name("freshet-table-discovery")
+                    .start(this::discoverTables);
+            discovery.setContextClassLoader(IngestWorker.class.getClassLoader());
+        }
+    }
+
+    private void discoverTables()
+    {
+        Thread.currentThread().setContextClassLoader(IngestWorker.class.getClassLoader());
+        Duration retryDelay = FIRST_CATALOG_RETRY_DELAY;
+        while (!closed) {
+            Duration wait = clusterSettings.tableDiscoveryInterval();
+            try {
+                catalogConnection.catalog();
+                retryDelay = FIRST_CATALOG_RETRY_DELAY;
+                if (ingestsHere()) {
+                    followCatalog();
+                }
+            }
+            catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                CatalogConnection.Status status = catalogConnection.status();
+                if (!status.open()) {
+                    log.warn("Waiting for the Iceberg catalog (attempt {}), trying again in {}: {}", status.failedAttempts(), retryDelay, e.getMessage());
+                    wait = retryDelay;
+                    retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_CATALOG_RETRY_DELAY) > 0 ? MAX_CATALOG_RETRY_DELAY : retryDelay.multipliedBy(2);
+                }
+                else {
+                    log.warn("Cannot list the tables of the Iceberg catalog: {}", e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(wait);
+            }
+            catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Starts ingesting the tables that are new or whose binding changed, and stops those dropped. */
+    private void followCatalog()
+    {
+        Map<TableIdentifier, Map<String, String>> tables = ingestPropertiesOfTables();
+        for (Map.Entry<TableIdentifier, Map<String, String>> entry : tables.entrySet()) {
+            TableIdentifier identifier = entry.getKey();
+            if (suspended.contains(identifier) || closed) {
+                continue;
+            }
+            try {
+                TableIngester running = ingesters.get(identifier);
+                if (running != null && !entry.getValue().equals(startedWith.get(identifier))) {
+                    log.info("Table {} has new ingestion properties {}; restarting its ingestion", identifier, entry.getValue());
+                    stop(identifier);
+                    running = null;
+                }
+                if (running == null) {
+                    start(identifier);
+                }
+            }
+            catch (RuntimeException e) {
+                log.error("Cannot start ingestion of {}: {}", identifier, e.getMessage(), e);
+            }
+        }
+        for (TableIdentifier identifier : List.copyOf(ingesters.keySet())) {
+            if (!tables.containsKey(identifier) && !suspended.contains(identifier) && !closed) {
+                log.info("Table {} is no longer in the catalog; stopping its ingestion", identifier);
+                stop(identifier);
+            }
+        }
+    }
+
+    /** Leaves a table to the caller while it drops or alters it: table discovery neither starts nor stops it meanwhile. */
+    public void suspendDiscovery(TableIdentifier identifier)
+    {
+        suspended.add(identifier);
+    }
+
+    public void resumeDiscovery(TableIdentifier identifier)
+    {
+        suspended.remove(identifier);
     }
 
     public IngestSettings settings()
@@ -159,19 +322,52 @@ public final class IngestWorker
 
     public List<TableIdentifier> listFreshetTables()
     {
-        List<TableIdentifier> tables = new ArrayList<>();
+        return List.copyOf(freshetTables().keySet());
+    }
+
+    /** Every table of the catalog bound to a Kafka topic, with its binding. */
+    public Map<TableIdentifier, TableBinding> freshetTables()
+    {
+        Map<TableIdentifier, TableBinding> tables = new TreeMap<>(Comparator.comparing(TableIdentifier::toString));
+        ingestPropertiesOfTables().forEach((identifier, properties) -> tables.put(identifier, TableBinding.fromTableProperties(properties).orElseThrow()));
+        return tables;
+    }
+
+    /** The table properties that shape ingestion ({@code freshet.*}: binding, data-loss policy), of the tables bound to a Kafka topic. */
+    private Map<TableIdentifier, Map<String, String>> ingestPropertiesOfTables()
+    {
+        Catalog catalog = catalog();
+        Map<TableIdentifier, Map<String, String>> tables = new TreeMap<>(Comparator.comparing(TableIdentifier::toString));
         if (!(catalog instanceof SupportsNamespaces namespaces)) {
             return tables;
         }
         for (Namespace namespace : namespaces.listNamespaces()) {
             for (TableIdentifier identifier : catalog.listTables(namespace)) {
-                Table table = catalog.loadTable(identifier);
+                Table table;
+                try {
+                    table = catalog.loadTable(identifier);
+                }
+                catch (NoSuchTableException e) {
+                    // dropped since it was listed
+                    continue;
+                }
                 if (TableBinding.fromTableProperties(table.properties()).isPresent()) {
-                    tables.add(identifier);
+                    tables.put(identifier, ingestProperties(table.properties()));
                 }
             }
         }
         return tables;
+    }
+
+    private static Map<String, String> ingestProperties(Map<String, String> tableProperties)
+    {
+        Map<String, String> properties = new TreeMap<>();
+        tableProperties.forEach((name, value) -> {
+            if (name.startsWith("freshet.")) {
+                properties.put(name, value);
+            }
+        });
+        return properties;
     }
 
     public TableIngester start(TableIdentifier identifier)
@@ -190,12 +386,14 @@ public final class IngestWorker
         if (existing != null) {
             return existing;
         }
+        Catalog catalog = catalog();
         Table table = catalog.loadTable(identifier);
         TableBinding binding = TableBinding.fromTableProperties(table.properties())
                 .orElseThrow(() -> new IllegalArgumentException("Table %s has no Kafka topic (table property %s)".formatted(identifier, TableBinding.TOPIC_PROPERTY)));
-        TableIngester ingester = new TableIngester(identifier, table, binding, settings, allocator);
+        TableIngester ingester = new TableIngester(identifier, table, binding, settings, allocator, membership, clusterSettings);
         ingester.buffer().retainCommittedBatches(committedBatchRetention);
         ingesters.put(identifier, ingester);
+        startedWith.put(identifier, ingestProperties(table.properties()));
         ingester.start();
         // upkeep uses its own table object: Iceberg tables are not safe to share between threads
         TableMaintenance upkeep = new TableMaintenance(identifier, catalog.loadTable(identifier), Optional.of(ingester), settings.maintenance());
@@ -211,7 +409,7 @@ public final class IngestWorker
      */
     public TableMaintenance maintenance(TableIdentifier identifier)
     {
-        return maintenance.computeIfAbsent(identifier, _ -> new TableMaintenance(identifier, catalog.loadTable(identifier), Optional.empty(), settings.maintenance()));
+        return maintenance.computeIfAbsent(identifier, _ -> new TableMaintenance(identifier, catalog().loadTable(identifier), Optional.empty(), settings.maintenance()));
     }
 
     public Optional<TableMaintenance> runningMaintenance(TableIdentifier identifier)
@@ -285,6 +483,7 @@ public final class IngestWorker
         if (binding.badRecordPolicy().orElse(settings.badRecordPolicy()) == io.freshet.ingest.decoding.BadRecordPolicy.DEAD_LETTER) {
             requireTopic(binding.effectiveDeadLetterTopic());
         }
+        Catalog catalog = catalog();
         if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(identifier.namespace())) {
             throw new IllegalArgumentException("Schema %s does not exist".formatted(identifier.namespace()));
         }
@@ -306,22 +505,28 @@ public final class IngestWorker
     public void dropTable(TableIdentifier identifier)
     {
         requireOwned(identifier);
-        stop(identifier);
-        catalog.dropTable(identifier, true);
+        suspendDiscovery(identifier);
+        try {
+            stop(identifier);
+            catalog().dropTable(identifier, true);
+        }
+        finally {
+            resumeDiscovery(identifier);
+        }
     }
 
     /** Drops every table of a namespace and then the namespace, once sure that Freshet owns all of them. */
     public void dropNamespaceCascade(Namespace namespace)
     {
-        List<TableIdentifier> tables = catalog.listTables(namespace);
+        List<TableIdentifier> tables = catalog().listTables(namespace);
         tables.forEach(this::requireOwned);
         tables.forEach(this::dropTable);
-        ((SupportsNamespaces) catalog).dropNamespace(namespace);
+        ((SupportsNamespaces) catalog()).dropNamespace(namespace);
     }
 
     private void requireOwned(TableIdentifier identifier)
     {
-        if (TableBinding.fromTableProperties(catalog.loadTable(identifier).properties()).isEmpty()) {
+        if (TableBinding.fromTableProperties(catalog().loadTable(identifier).properties()).isEmpty()) {
             throw new NotFreshetTableException(identifier);
         }
     }
@@ -339,7 +544,7 @@ public final class IngestWorker
         catch (KafkaException e) {
             // the client refused its settings, an unresolvable host among them
             throw new IllegalStateException("Cannot connect to Kafka at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
-                    .formatted(servers, rootCauseMessage(e)), e);
+                    .formatted(servers, KafkaErrors.rootCauseMessage(e)), e);
         }
         catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
@@ -358,30 +563,27 @@ public final class IngestWorker
         }
     }
 
-    /** The innermost message of a Kafka client error: the outer ones only say that a client could not be created. */
-    public static String rootCauseMessage(Throwable throwable)
-    {
-        Throwable cause = throwable;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    }
-
     @Override
     public void close()
     {
+        Thread discoveryThread;
+        synchronized (discoveryLock) {
+            closed = true;
+            discoveryThread = discovery;
+        }
+        if (discoveryThread != null) {
+            discoveryThread.interrupt();
+            try {
+                discoveryThread.join();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         maintenanceScheduler.close();
         List<TableIdentifier> running = new ArrayList<>(ingesters.keySet());
         running.parallelStream().forEach(this::stop);
-        if (catalog instanceof Closeable closeable) {
-            try {
-                closeable.close();
-            }
-            catch (IOException e) {
-                log.warn("Cannot close the Iceberg catalog: {}", e.getMessage());
-            }
-        }
+        catalogConnection.close();
         try {
             allocator.close();
         }

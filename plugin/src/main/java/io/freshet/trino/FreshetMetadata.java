@@ -510,8 +510,14 @@ public class FreshetMetadata
             // a property change makes no snapshot: the cached metadata would not notice it
             tableCache.invalidate(identifier);
             if (ingestion.ingester(identifier).isPresent()) {
-                ingestion.worker().stop(identifier);
-                ingestion.startIngestion(identifier);
+                ingestion.worker().suspendDiscovery(identifier);
+                try {
+                    ingestion.worker().stop(identifier);
+                    ingestion.startIngestion(identifier);
+                }
+                finally {
+                    ingestion.worker().resumeDiscovery(identifier);
+                }
             }
             return null;
         });

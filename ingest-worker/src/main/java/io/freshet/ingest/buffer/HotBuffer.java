@@ -40,6 +40,8 @@ public final class HotBuffer
     // batches of recent commits, kept for queries planned on the snapshot before them (see retainCommittedBatches)
     private final Deque<RetainedCommit> retainedCommits = new ArrayDeque<>();
     private LongSupplier committedBatchRetention = () -> 0;
+    // dropped since the last commit was published: a partition lease must not find them empty while the writer is still giving them up
+    private final Set<Integer> droppedPartitions = new HashSet<>();
     private CommittedState committed;
     // kept as batches come and go: the ingest loop checks it after every poll
     private long bufferedBytes;
@@ -106,12 +108,36 @@ public final class HotBuffer
         return Optional.of(new FlushPlan(committed.watermark(), target, flushed));
     }
 
+    /**
+     * Drops a partition this node no longer holds: its batches leave the buffer (a query that reads them keeps
+     * them until it ends) and it has no high-water mark until it is held again.
+     */
+    public synchronized void dropPartition(int partition)
+    {
+        Deque<HotBatch> dropped = batches.remove(partition);
+        if (dropped != null) {
+            for (HotBatch batch : dropped) {
+                bufferedBytes -= batch.sizeInBytes();
+                batch.release();
+            }
+        }
+        highWaterMarks.remove(partition);
+        ingestLags.remove(partition);
+        droppedPartitions.add(partition);
+        boolean unflushed = highWaterMarks.entrySet().stream().anyMatch(entry -> entry.getValue() > committed.watermark().nextOffset(entry.getKey()));
+        if (!unflushed) {
+            unflushedSinceNanos = -1;
+        }
+    }
+
     /** Publishes a commit: later cuts read the new snapshot, and batches it covers leave the buffer. */
     public synchronized void publishCommit(CommittedState state)
     {
         OffsetWatermark base = committed.watermark();
         long retentionMillis = committedBatchRetention.getAsLong();
+        Set<Integer> heldBeforeCommit = new HashSet<>(highWaterMarks.keySet());
         committed = state;
+        droppedPartitions.clear();
         OffsetWatermark watermark = state.watermark();
         Map<Integer, List<HotBatch>> evictedBatches = new TreeMap<>();
         for (Map.Entry<Integer, Deque<HotBatch>> entry : batches.entrySet()) {
@@ -129,7 +155,13 @@ public final class HotBuffer
             }
         }
         if (retentionMillis > 0) {
-            retainedCommits.addLast(new RetainedCommit(System.currentTimeMillis(), base, evictedBatches));
+            // the batches cover a partition's rows from the previous watermark only if this buffer held the
+            // partition before the commit; a commit that claims a partition brings its watermark from elsewhere
+            Map<Integer, Long> coveredFrom = new TreeMap<>();
+            for (Integer partition : heldBeforeCommit) {
+                coveredFrom.put(partition, base.nextOffset(partition));
+            }
+            retainedCommits.addLast(new RetainedCommit(System.currentTimeMillis(), coveredFrom, evictedBatches));
         }
         expireRetainedCommits();
         unflushedSinceNanos = -1;
@@ -277,8 +309,7 @@ public final class HotBuffer
             leased.touch();
             return Optional.of(leased);
         }
-        long heldFrom = retainedCommits.isEmpty() ? committed.watermark().nextOffset(partition) : retainedCommits.peekFirst().base().nextOffset(partition);
-        if (startOffset < heldFrom) {
+        if (droppedPartitions.contains(partition) || startOffset < heldFrom(partition)) {
             return Optional.empty();
         }
         List<HotBatch> partitionBatches = new ArrayList<>();
@@ -290,6 +321,32 @@ public final class HotBuffer
         HotCut cut = new HotCut(leaseId, snapshotId, new OffsetWatermark(Map.of(partition, startOffset)), Map.of(partition, highWaterMark), Map.of(partition, partitionBatches));
         leases.put(leaseId, cut);
         return Optional.of(cut);
+    }
+
+    /**
+     * The first offset of the partition whose rows this buffer still holds: the committed watermark, or the
+     * start of the oldest retained commit from which on it held the partition without a break.
+     */
+    private long heldFrom(int partition)
+    {
+        long heldFrom = committed.watermark().nextOffset(partition);
+        for (Iterator<RetainedCommit> newestFirst = retainedCommits.descendingIterator(); newestFirst.hasNext(); ) {
+            Long coveredFrom = newestFirst.next().coveredFrom().get(partition);
+            if (coveredFrom == null) {
+                break;
+            }
+            heldFrom = coveredFrom;
+        }
+        return heldFrom;
+    }
+
+    /** Releases one partition's cut taken by {@link #leasePartition}. */
+    public synchronized void releasePartitionLease(String queryLeaseId, int partition)
+    {
+        HotCut cut = leases.remove(queryLeaseId + PARTITION_LEASE_MARKER + partition);
+        if (cut != null) {
+            cut.close();
+        }
     }
 
     private static void retainOverlapping(Iterable<HotBatch> candidates, long startOffset, List<HotBatch> retained)
@@ -444,8 +501,11 @@ public final class HotBuffer
         }
     }
 
-    /** The batches one commit took out of the buffer, with the watermark they start at, kept a while for queries planned before it. */
-    private record RetainedCommit(long committedMillis, OffsetWatermark base, Map<Integer, List<HotBatch>> batches)
+    /**
+     * The batches one commit took out of the buffer, kept a while for queries planned before it, with the offset
+     * each partition's rows start at for the partitions the buffer held before the commit.
+     */
+    private record RetainedCommit(long committedMillis, Map<Integer, Long> coveredFrom, Map<Integer, List<HotBatch>> batches)
     {
         void release()
         {

@@ -220,6 +220,12 @@ class TestHotBuffer
             // a partition that has no rows yet leases an empty range from the watermark
             assertThat(buffer.leasePartition("query_2/s.t", 3, 0, Optional.empty()).orElseThrow().ranges()).isEmpty();
 
+            // a partition this buffer starts to hold at a commit made elsewhere: its rows below that commit are not here
+            buffer.publishCommit(new CommittedState(Optional.of(2L), new OffsetWatermark(Map.of(0, 20L, 1, 500L))));
+            assertThat(buffer.leasePartition("query_4/s.t", 1, 400, Optional.of(1L))).isEmpty();
+            assertThat(buffer.leasePartition("query_4/s.t", 1, 500, Optional.of(2L)).orElseThrow().ranges()).isEmpty();
+            assertThat(buffer.leasePartition("query_5/s.t", 0, 0, Optional.of(1L))).as("partition 0 held all along").isPresent();
+
             buffer.retainCommittedBatches(() -> 0);
             assertThat(buffer.retainedCommittedBytes()).isZero();
             assertThat(buffer.leasePartition("query_3/s.t", 0, 0, Optional.empty())).isEmpty();

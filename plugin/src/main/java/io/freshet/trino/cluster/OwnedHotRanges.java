@@ -53,12 +53,27 @@ public final class OwnedHotRanges
                             .formatted(split.schemaName(), split.tableName(), clusterNodes.currentNode().getNodeIdentifier(), status.failure().orElse("unknown error"),
                                     FreshetSessionProperties.COMMITTED_ONLY));
         }
-        if (!clusterNodes.ownsHere(identifier, split.partition())) {
-            throw moved(split, "node %s no longer owns it".formatted(clusterNodes.currentNode().getNodeIdentifier()));
-        }
-        return ingester.buffer().leasePartition(split.leaseId(), split.partition(), cutStart, split.snapshotId())
+        // what the ingester holds, not this node's view of the owners, decides: checked again after the lease, so
+        // that a partition released meanwhile never leaves a lease without its rows
+        requireHeld(ingester, split);
+        HotCut cut = ingester.buffer().leasePartition(split.leaseId(), split.partition(), cutStart, split.snapshotId())
                 .orElseThrow(() -> moved(split, "node %s no longer holds its rows from offset %s (committed more than %s s ago, or ingestion of the partition started here above it)"
                         .formatted(clusterNodes.currentNode().getNodeIdentifier(), cutStart, TimeUnit.MILLISECONDS.toSeconds(ingester.buffer().committedBatchRetentionMillis()))));
+        try {
+            requireHeld(ingester, split);
+        }
+        catch (TrinoException e) {
+            ingester.buffer().releasePartitionLease(split.leaseId(), split.partition());
+            throw e;
+        }
+        return cut;
+    }
+
+    private void requireHeld(TableIngester ingester, HotSplit split)
+    {
+        if (!ingester.heldPartitions().containsKey(split.partition())) {
+            throw moved(split, "node %s does not hold it (it moved, or this node has not claimed it yet)".formatted(clusterNodes.currentNode().getNodeIdentifier()));
+        }
     }
 
     private static TrinoException moved(HotSplit split, String reason)

@@ -1,7 +1,7 @@
 package io.freshet.trino.cluster;
 
 import com.google.inject.Inject;
-import io.freshet.ingest.IngestWorker;
+import io.freshet.ingest.consumer.KafkaErrors;
 import io.freshet.trino.ingestion.KafkaClientProperties;
 import jakarta.annotation.PreDestroy;
 import org.apache.kafka.clients.admin.Admin;
@@ -65,7 +65,7 @@ public final class TopicPartitionCounts
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new IllegalStateException("Kafka topic '%s' does not exist".formatted(topic), e.getCause());
             }
-            throw new IllegalStateException("Cannot describe Kafka topic '%s': %s".formatted(topic, IngestWorker.rootCauseMessage(e)), e.getCause());
+            throw new IllegalStateException("Cannot describe Kafka topic '%s': %s".formatted(topic, KafkaErrors.rootCauseMessage(e)), e.getCause());
         }
         catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not describe topic '%s' within 10 seconds: check kafka.bootstrap.servers".formatted(topic), e);

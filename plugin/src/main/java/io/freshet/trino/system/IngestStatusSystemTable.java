@@ -2,6 +2,7 @@ package io.freshet.trino.system;
 
 import com.google.inject.Inject;
 import io.freshet.ingest.buffer.HotBuffer.PartitionStatus;
+import io.freshet.ingest.catalog.CatalogConnection;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.ingestion.IngestionManager;
@@ -29,7 +30,8 @@ import static java.util.Objects.requireNonNull;
  * {@code system.ingest_status}: one row per Kafka partition of every table, from the node that ingests it, with
  * its high-water mark, committed offset watermark, lag between them, hot rows, how long records took from
  * their Kafka timestamp into the hot buffer over the last 10 seconds, the table's counters and the offsets
- * Kafka's retention deleted before they were ingested.
+ * Kafka's retention deleted before they were ingested. A partition another writer claimed from this node shows as
+ * {@code FENCED} with the reason; while the catalog cannot be opened, one row {@code WAITING_FOR_CATALOG} says why.
  */
 public class IngestStatusSystemTable
         extends CoordinatorSystemTable
@@ -81,6 +83,13 @@ public class IngestStatusSystemTable
     @Override
     protected void addRows(InMemoryRecordSet.Builder rows, Set<SchemaTableName> visibleTables)
     {
+        CatalogConnection.Status catalog = ingestion.worker().catalogStatus();
+        if (!catalog.open() && catalog.failure().isPresent()) {
+            // no table is known before the catalog opens: one row says what ingestion waits for
+            rows.addRow(null, null, null, IngestionStatus.State.WAITING_FOR_CATALOG.name(),
+                    "Waiting for the Iceberg catalog (%s failed attempts): %s".formatted(catalog.failedAttempts(), catalog.failure().get()),
+                    null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, node);
+        }
         for (TableIdentifier identifier : ingestion.worker().listRunning()) {
             if (!visibleTables.contains(schemaTableName(identifier))) {
                 continue;
@@ -97,6 +106,23 @@ public class IngestStatusSystemTable
             for (PartitionStatus partition : status.partitions()) {
                 addRow(rows, identifier, ingester, status, partition, node);
             }
+            // partitions another writer claimed from this node: stopped here, with the reason
+            status.fencedPartitions().forEach((partition, reason) -> rows.addRow(
+                    identifier.namespace().level(0),
+                    identifier.name(),
+                    ingester.binding().topic(),
+                    IngestionStatus.State.FENCED.name(),
+                    reason,
+                    partition,
+                    null, null, null, null, null,
+                    status.consumedRecords(),
+                    status.badRecords(),
+                    status.deadLetteredRecords(),
+                    status.commits(),
+                    status.lastCommitMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null),
+                    status.paused(),
+                    null, null, null,
+                    node));
         }
     }
 
