@@ -30,7 +30,20 @@ public final class ClusterNodes
     public boolean isOnlyWorker()
     {
         String current = nodeManager.getCurrentNode().getNodeIdentifier();
-        return nodeManager.getWorkerNodes().stream().allMatch(node -> node.getNodeIdentifier().equals(current));
+        return ingestingNodes(nodeManager).stream().allMatch(node -> node.getNodeIdentifier().equals(current));
+    }
+
+    /**
+     * The nodes that own partitions: Trino's worker nodes that are not a coordinator, or the coordinator when it is
+     * the only one. Every node must compute the same set, and {@code getWorkerNodes()} alone does not give it:
+     * it applies {@code node-scheduler.include-coordinator} of the node that asks, a coordinator property that
+     * workers leave at its default ({@code true}), so workers would count a coordinator that schedules no work.
+     */
+    public static Set<Node> ingestingNodes(NodeManager nodeManager)
+    {
+        Set<Node> workers = nodeManager.getWorkerNodes();
+        Set<Node> dataNodes = workers.stream().filter(node -> !node.isCoordinator()).collect(Collectors.toUnmodifiableSet());
+        return dataNodes.isEmpty() ? workers : dataNodes;
     }
 
     public Node currentNode()
@@ -40,13 +53,13 @@ public final class ClusterNodes
 
     public Set<Node> workerNodes()
     {
-        return nodeManager.getWorkerNodes();
+        return ingestingNodes(nodeManager);
     }
 
     /** The worker that owns a partition of the table, or empty when there is no worker. */
     public Optional<Node> owner(TableIdentifier table, int partition)
     {
-        Set<Node> workers = nodeManager.getWorkerNodes();
+        Set<Node> workers = ingestingNodes(nodeManager);
         PartitionOwnership ownership = new PartitionOwnership(workers.stream().map(Node::getNodeIdentifier).collect(Collectors.toSet()));
         return ownership.owner(ownershipKey(table), partition)
                 .flatMap(identifier -> workers.stream().filter(node -> node.getNodeIdentifier().equals(identifier)).findFirst());

@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The nodes that ingest are Trino's worker nodes as this node sees them: {@code NodeManager.getWorkerNodes()},
- * which holds the coordinator only with {@code node-scheduler.include-coordinator=true}. The coordinator drops a
+ * The nodes that ingest are Trino's worker nodes as this node sees them ({@link ClusterNodes#ingestingNodes}): the
+ * workers that are not a coordinator, or the coordinator when it is the only node. The coordinator drops a
  * node its failure detector finds dead; a worker drops it when the node's announcement expires in discovery.
  */
 public final class TrinoClusterMembership
@@ -33,7 +33,7 @@ public final class TrinoClusterMembership
     @Override
     public Set<String> ingestingNodes()
     {
-        return nodeManager.getWorkerNodes().stream()
+        return ClusterNodes.ingestingNodes(nodeManager).stream()
                 .map(Node::getNodeIdentifier)
                 .collect(Collectors.toUnmodifiableSet());
     }
