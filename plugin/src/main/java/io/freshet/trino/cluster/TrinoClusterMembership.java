@@ -1,10 +1,12 @@
 package io.freshet.trino.cluster;
 
+import io.airlift.log.Logger;
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.trino.spi.Node;
 import io.trino.spi.NodeManager;
 
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -17,7 +19,10 @@ import static java.util.Objects.requireNonNull;
 public final class TrinoClusterMembership
         implements ClusterMembership
 {
+    private static final Logger log = Logger.get(TrinoClusterMembership.class);
+
     private final NodeManager nodeManager;
+    private Set<String> lastSeen = Set.of();
 
     public TrinoClusterMembership(NodeManager nodeManager)
     {
@@ -33,8 +38,19 @@ public final class TrinoClusterMembership
     @Override
     public Set<String> ingestingNodes()
     {
-        return nodeManager.getWorkerNodes().stream()
+        Set<String> nodes = nodeManager.getWorkerNodes().stream()
                 .map(Node::getNodeIdentifier)
                 .collect(Collectors.toUnmodifiableSet());
+        noteChange(nodes);
+        return nodes;
+    }
+
+    /** Logs each change of the node set as this node sees it: when ownership moves, the log says when this node learnt it. */
+    private synchronized void noteChange(Set<String> nodes)
+    {
+        if (!nodes.equals(lastSeen)) {
+            log.info("Worker nodes seen by %s: %s (were %s)", currentNode(), new TreeSet<>(nodes), new TreeSet<>(lastSeen));
+            lastSeen = nodes;
+        }
     }
 }
