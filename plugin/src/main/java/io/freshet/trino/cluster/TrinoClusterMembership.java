@@ -15,6 +15,9 @@ import static java.util.Objects.requireNonNull;
  * The nodes that ingest are Trino's worker nodes as this node sees them: {@code NodeManager.getWorkerNodes()},
  * which holds the coordinator only with {@code node-scheduler.include-coordinator=true}. The coordinator drops a
  * node its failure detector finds dead; a worker drops it when the node's announcement expires in discovery.
+ * A worker lists only itself until discovery first answers (several seconds after it starts): until it sees a
+ * coordinator it reports no nodes, so that it does not claim every partition of every table at start only to
+ * release most of them moments later.
  */
 public final class TrinoClusterMembership
         implements ClusterMembership
@@ -23,6 +26,7 @@ public final class TrinoClusterMembership
 
     private final NodeManager nodeManager;
     private Set<String> lastSeen = Set.of();
+    private volatile boolean discovered;
 
     public TrinoClusterMembership(NodeManager nodeManager)
     {
@@ -38,6 +42,13 @@ public final class TrinoClusterMembership
     @Override
     public Set<String> ingestingNodes()
     {
+        if (!discovered) {
+            // once discovery answered, the node set is used even while the coordinator is away (a restart): ingestion goes on
+            discovered = nodeManager.getCurrentNode().isCoordinator() || nodeManager.getAllNodes().stream().anyMatch(Node::isCoordinator);
+            if (!discovered) {
+                return Set.of();
+            }
+        }
         Set<String> nodes = nodeManager.getWorkerNodes().stream()
                 .map(Node::getNodeIdentifier)
                 .collect(Collectors.toUnmodifiableSet());
