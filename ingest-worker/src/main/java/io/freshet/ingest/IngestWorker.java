@@ -5,6 +5,7 @@ import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.freshet.ingest.cluster.ClusterSettings;
+import io.freshet.ingest.cluster.PartitionOwnership;
 import io.freshet.ingest.consumer.KafkaErrors;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
@@ -74,6 +75,7 @@ public final class IngestWorker
     private final Set<TableIdentifier> suspended = ConcurrentHashMap.newKeySet();
     // the ingestion properties each running table started with: discovery restarts a table whose properties changed elsewhere
     private final Map<TableIdentifier, Map<String, String>> startedWith = new ConcurrentHashMap<>();
+    private final Set<TableIdentifier> scheduledUpkeep = ConcurrentHashMap.newKeySet();
     private final Object discoveryLock = new Object();
     private volatile Thread discovery;
     private volatile boolean closed;
@@ -250,6 +252,35 @@ public final class IngestWorker
                 stop(identifier);
             }
         }
+        followUpkeepOwnership();
+    }
+
+    /**
+     * Background upkeep of a table runs on one node: the owner of its Kafka partition 0 (the standalone worker runs
+     * it for all its tables). Compactions and expiries of several nodes would only conflict with each other.
+     */
+    private boolean runsUpkeepHere(TableIdentifier identifier)
+    {
+        return membership.exclusive() || new PartitionOwnership(membership.ingestingNodes()).owns(membership.currentNode(), identifier.toString(), 0);
+    }
+
+    private synchronized void followUpkeepOwnership()
+    {
+        for (Map.Entry<TableIdentifier, TableMaintenance> entry : maintenance.entrySet()) {
+            TableIdentifier identifier = entry.getKey();
+            if (!ingesters.containsKey(identifier)) {
+                continue;
+            }
+            boolean here = runsUpkeepHere(identifier);
+            if (here && scheduledUpkeep.add(identifier)) {
+                maintenanceScheduler.schedule(entry.getValue());
+                log.info("Background upkeep of {} runs on this node now", identifier);
+            }
+            else if (!here && scheduledUpkeep.remove(identifier)) {
+                maintenanceScheduler.cancel(identifier);
+                log.info("Background upkeep of {} runs on another node now", identifier);
+            }
+        }
     }
 
     /** Leaves a table to the caller while it drops or alters it: table discovery neither starts nor stops it meanwhile. */
@@ -398,7 +429,10 @@ public final class IngestWorker
         // upkeep uses its own table object: Iceberg tables are not safe to share between threads
         TableMaintenance upkeep = new TableMaintenance(identifier, catalog.loadTable(identifier), Optional.of(ingester), settings.maintenance());
         maintenance.put(identifier, upkeep);
-        maintenanceScheduler.schedule(upkeep);
+        if (runsUpkeepHere(identifier)) {
+            maintenanceScheduler.schedule(upkeep);
+            scheduledUpkeep.add(identifier);
+        }
         notifyStarted(ingester, upkeep);
         return ingester;
     }
@@ -448,6 +482,7 @@ public final class IngestWorker
         TableIngester ingester;
         synchronized (this) {
             maintenanceScheduler.cancel(identifier);
+            scheduledUpkeep.remove(identifier);
             maintenance.remove(identifier);
             ingester = ingesters.remove(identifier);
             if (ingester == null) {

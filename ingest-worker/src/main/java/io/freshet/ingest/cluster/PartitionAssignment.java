@@ -13,9 +13,10 @@ import static java.util.Objects.requireNonNull;
  * The Kafka partitions of one table that this node holds, with the epoch it claimed each one at, and those it
  * was fenced from. Recomputed from the cluster's node set as often as the ingest loop asks: partitions whose
  * owner is now this node are to be claimed, partitions owned by another node are to be released. A fenced
- * partition is claimed again only after a hold-off and only while this node still owns it, so that two nodes
- * that briefly disagree on the node set do not take a partition from each other on every refresh; a standalone
- * worker never claims back a partition another writer took.
+ * partition is claimed again while this node still owns it once the node set this node sees has changed since the
+ * fence (the disagreement that caused it is being resolved), or else after a hold-off, so that two nodes that
+ * disagree on the node set do not take a partition from each other on every refresh; a standalone worker never
+ * claims back a partition another writer took.
  */
 public final class PartitionAssignment
 {
@@ -40,7 +41,8 @@ public final class PartitionAssignment
     /** What to claim and release so that this node holds exactly the partitions it owns now. */
     public synchronized Change plan(Collection<Integer> topicPartitions)
     {
-        PartitionOwnership ownership = new PartitionOwnership(membership.ingestingNodes());
+        Set<String> nodes = membership.ingestingNodes();
+        PartitionOwnership ownership = new PartitionOwnership(nodes);
         String node = membership.currentNode();
         Set<Integer> owned = new TreeSet<>();
         for (int partition : topicPartitions) {
@@ -56,7 +58,8 @@ public final class PartitionAssignment
         long now = System.nanoTime();
         for (int partition : owned) {
             Fence fence = fences.get(partition);
-            boolean waiting = fence != null && (membership.exclusive() || now - fence.sinceNanos() < fenceHoldOff.toNanos());
+            boolean waiting = fence != null
+                    && (membership.exclusive() || (now - fence.sinceNanos() < fenceHoldOff.toNanos() && nodes.equals(fence.nodes())));
             if (!held.containsKey(partition) && !waiting) {
                 claim.add(partition);
             }
@@ -80,7 +83,7 @@ public final class PartitionAssignment
     public synchronized void fenced(int partition, String reason)
     {
         held.remove(partition);
-        fences.put(partition, new Fence(reason, System.nanoTime()));
+        fences.put(partition, new Fence(reason, System.nanoTime(), Set.copyOf(membership.ingestingNodes())));
     }
 
     /** The partitions held now and the epoch each was claimed at. */
@@ -117,5 +120,5 @@ public final class PartitionAssignment
         }
     }
 
-    private record Fence(String reason, long sinceNanos) {}
+    private record Fence(String reason, long sinceNanos, Set<String> nodes) {}
 }
