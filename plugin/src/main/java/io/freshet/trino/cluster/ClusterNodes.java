@@ -24,13 +24,15 @@ public final class ClusterNodes
     }
 
     /**
-     * Whether this node is the only worker (or no worker is known yet): then it owns every partition and a
-     * query's cut is taken from its own hot buffer at once.
+     * Whether this node is a coordinator and the only worker (or no worker is known yet): then it owns every
+     * partition and a query's cut is taken from its own hot buffer at once.
      */
     public boolean isOnlyWorker()
     {
-        String current = nodeManager.getCurrentNode().getNodeIdentifier();
-        return ingestingNodes(nodeManager).stream().allMatch(node -> node.getNodeIdentifier().equals(current));
+        // a worker is never alone in this sense: the coordinator plans its queries, and on a worker (which sees the
+        // coordinator only once discovery answered) the answer must match the coordinator's
+        Node current = nodeManager.getCurrentNode();
+        return current.isCoordinator() && ingestingNodes(nodeManager).stream().allMatch(node -> node.getNodeIdentifier().equals(current.getNodeIdentifier()));
     }
 
     /**

@@ -239,7 +239,14 @@ class TestRealTrinoCluster
             }
             Thread.sleep(500);
         }
-        fail("%s returned %s, not %s, within %s", query, last, expected, timeout);
+        Object nodes;
+        try {
+            nodes = rows("SELECT node_id, coordinator, state FROM system.runtime.nodes");
+        }
+        catch (IOException e) {
+            nodes = e.getMessage();
+        }
+        fail("%s returned %s, not %s, within %s; nodes: %s", query, last, expected, timeout, nodes);
     }
 
     private static void sleep(Duration duration)

@@ -398,7 +398,12 @@ public final class TrinoServerProcess
             }
             JsonNode result = JSON.readTree(response.body());
             if (result.hasNonNull("error")) {
-                throw new IOException(sql + " failed: " + result.get("error").path("message").asText());
+                JsonNode error = result.get("error");
+                StringBuilder causes = new StringBuilder();
+                for (JsonNode failure = error.path("failureInfo"); !failure.isMissingNode() && !failure.isNull(); failure = failure.path("cause")) {
+                    causes.append("; ").append(failure.path("type").asText()).append(": ").append(failure.path("message").asText());
+                }
+                throw new IOException(sql + " failed: " + error.path("message").asText() + " (" + error.path("errorName").asText() + causes + ")");
             }
             for (JsonNode row : result.path("data")) {
                 List<JsonNode> values = new ArrayList<>();
