@@ -224,18 +224,25 @@ class TestRealTrinoCluster
     private void awaitRows(String query, List<String> expected, Duration timeout)
             throws InterruptedException
     {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         Object last = "nothing";
         while (System.nanoTime() < deadline) {
+            Object current;
             try {
                 List<List<String>> rows = rows(query);
                 if (rows.size() == 1 && rows.getFirst().equals(expected)) {
                     return;
                 }
-                last = rows;
+                current = rows;
             }
             catch (IOException e) {
-                last = e.getMessage();
+                current = e.getMessage();
+            }
+            if (!current.equals(last)) {
+                // what the cluster answered on the way, for the log of a slow or failed wait
+                System.out.printf("after %d ms: %s%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), current);
+                last = current;
             }
             Thread.sleep(500);
         }
