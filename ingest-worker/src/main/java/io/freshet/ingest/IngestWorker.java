@@ -6,7 +6,7 @@ import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.freshet.ingest.cluster.ClusterSettings;
 import io.freshet.ingest.cluster.PartitionOwnership;
-import io.freshet.ingest.consumer.KafkaErrors;
+import io.freshet.ingest.consumer.KafkaTopics;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.maintenance.MaintenanceScheduler;
@@ -28,16 +28,12 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -48,9 +44,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
@@ -64,9 +57,6 @@ public final class IngestWorker
 {
     private static final Logger log = LoggerFactory.getLogger(IngestWorker.class);
 
-    private static final Duration FIRST_CATALOG_RETRY_DELAY = Duration.ofSeconds(1);
-    private static final Duration MAX_CATALOG_RETRY_DELAY = Duration.ofSeconds(30);
-
     private final IngestSettings settings;
     private final CatalogConnection catalogConnection;
     private final ClusterMembership membership;
@@ -76,8 +66,7 @@ public final class IngestWorker
     // the ingestion properties each running table started with: discovery restarts a table whose properties changed elsewhere
     private final Map<TableIdentifier, Map<String, String>> startedWith = new ConcurrentHashMap<>();
     private final Set<TableIdentifier> scheduledUpkeep = ConcurrentHashMap.newKeySet();
-    private final Object discoveryLock = new Object();
-    private volatile Thread discovery;
+    private final TableDiscovery discovery;
     private volatile boolean closed;
     // hot batches are sealed at their used size (UsedSize); rounding each buffer to a power of two would undo that
     private final BufferAllocator allocator = new RootAllocator(AllocationListener.NOOP, Long.MAX_VALUE, new SegmentRoundingPolicy(SegmentRoundingPolicy.MIN_SEGMENT_SIZE));
@@ -129,6 +118,11 @@ public final class IngestWorker
         this.clusterSettings = requireNonNull(clusterSettings, "clusterSettings is null");
         this.catalogConnection = new CatalogConnection(settings.catalog(), storageCheck);
         this.maintenanceScheduler = new MaintenanceScheduler(settings.maintenance());
+        this.discovery = new TableDiscovery(catalogConnection, clusterSettings.tableDiscoveryInterval(), () -> {
+            if (ingestsHere()) {
+                followCatalog();
+            }
+        });
     }
 
     /** A name for a standalone worker that no other process shares: claims name it. */
@@ -174,52 +168,7 @@ public final class IngestWorker
      */
     public void startInBackground()
     {
-        synchronized (discoveryLock) {
-            if (discovery != null || closed) {
-                return;
-            }
-            discovery = Thread.ofPlatform()
-                    .daemon()
-                    .name("freshet-table-discovery")
-                    .start(this::discoverTables);
-            discovery.setContextClassLoader(IngestWorker.class.getClassLoader());
-        }
-    }
-
-    private void discoverTables()
-    {
-        Thread.currentThread().setContextClassLoader(IngestWorker.class.getClassLoader());
-        Duration retryDelay = FIRST_CATALOG_RETRY_DELAY;
-        while (!closed) {
-            Duration wait = clusterSettings.tableDiscoveryInterval();
-            try {
-                catalogConnection.catalog();
-                retryDelay = FIRST_CATALOG_RETRY_DELAY;
-                if (ingestsHere()) {
-                    followCatalog();
-                }
-            }
-            catch (RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                CatalogConnection.Status status = catalogConnection.status();
-                if (!status.open()) {
-                    log.warn("Waiting for the Iceberg catalog (attempt {}), trying again in {}: {}", status.failedAttempts(), retryDelay, e.getMessage());
-                    wait = retryDelay;
-                    retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_CATALOG_RETRY_DELAY) > 0 ? MAX_CATALOG_RETRY_DELAY : retryDelay.multipliedBy(2);
-                }
-                else {
-                    log.warn("Cannot list the tables of the Iceberg catalog: {}", e.getMessage(), e);
-                }
-            }
-            try {
-                Thread.sleep(wait);
-            }
-            catch (InterruptedException e) {
-                return;
-            }
-        }
+        discovery.start();
     }
 
     /** Starts ingesting the tables that are new or whose binding changed, and stops those dropped. */
@@ -569,52 +518,15 @@ public final class IngestWorker
     /** Fails with a message that says what to do when the topic does not exist or the brokers cannot be reached. */
     public void requireTopic(String topic)
     {
-        Map<String, Object> properties = new HashMap<>(settings.kafkaProperties());
-        properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
-        properties.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        String servers = settings.kafkaProperties().get("bootstrap.servers");
-        try (Admin admin = Admin.create(properties)) {
-            admin.describeTopics(List.of(topic)).allTopicNames().get(20, TimeUnit.SECONDS);
-        }
-        catch (KafkaException e) {
-            // the client refused its settings, an unresolvable host among them
-            throw new IllegalStateException("Cannot connect to Kafka at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
-                    .formatted(servers, KafkaErrors.rootCauseMessage(e)), e);
-        }
-        catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new io.freshet.ingest.consumer.UnknownTopicException("Kafka topic '%s' does not exist at %s: create the topic first, or check the topic name and kafka.bootstrap.servers"
-                        .formatted(topic, servers));
-            }
-            throw new IllegalStateException("Cannot describe Kafka topic '%s' at %s: %s; check kafka.bootstrap.servers and the security settings".formatted(topic, servers, e.getCause().getMessage()), e.getCause());
-        }
-        catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka brokers at %s did not answer within 20 seconds: check kafka.bootstrap.servers and the security settings"
-                    .formatted(settings.kafkaProperties().get("bootstrap.servers")), e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        KafkaTopics.requireTopic(settings.kafkaProperties(), topic);
     }
 
     @Override
     public void close()
     {
-        Thread discoveryThread;
-        synchronized (discoveryLock) {
-            closed = true;
-            discoveryThread = discovery;
-        }
-        if (discoveryThread != null) {
-            discoveryThread.interrupt();
-            try {
-                discoveryThread.join();
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        closed = true;
+        // no table starts after this: the discovery thread has ended
+        discovery.close();
         maintenanceScheduler.close();
         List<TableIdentifier> running = new ArrayList<>(ingesters.keySet());
         running.parallelStream().forEach(this::stop);

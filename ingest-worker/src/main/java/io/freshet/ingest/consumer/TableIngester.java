@@ -3,7 +3,6 @@ package io.freshet.ingest.consumer;
 import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.buffer.HotBuffer;
-import io.freshet.ingest.buffer.HotBuffer.FlushPlan;
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.freshet.ingest.cluster.ClusterSettings;
 import io.freshet.ingest.cluster.PartitionAssignment;
@@ -17,8 +16,8 @@ import io.freshet.ingest.consumer.IngestionStatus.State;
 import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
+import io.freshet.ingest.maintenance.IngestedTable;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,8 +38,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,7 +51,7 @@ import static java.util.Objects.requireNonNull;
  * so their watermarks advance in order.
  */
 public final class TableIngester
-        implements AutoCloseable
+        implements IngestedTable, AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(TableIngester.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
@@ -77,25 +74,19 @@ public final class TableIngester
     private final RecordRouter router;
     private final Backpressure backpressure;
     private final DataLossPolicy dataLossPolicy;
-    private final ParquetFlusher flusher;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
     private final FlushCommitter committer;
     private final IngestStages stages = new IngestStages();
-    private final FlushThrottle flushThrottle = new FlushThrottle(FLUSH_CORE_SHARE);
-    private final ExecutorService flushExecutor;
+    private final FlushScheduler flushes;
     private final Thread thread;
     private final FlushRequests flushRequests = new FlushRequests();
     private final AtomicLong consumedRecords = new AtomicLong();
-    private final AtomicLong commits = new AtomicLong();
     private final List<LostOffsets> lostOffsets = new CopyOnWriteArrayList<>();
 
     private volatile boolean running = true;
     private volatile State state = State.STARTING;
     private volatile String failure;
-    private volatile Long lastCommitMillis;
     private volatile List<Integer> topicPartitions = List.of();
-    private volatile CompletableFuture<CommitResult> flushInFlight;
-    private long nextFlushAttemptNanos;
     private long nextPartitionRefreshNanos;
     private long nextOwnershipRefreshNanos;
 
@@ -114,16 +105,10 @@ public final class TableIngester
         this.router = new RecordRouter(identifier.toString(), table.schema(), binding, settings);
         this.backpressure = new Backpressure(rootAllocator, settings.hotBufferMaxBytes(), binding.topic());
         this.dataLossPolicy = DataLossPolicy.fromTableProperties(table.properties());
-        this.flusher = new ParquetFlusher(table, inFlightFiles, flushThrottle);
+        FlushThrottle flushThrottle = new FlushThrottle(FLUSH_CORE_SHARE);
+        ParquetFlusher flusher = new ParquetFlusher(table, inFlightFiles, flushThrottle);
         this.committer = new FlushCommitter(transactionLog, flusher);
-        this.flushExecutor = Executors.newSingleThreadExecutor(runnable -> {
-            Thread flushThread = new Thread(runnable, "freshet-flush-" + identifier);
-            flushThread.setDaemon(true);
-            // a flush is background work: ingestion and queries come first where the platform honours priorities
-            flushThread.setPriority(Thread.MIN_PRIORITY);
-            flushThread.setContextClassLoader(TableIngester.class.getClassLoader());
-            return flushThread;
-        });
+        this.flushes = new FlushScheduler(identifier.toString(), settings, buffer, flusher, flushThrottle, committer, stages, backpressure, flushRequests, assignment::holds);
         this.thread = new Thread(this::run, "freshet-ingest-" + identifier);
         this.thread.setDaemon(true);
         this.thread.setContextClassLoader(TableIngester.class.getClassLoader());
@@ -169,7 +154,7 @@ public final class TableIngester
     /** Whether a flush is writing or committing now. */
     public boolean flushing()
     {
-        return flushInFlight != null;
+        return flushes.inFlight();
     }
 
     /** CPU time by stage of the write path. */
@@ -197,7 +182,7 @@ public final class TableIngester
     public IngestionStatus status()
     {
         return new IngestionStatus(state, Optional.ofNullable(failure), buffer.status(), consumedRecords.get(), router.badRecords(), router.deadLetteredRecords(),
-                commits.get(), Optional.ofNullable(lastCommitMillis), backpressure.paused(), lostOffsets, assignment.currentNode(), assignment.epochs(), assignment.fences());
+                flushes.commits(), flushes.lastCommitMillis(), backpressure.paused(), lostOffsets, assignment.currentNode(), assignment.epochs(), assignment.fences());
     }
 
     private void run()
@@ -212,9 +197,9 @@ public final class TableIngester
             while (running) {
                 refreshOwnershipIfDue();
                 pollOnce();
-                completeFlush();
+                flushes.completed().ifPresent(this::committed);
                 coalesceSmallBatches();
-                startFlushIfDue();
+                flushes.startIfDue(assignment.epochs(), router.deadLetterPublisher());
                 buffer.expireLeases(settings.leaseTimeout().toMillis());
                 refreshTopicPartitionsIfDue();
             }
@@ -228,7 +213,7 @@ public final class TableIngester
             log.error("Ingestion of {} from topic {} stopped: {}", identifier, binding.topic(), e.getMessage(), e);
         }
         finally {
-            awaitFlushInFlight();
+            flushes.awaitInFlight();
             committer.abandon();
             partitions.close();
             router.close();
@@ -280,7 +265,7 @@ public final class TableIngester
      */
     private void refreshOwnershipIfDue()
     {
-        if (flushInFlight != null || System.nanoTime() < nextOwnershipRefreshNanos) {
+        if (flushes.inFlight() || System.nanoTime() < nextOwnershipRefreshNanos) {
             return;
         }
         nextOwnershipRefreshNanos = System.nanoTime() + clusterSettings.ownershipRefreshInterval().toNanos();
@@ -320,6 +305,14 @@ public final class TableIngester
         Map<Integer, Long> resumed = new TreeMap<>();
         claimed.forEach(partition -> resumed.put(partition, claim.committed().watermark().nextOffset(partition)));
         log.info("{} ingests topic {} partitions {} into {} from offsets {} (epochs {})", assignment.currentNode(), binding.topic(), claimed, identifier, resumed, claim.claimedEpochs());
+    }
+
+    private void committed(CommitResult result)
+    {
+        if (!result.fenced().isEmpty()) {
+            handleFenced(result.fenced(), result.epochs());
+        }
+        partitions.commitGroupOffsets(result.committed().watermark());
     }
 
     /** Another writer claimed partitions this node committed: stop them, drop their hot rows, never commit them. */
@@ -421,7 +414,7 @@ public final class TableIngester
     private void coalesceSmallBatches()
     {
         // a failed commit waiting for its retry covers batches up to its target: a merged batch must not straddle it
-        if (flushInFlight != null || committer.hasPending()) {
+        if (flushes.inFlight() || committer.hasPending()) {
             return;
         }
         long cpu = IngestStages.threadCpuNanos();
@@ -431,146 +424,22 @@ public final class TableIngester
         stages.charge(IngestStages.Stage.BUFFER, cpu);
     }
 
-    private void startFlushIfDue()
+    @Override
+    public Set<Long> snapshotsInUse()
     {
-        completeSatisfiedFlushRequests(buffer.committed());
-        if (flushInFlight != null || System.nanoTime() < nextFlushAttemptNanos) {
-            return;
-        }
-        long age = buffer.unflushedAgeNanos();
-        boolean due = flushRequests.waiting()
-                || buffer.bufferedBytes() >= settings.flushMaxBytes()
-                || (age >= 0 && age >= settings.flushInterval().toNanos())
-                || (age >= 0 && backpressure.pauseFreesMemory(buffer.bufferedBytes()));
-        if (!due && !committer.hasPending()) {
-            return;
-        }
-        Optional<FlushPlan> plan = buffer.planFlush();
-        if (plan.isEmpty() && !committer.hasPending()) {
-            return;
-        }
-        DeadLetterPublisher publisher = router.deadLetterPublisher();
-        Map<Integer, Long> epochs = assignment.epochs();
-        flushInFlight = CompletableFuture.supplyAsync(() -> flushAndCommit(plan, publisher, epochs), flushExecutor);
+        return buffer.snapshotsInUse();
     }
 
-    private CommitResult flushAndCommit(Optional<FlushPlan> maybePlan, DeadLetterPublisher publisher, Map<Integer, Long> epochs)
+    @Override
+    public Set<String> filesInFlight()
     {
-        try {
-            if (publisher != null) {
-                publisher.awaitSent();
-            }
-            long cpu = IngestStages.threadCpuNanos();
-            CommitResult result;
-            long commitStarted;
-            if (committer.hasPending() || maybePlan.isEmpty()) {
-                // the files of the failed commit are committed first; the rest of the buffer flushes next
-                commitStarted = System.nanoTime();
-                result = committer.retryPending();
-            }
-            else {
-                FlushPlan plan = maybePlan.get();
-                // only the partitions this node holds, and only those that moved, are this commit's
-                Map<Integer, Long> from = new TreeMap<>();
-                Map<Integer, Long> to = new TreeMap<>();
-                for (Map.Entry<Integer, Long> entry : plan.target().nextOffsets().entrySet()) {
-                    int partition = entry.getKey();
-                    if (epochs.containsKey(partition) && entry.getValue() > plan.base().nextOffset(partition)) {
-                        from.put(partition, plan.base().nextOffset(partition));
-                        to.put(partition, entry.getValue());
-                    }
-                }
-                long throttled = flushThrottle.sleptNanos();
-                long writeStarted = System.nanoTime();
-                Map<Integer, DataFile> files;
-                try {
-                    files = flusher.writeByPartition(plan.batches().stream().filter(batch -> to.containsKey(batch.partition())).toList());
-                }
-                catch (RuntimeException e) {
-                    committer.writeFailed();
-                    throw e;
-                }
-                commitStarted = System.nanoTime();
-                stages.addFlush(commitStarted - writeStarted, files.values().stream().mapToLong(DataFile::fileSizeInBytes).sum());
-                cpu = stages.charge(IngestStages.Stage.PARQUET, cpu);
-                stages.addThrottled(flushThrottle.sleptNanos() - throttled);
-                if (to.isEmpty()) {
-                    return new CommitResult(buffer.committed(), Map.of(), epochs);
-                }
-                result = committer.commit(files, from, to, epochs);
-            }
-            stages.addCommit(System.nanoTime() - commitStarted);
-            buffer.publishCommit(result.committed());
-            stages.charge(IngestStages.Stage.COMMIT, cpu);
-            log.debug("Committed {} to watermark {}", identifier, result.committed().watermark());
-            return result;
-        }
-        finally {
-            maybePlan.ifPresent(FlushPlan::close);
-        }
+        return inFlightFiles.snapshot();
     }
 
-    private void completeFlush()
+    @Override
+    public void adoptSnapshot(CommittedState committed)
     {
-        if (flushInFlight == null || !flushInFlight.isDone()) {
-            return;
-        }
-        try {
-            CommitResult result = flushInFlight.join();
-            commits.incrementAndGet();
-            lastCommitMillis = System.currentTimeMillis();
-            if (!result.fenced().isEmpty()) {
-                handleFenced(result.fenced(), result.epochs());
-            }
-            partitions.commitGroupOffsets(result.committed().watermark());
-            completeSatisfiedFlushRequests(result.committed());
-        }
-        catch (RuntimeException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof DeadLetterPublisher.DeadLetterException deadLetter) {
-                throw deadLetter;
-            }
-            if (!committer.hasPending()) {
-                log.warn("Flush of {} failed, retrying in {}: {}", identifier, committer.retryDelay(), cause.getMessage(), cause);
-            }
-            nextFlushAttemptNanos = System.nanoTime() + committer.retryDelay().toNanos();
-        }
-        finally {
-            flushInFlight = null;
-        }
-    }
-
-    private void completeSatisfiedFlushRequests(CommittedState committed)
-    {
-        flushRequests.completeSatisfied(committed.watermark(), assignment::holds, buffer::committed);
-    }
-
-    /** Waits for the flush in flight to end however long its commit takes: a restarted ingester must not commit beside it. */
-    private void awaitFlushInFlight()
-    {
-        if (flushInFlight != null) {
-            try {
-                while (true) {
-                    try {
-                        flushInFlight.get(1, TimeUnit.MINUTES);
-                        break;
-                    }
-                    catch (java.util.concurrent.TimeoutException e) {
-                        log.warn("Ingestion of {} is stopping and waits for its flush to finish committing", identifier);
-                    }
-                }
-                commits.incrementAndGet();
-                completeSatisfiedFlushRequests(buffer.committed());
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                log.warn("Interrupted while waiting for the flush of {} to finish", identifier);
-            }
-            catch (Exception e) {
-                log.warn("Flush of {} did not complete while stopping: {}", identifier, e.getMessage());
-            }
-            flushInFlight = null;
-        }
+        buffer.adoptSnapshot(committed);
     }
 
     private IllegalStateException notRunning()
@@ -612,10 +481,7 @@ public final class TableIngester
                     log.warn("Waiting for ingestion of {} to stop: its flush is still committing", identifier);
                 }
             }
-            flushExecutor.shutdown();
-            while (!flushExecutor.awaitTermination(1, TimeUnit.MINUTES)) {
-                log.warn("Waiting for the flush of {} to finish committing", identifier);
-            }
+            flushes.awaitTermination();
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
