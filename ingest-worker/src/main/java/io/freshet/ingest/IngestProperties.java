@@ -40,6 +40,10 @@ public final class IngestProperties
             "freshet.query-lease-timeout",
             "freshet.ingestion.enabled",
             "freshet.allowed-topics",
+            // ownership settings of Trino nodes; the standalone worker holds every partition
+            "freshet.ownership.refresh-interval",
+            "freshet.ownership.fence-hold-off",
+            "freshet.table-discovery.interval",
             "freshet.upkeep.enabled",
             "freshet.upkeep.interval",
             "freshet.upkeep.threads",

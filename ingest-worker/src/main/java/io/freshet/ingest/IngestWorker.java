@@ -1,8 +1,12 @@
 package io.freshet.ingest;
 
-import io.freshet.ingest.catalog.IcebergCatalogFactory;
+import io.freshet.ingest.catalog.CatalogConnection;
 import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.catalog.SafeNames;
+import io.freshet.ingest.cluster.ClusterMembership;
+import io.freshet.ingest.cluster.ClusterSettings;
+import io.freshet.ingest.cluster.PartitionOwnership;
+import io.freshet.ingest.consumer.KafkaTopics;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.maintenance.MaintenanceScheduler;
@@ -21,25 +25,26 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -53,7 +58,16 @@ public final class IngestWorker
     private static final Logger log = LoggerFactory.getLogger(IngestWorker.class);
 
     private final IngestSettings settings;
-    private final Catalog catalog;
+    private final CatalogConnection catalogConnection;
+    private final ClusterMembership membership;
+    private final ClusterSettings clusterSettings;
+    // tables being dropped or altered here: table discovery leaves them alone meanwhile
+    private final Set<TableIdentifier> suspended = ConcurrentHashMap.newKeySet();
+    // the ingestion properties each running table started with: discovery restarts a table whose properties changed elsewhere
+    private final Map<TableIdentifier, Map<String, String>> startedWith = new ConcurrentHashMap<>();
+    private final Set<TableIdentifier> scheduledUpkeep = ConcurrentHashMap.newKeySet();
+    private final TableDiscovery discovery;
+    private volatile boolean closed;
     // hot batches are sealed at their used size (UsedSize); rounding each buffer to a power of two would undo that
     private final BufferAllocator allocator = new RootAllocator(AllocationListener.NOOP, Long.MAX_VALUE, new SegmentRoundingPolicy(SegmentRoundingPolicy.MIN_SEGMENT_SIZE));
     private final Map<TableIdentifier, TableIngester> ingesters = new ConcurrentHashMap<>();
@@ -61,6 +75,7 @@ public final class IngestWorker
     private final Map<TableIdentifier, TableMaintenance> maintenance = new ConcurrentHashMap<>();
     private final MaintenanceScheduler maintenanceScheduler;
     private IngestionListener listener = IngestionListener.PLATFORM_MBEAN_SERVER;
+    private volatile LongSupplier committedBatchRetention = () -> 0;
 
     /** Told when a table's ingestion starts and stops on this worker, so that metrics follow the running tables. */
     public interface IngestionListener
@@ -86,21 +101,161 @@ public final class IngestWorker
         void stopped(TableIngester ingester);
     }
 
+    /** A standalone worker: the only writer of its tables, holding every partition. */
     public IngestWorker(IngestSettings settings)
     {
-        this.settings = requireNonNull(settings, "settings is null");
-        this.catalog = IcebergCatalogFactory.create(settings.catalog());
-        this.maintenanceScheduler = new MaintenanceScheduler(settings.maintenance());
+        this(settings, ClusterMembership.standalone(standaloneNodeName()), ClusterSettings.DEFAULT, () -> {});
     }
 
+    /**
+     * A worker on one node of a cluster: it ingests the partitions the node owns among {@code membership}'s nodes.
+     * Nothing here opens the catalog; {@code storageCheck} runs before each attempt to open it.
+     */
+    public IngestWorker(IngestSettings settings, ClusterMembership membership, ClusterSettings clusterSettings, Runnable storageCheck)
+    {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.membership = requireNonNull(membership, "membership is null");
+        this.clusterSettings = requireNonNull(clusterSettings, "clusterSettings is null");
+        this.catalogConnection = new CatalogConnection(settings.catalog(), storageCheck);
+        this.maintenanceScheduler = new MaintenanceScheduler(settings.maintenance());
+        this.discovery = new TableDiscovery(catalogConnection, clusterSettings.tableDiscoveryInterval(), () -> {
+            if (ingestsHere()) {
+                followCatalog();
+            }
+        });
+    }
+
+    /** A name for a standalone worker that no other process shares: claims name it. */
+    private static String standaloneNodeName()
+    {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        }
+        catch (IOException e) {
+            host = "localhost";
+        }
+        return "ingest-worker-%s-%s-%s".formatted(host, ProcessHandle.current().pid(), UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** The Iceberg catalog, opened now if it is not open yet; fails with the reason when it cannot be opened. */
     public Catalog catalog()
     {
-        return catalog;
+        return catalogConnection.catalog();
+    }
+
+    /** Whether the catalog is open, and why not. */
+    public CatalogConnection.Status catalogStatus()
+    {
+        return catalogConnection.status();
+    }
+
+    public ClusterMembership membership()
+    {
+        return membership;
+    }
+
+    /** Whether this node is one of the nodes that ingest. */
+    public boolean ingestsHere()
+    {
+        return membership.ingestingNodes().contains(membership.currentNode());
+    }
+
+    /**
+     * Starts, in the background, opening the catalog (retrying with backoff while it is slow, locked or down) and then
+     * ingesting every table of the catalog bound to a Kafka topic, listing the catalog again every table discovery
+     * interval for tables created, altered or dropped on other nodes. Returns at once.
+     */
+    public void startInBackground()
+    {
+        discovery.start();
+    }
+
+    /** Starts ingesting the tables that are new or whose binding changed, and stops those dropped. */
+    private void followCatalog()
+    {
+        Map<TableIdentifier, Map<String, String>> tables = ingestPropertiesOfTables();
+        for (Map.Entry<TableIdentifier, Map<String, String>> entry : tables.entrySet()) {
+            TableIdentifier identifier = entry.getKey();
+            if (suspended.contains(identifier) || closed) {
+                continue;
+            }
+            try {
+                TableIngester running = ingesters.get(identifier);
+                if (running != null && !entry.getValue().equals(startedWith.get(identifier))) {
+                    log.info("Table {} has new ingestion properties {}; restarting its ingestion", identifier, entry.getValue());
+                    stop(identifier);
+                    running = null;
+                }
+                if (running == null) {
+                    start(identifier);
+                }
+            }
+            catch (RuntimeException e) {
+                log.error("Cannot start ingestion of {}: {}", identifier, e.getMessage(), e);
+            }
+        }
+        for (TableIdentifier identifier : List.copyOf(ingesters.keySet())) {
+            if (!tables.containsKey(identifier) && !suspended.contains(identifier) && !closed) {
+                log.info("Table {} is no longer in the catalog; stopping its ingestion", identifier);
+                stop(identifier);
+            }
+        }
+        followUpkeepOwnership();
+    }
+
+    /**
+     * Background upkeep of a table runs on one node: the owner of its Kafka partition 0 (the standalone worker runs
+     * it for all its tables). Compactions and expiries of several nodes would only conflict with each other.
+     */
+    private boolean runsUpkeepHere(TableIdentifier identifier)
+    {
+        return membership.exclusive() || new PartitionOwnership(membership.ingestingNodes()).owns(membership.currentNode(), identifier.toString(), 0);
+    }
+
+    private synchronized void followUpkeepOwnership()
+    {
+        for (Map.Entry<TableIdentifier, TableMaintenance> entry : maintenance.entrySet()) {
+            TableIdentifier identifier = entry.getKey();
+            if (!ingesters.containsKey(identifier)) {
+                continue;
+            }
+            boolean here = runsUpkeepHere(identifier);
+            if (here && scheduledUpkeep.add(identifier)) {
+                maintenanceScheduler.schedule(entry.getValue());
+                log.info("Background upkeep of {} runs on this node now", identifier);
+            }
+            else if (!here && scheduledUpkeep.remove(identifier)) {
+                maintenanceScheduler.cancel(identifier);
+                log.info("Background upkeep of {} runs on another node now", identifier);
+            }
+        }
+    }
+
+    /** Leaves a table to the caller while it drops or alters it: table discovery neither starts nor stops it meanwhile. */
+    public void suspendDiscovery(TableIdentifier identifier)
+    {
+        suspended.add(identifier);
+    }
+
+    public void resumeDiscovery(TableIdentifier identifier)
+    {
+        suspended.remove(identifier);
     }
 
     public IngestSettings settings()
     {
         return settings;
+    }
+
+    /**
+     * Makes the hot buffer of every table, running now or started later, keep committed batches for the time
+     * the supplier gives at each commit (see {@link io.freshet.ingest.buffer.HotBuffer#retainCommittedBatches}).
+     */
+    public void retainCommittedBatches(LongSupplier retentionMillis)
+    {
+        committedBatchRetention = requireNonNull(retentionMillis, "retentionMillis is null");
+        ingesters.values().forEach(ingester -> ingester.buffer().retainCommittedBatches(retentionMillis));
     }
 
     /** Replaces the listener; the new one hears of the tables running now at once. */
@@ -147,19 +302,52 @@ public final class IngestWorker
 
     public List<TableIdentifier> listFreshetTables()
     {
-        List<TableIdentifier> tables = new ArrayList<>();
+        return List.copyOf(freshetTables().keySet());
+    }
+
+    /** Every table of the catalog bound to a Kafka topic, with its binding. */
+    public Map<TableIdentifier, TableBinding> freshetTables()
+    {
+        Map<TableIdentifier, TableBinding> tables = new TreeMap<>(Comparator.comparing(TableIdentifier::toString));
+        ingestPropertiesOfTables().forEach((identifier, properties) -> tables.put(identifier, TableBinding.fromTableProperties(properties).orElseThrow()));
+        return tables;
+    }
+
+    /** The table properties that shape ingestion ({@code freshet.*}: binding, data-loss policy), of the tables bound to a Kafka topic. */
+    private Map<TableIdentifier, Map<String, String>> ingestPropertiesOfTables()
+    {
+        Catalog catalog = catalog();
+        Map<TableIdentifier, Map<String, String>> tables = new TreeMap<>(Comparator.comparing(TableIdentifier::toString));
         if (!(catalog instanceof SupportsNamespaces namespaces)) {
             return tables;
         }
         for (Namespace namespace : namespaces.listNamespaces()) {
             for (TableIdentifier identifier : catalog.listTables(namespace)) {
-                Table table = catalog.loadTable(identifier);
+                Table table;
+                try {
+                    table = catalog.loadTable(identifier);
+                }
+                catch (NoSuchTableException e) {
+                    // dropped since it was listed
+                    continue;
+                }
                 if (TableBinding.fromTableProperties(table.properties()).isPresent()) {
-                    tables.add(identifier);
+                    tables.put(identifier, ingestProperties(table.properties()));
                 }
             }
         }
         return tables;
+    }
+
+    private static Map<String, String> ingestProperties(Map<String, String> tableProperties)
+    {
+        Map<String, String> properties = new TreeMap<>();
+        tableProperties.forEach((name, value) -> {
+            if (name.startsWith("freshet.")) {
+                properties.put(name, value);
+            }
+        });
+        return properties;
     }
 
     public TableIngester start(TableIdentifier identifier)
@@ -178,16 +366,22 @@ public final class IngestWorker
         if (existing != null) {
             return existing;
         }
+        Catalog catalog = catalog();
         Table table = catalog.loadTable(identifier);
         TableBinding binding = TableBinding.fromTableProperties(table.properties())
                 .orElseThrow(() -> new IllegalArgumentException("Table %s has no Kafka topic (table property %s)".formatted(identifier, TableBinding.TOPIC_PROPERTY)));
-        TableIngester ingester = new TableIngester(identifier, table, binding, settings, allocator);
+        TableIngester ingester = new TableIngester(identifier, table, binding, settings, allocator, membership, clusterSettings);
+        ingester.buffer().retainCommittedBatches(committedBatchRetention);
         ingesters.put(identifier, ingester);
+        startedWith.put(identifier, ingestProperties(table.properties()));
         ingester.start();
         // upkeep uses its own table object: Iceberg tables are not safe to share between threads
         TableMaintenance upkeep = new TableMaintenance(identifier, catalog.loadTable(identifier), Optional.of(ingester), settings.maintenance());
         maintenance.put(identifier, upkeep);
-        maintenanceScheduler.schedule(upkeep);
+        if (runsUpkeepHere(identifier)) {
+            maintenanceScheduler.schedule(upkeep);
+            scheduledUpkeep.add(identifier);
+        }
         notifyStarted(ingester, upkeep);
         return ingester;
     }
@@ -198,7 +392,7 @@ public final class IngestWorker
      */
     public TableMaintenance maintenance(TableIdentifier identifier)
     {
-        return maintenance.computeIfAbsent(identifier, _ -> new TableMaintenance(identifier, catalog.loadTable(identifier), Optional.empty(), settings.maintenance()));
+        return maintenance.computeIfAbsent(identifier, _ -> new TableMaintenance(identifier, catalog().loadTable(identifier), Optional.empty(), settings.maintenance()));
     }
 
     public Optional<TableMaintenance> runningMaintenance(TableIdentifier identifier)
@@ -237,6 +431,7 @@ public final class IngestWorker
         TableIngester ingester;
         synchronized (this) {
             maintenanceScheduler.cancel(identifier);
+            scheduledUpkeep.remove(identifier);
             maintenance.remove(identifier);
             ingester = ingesters.remove(identifier);
             if (ingester == null) {
@@ -272,6 +467,7 @@ public final class IngestWorker
         if (binding.badRecordPolicy().orElse(settings.badRecordPolicy()) == io.freshet.ingest.decoding.BadRecordPolicy.DEAD_LETTER) {
             requireTopic(binding.effectiveDeadLetterTopic());
         }
+        Catalog catalog = catalog();
         if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(identifier.namespace())) {
             throw new IllegalArgumentException("Schema %s does not exist".formatted(identifier.namespace()));
         }
@@ -293,22 +489,28 @@ public final class IngestWorker
     public void dropTable(TableIdentifier identifier)
     {
         requireOwned(identifier);
-        stop(identifier);
-        catalog.dropTable(identifier, true);
+        suspendDiscovery(identifier);
+        try {
+            stop(identifier);
+            catalog().dropTable(identifier, true);
+        }
+        finally {
+            resumeDiscovery(identifier);
+        }
     }
 
     /** Drops every table of a namespace and then the namespace, once sure that Freshet owns all of them. */
     public void dropNamespaceCascade(Namespace namespace)
     {
-        List<TableIdentifier> tables = catalog.listTables(namespace);
+        List<TableIdentifier> tables = catalog().listTables(namespace);
         tables.forEach(this::requireOwned);
         tables.forEach(this::dropTable);
-        ((SupportsNamespaces) catalog).dropNamespace(namespace);
+        ((SupportsNamespaces) catalog()).dropNamespace(namespace);
     }
 
     private void requireOwned(TableIdentifier identifier)
     {
-        if (TableBinding.fromTableProperties(catalog.loadTable(identifier).properties()).isEmpty()) {
+        if (TableBinding.fromTableProperties(catalog().loadTable(identifier).properties()).isEmpty()) {
             throw new NotFreshetTableException(identifier);
         }
     }
@@ -316,59 +518,19 @@ public final class IngestWorker
     /** Fails with a message that says what to do when the topic does not exist or the brokers cannot be reached. */
     public void requireTopic(String topic)
     {
-        Map<String, Object> properties = new HashMap<>(settings.kafkaProperties());
-        properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
-        properties.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        String servers = settings.kafkaProperties().get("bootstrap.servers");
-        try (Admin admin = Admin.create(properties)) {
-            admin.describeTopics(List.of(topic)).allTopicNames().get(20, TimeUnit.SECONDS);
-        }
-        catch (KafkaException e) {
-            // the client refused its settings, an unresolvable host among them
-            throw new IllegalStateException("Cannot connect to Kafka at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
-                    .formatted(servers, rootCauseMessage(e)), e);
-        }
-        catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new io.freshet.ingest.consumer.UnknownTopicException("Kafka topic '%s' does not exist at %s: create the topic first, or check the topic name and kafka.bootstrap.servers"
-                        .formatted(topic, servers));
-            }
-            throw new IllegalStateException("Cannot describe Kafka topic '%s' at %s: %s; check kafka.bootstrap.servers and the security settings".formatted(topic, servers, e.getCause().getMessage()), e.getCause());
-        }
-        catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka brokers at %s did not answer within 20 seconds: check kafka.bootstrap.servers and the security settings"
-                    .formatted(settings.kafkaProperties().get("bootstrap.servers")), e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The innermost message of a Kafka client error: the outer ones only say that a client could not be created. */
-    public static String rootCauseMessage(Throwable throwable)
-    {
-        Throwable cause = throwable;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        KafkaTopics.requireTopic(settings.kafkaProperties(), topic);
     }
 
     @Override
     public void close()
     {
+        closed = true;
+        // no table starts after this: the discovery thread has ended
+        discovery.close();
         maintenanceScheduler.close();
         List<TableIdentifier> running = new ArrayList<>(ingesters.keySet());
         running.parallelStream().forEach(this::stop);
-        if (catalog instanceof Closeable closeable) {
-            try {
-                closeable.close();
-            }
-            catch (IOException e) {
-                log.warn("Cannot close the Iceberg catalog: {}", e.getMessage());
-            }
-        }
+        catalogConnection.close();
         try {
             allocator.close();
         }

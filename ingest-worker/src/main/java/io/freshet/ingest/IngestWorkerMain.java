@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 public final class IngestWorkerMain
 {
     private static final Logger log = LoggerFactory.getLogger(IngestWorkerMain.class);
-    private static final long TABLE_SCAN_SECONDS = 10;
     private static final String USAGE = """
             Usage: ingest-worker <properties file>                        ingest every table of the catalog
                    ingest-worker verify <properties file> <schema.table>  check a table against its Kafka topic
@@ -76,20 +75,10 @@ public final class IngestWorkerMain
             worker.close();
             stopped.countDown();
         }, "freshet-shutdown"));
+        // opens the catalog in the background, retrying while it is down, and follows the tables created later
+        worker.startInBackground();
         log.info("Freshet ingest worker started");
-        while (!stopped.await(0, TimeUnit.SECONDS)) {
-            for (TableIdentifier table : worker.listFreshetTables()) {
-                if (worker.ingester(table).isEmpty()) {
-                    try {
-                        worker.start(table);
-                    }
-                    catch (RuntimeException e) {
-                        log.error("Cannot start ingestion of {}: {}", table, e.getMessage());
-                    }
-                }
-            }
-            stopped.await(TABLE_SCAN_SECONDS, TimeUnit.SECONDS);
-        }
+        stopped.await();
     }
 
     /** Prints the verification of a table's committed rows; 0 when exactly once, 1 when not, 2 when it cannot check. */

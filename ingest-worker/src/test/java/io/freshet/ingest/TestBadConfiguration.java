@@ -136,15 +136,23 @@ class TestBadConfiguration
         Set<String> before = liveThreads();
         Path file = Files.writeString(directory.resolve("not-a-directory"), "x");
         IngestSettings base = settings(kafka.bootstrapServers(), file.resolve("warehouse"), Duration.ofHours(1), BadRecordPolicy.SKIP);
-        assertThatThrownBy(() -> new IngestWorker(base).close())
-                .hasMessageContaining("Cannot create the warehouse directory");
+        // nothing opens the catalog at start: the first use fails with what to fix
+        try (IngestWorker worker = new IngestWorker(base)) {
+            assertThatThrownBy(worker::catalog)
+                    .hasMessageContaining("Cannot create the warehouse directory");
+            assertThat(worker.catalogStatus().open()).isFalse();
+            assertThat(worker.catalogStatus().failure().orElseThrow()).contains("Cannot create the warehouse directory");
+        }
 
         String secret = "hunter2-catalog";
         CatalogSettings unreachable = base.catalog().withJdbcConnection("jdbc:nosuchdatabase://localhost:1/iceberg?password=" + secret, Optional.of("iceberg"), Optional.of(secret));
         IngestSettings jdbc = base.withCatalog(unreachable);
-        assertThatThrownBy(() -> new IngestWorker(jdbc).close())
-                .hasMessageContaining("iceberg.jdbc-catalog.connection-url")
-                .satisfies(failure -> assertThat(stackTraceOf(failure)).doesNotContain(secret));
+        try (IngestWorker worker = new IngestWorker(jdbc)) {
+            assertThatThrownBy(worker::catalog)
+                    .hasMessageContaining("iceberg.jdbc-catalog.connection-url")
+                    .satisfies(failure -> assertThat(stackTraceOf(failure)).doesNotContain(secret));
+            assertThat(worker.catalogStatus().failure().orElseThrow()).doesNotContain(secret);
+        }
         assertNoThreadLeft(before);
     }
 

@@ -225,7 +225,7 @@ class TestIngestFaults
             assertThat(liveDataFiles(table)).as("every committed file is live once").doesNotHaveDuplicates();
             table.refresh();
             assertThat(Long.parseLong(table.currentSnapshot().summary().get("total-records"))).isEqualTo(sent);
-            assertThat(new TransactionLog(table).history()).hasSize(FileKind.values().length);
+            assertThat(new TransactionLog(table).history()).filteredOn(entry -> !entry.claim()).hasSize(FileKind.values().length);
         }
     }
 
@@ -345,7 +345,7 @@ class TestIngestFaults
             TableVerification verification = verify(worker, identifier);
             assertThat(verification.exactlyOnce()).as(verification.report()).isTrue();
             assertThat(verification.tableRows()).isEqualTo(300);
-            assertThat(new TransactionLog(table).history()).hasSize(2);
+            assertThat(new TransactionLog(table).history()).filteredOn(entry -> !entry.claim()).hasSize(2);
         }
     }
 

@@ -78,7 +78,8 @@ class TestIngestWorker
 
             waitUntil("all records are hot", Duration.ofSeconds(60), () -> hotRows(ingester) == 300);
             try (HotCut cut = ingester.buffer().cut("query-1")) {
-                assertThat(cut.snapshotId()).isEmpty();
+                // the only snapshot is the claim of the partitions, which adds no rows
+                assertThat(cut.watermark().nextOffsets()).isEmpty();
                 assertThat(cut.ranges()).extracting(HotCut.HotRange::offsetCount).containsExactly(100L, 100L, 100L);
             }
             assertThat(committedOffsets(table)).isEmpty();
@@ -122,6 +123,7 @@ class TestIngestWorker
             Table table = worker.catalog().loadTable(identifier);
             assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(environment.kafka().endOffsets(topic)));
             assertThat(new TransactionLog(table).history())
+                    .filteredOn(entry -> !entry.claim())
                     .extracting(entry -> entry.watermark().nextOffsets().values().stream().mapToLong(Long::longValue).sum())
                     .containsExactly(300L, 510L);
         }

@@ -2,6 +2,7 @@ package io.freshet.trino;
 
 import com.google.inject.Injector;
 import io.airlift.bootstrap.Bootstrap;
+import io.freshet.trino.cluster.ClusterModule;
 import io.freshet.trino.filesystem.StorageProperties;
 import io.freshet.trino.ingestion.KafkaClientProperties;
 import io.freshet.trino.metrics.MetricsModule;
@@ -57,6 +58,7 @@ public class FreshetConnectorFactory
                     new FreshetModule(),
                     new UpkeepModule(),
                     new ProcedureModule(),
+                    new ClusterModule(),
                     new MetricsModule(),
                     binder -> {
                         binder.bind(CatalogName.class).toInstance(new CatalogName(catalogName));

@@ -22,6 +22,8 @@ public enum FreshetErrorCode
     FRESHET_TOPIC_NOT_ALLOWED(8, USER_ERROR),
     FRESHET_NOT_FRESHET_TABLE(9, USER_ERROR),
     FRESHET_INVALID_NAME(10, USER_ERROR),
+    // a node joined or left while the query ran: running it again reads from the new owners
+    FRESHET_HOT_RANGE_MOVED(11, EXTERNAL),
     /**/;
 
     // a base that no bundled Trino connector uses

@@ -10,6 +10,7 @@ import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.consumer.UnknownTopicException;
 import io.freshet.trino.catalog.TableCache;
+import io.freshet.trino.cluster.ClusterCuts;
 import io.freshet.trino.filesystem.WarehouseProbe;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.procedure.FreshetTableExecuteHandle;
@@ -85,10 +86,12 @@ public class FreshetMetadata
     private final TypeManager typeManager;
     private final TableCache tableCache;
     private final AllowedTopics allowedTopics;
+    private final ClusterCuts clusterCuts;
     private final Map<SchemaTableName, Table> tables = new ConcurrentHashMap<>();
 
-    public FreshetMetadata(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, TableCache tableCache, AllowedTopics allowedTopics)
+    public FreshetMetadata(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, TableCache tableCache, AllowedTopics allowedTopics, ClusterCuts clusterCuts)
     {
+        this.clusterCuts = requireNonNull(clusterCuts, "clusterCuts is null");
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
         this.upkeep = requireNonNull(upkeep, "upkeep is null");
         this.typeManager = requireNonNull(typeManager, "typeManager is null");
@@ -186,6 +189,9 @@ public class FreshetMetadata
             throw new TrinoException(NOT_SUPPORTED, "Freshet tables do not support time travel; read older snapshots with Trino's Iceberg connector");
         }
         TableIdentifier identifier = toIdentifier(tableName);
+        if (clusterCuts.plansOnOwners()) {
+            return clusterTableHandle(session, tableName);
+        }
         Optional<TableIngester> ingester = ingestion.ingester(identifier);
         if (ingester.isEmpty()) {
             Table table;
@@ -215,6 +221,40 @@ public class FreshetMetadata
         return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), cut.snapshotId(), Optional.of(cut.leaseId()), ranges, TupleDomain.all(), Optional.empty());
     }
 
+    /**
+     * The cut on a cluster: the snapshot from the catalog (the partitions' owners commit it) and, per partition, a
+     * hot range from its watermark that the owner closes, read by hot splits on the owners.
+     */
+    private FreshetTableHandle clusterTableHandle(ConnectorSession session, SchemaTableName tableName)
+    {
+        Table table;
+        try {
+            table = tables.computeIfAbsent(tableName, _ -> loadTable(tableName, () -> clusterCuts.recentTable(toIdentifier(tableName))));
+        }
+        catch (TableNotFoundException e) {
+            return null;
+        }
+        Optional<TableBinding> binding = TableBinding.fromTableProperties(table.properties());
+        Optional<Long> snapshotId = Optional.ofNullable(table.currentSnapshot()).map(Snapshot::snapshotId);
+        if (binding.isEmpty() || FreshetSessionProperties.isCommittedOnly(session)) {
+            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), snapshotId, Optional.empty(), List.of(), TupleDomain.all(), Optional.empty());
+        }
+        return clusterCuts.cut(session.getQueryId() + "/" + tableName, tableName, table, binding.get());
+    }
+
+    private static Table loadTable(SchemaTableName name, java.util.function.Supplier<Table> loader)
+    {
+        try {
+            return loader.get();
+        }
+        catch (NoSuchTableException e) {
+            throw new TableNotFoundException(name);
+        }
+        catch (RuntimeException e) {
+            throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot load table %s: %s".formatted(name, e.getMessage()), e);
+        }
+    }
+
     /** The Iceberg table a handle reads, loaded at most once in this transaction. */
     public Table table(FreshetTableHandle handle)
     {
@@ -227,18 +267,8 @@ public class FreshetMetadata
      */
     private Table table(SchemaTableName name, Optional<Optional<Long>> cutSnapshot)
     {
-        return tables.computeIfAbsent(name, _ -> {
-            TableIdentifier identifier = toIdentifier(name);
-            try {
-                return cutSnapshot.isPresent() ? tableCache.tableAt(identifier, cutSnapshot.get()) : tableCache.current(identifier);
-            }
-            catch (NoSuchTableException e) {
-                throw new TableNotFoundException(name);
-            }
-            catch (RuntimeException e) {
-                throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot load table %s: %s".formatted(name, e.getMessage()), e);
-            }
-        });
+        TableIdentifier identifier = toIdentifier(name);
+        return tables.computeIfAbsent(name, _ -> loadTable(name, () -> cutSnapshot.isPresent() ? tableCache.tableAt(identifier, cutSnapshot.get()) : tableCache.current(identifier)));
     }
 
     /** {@code "orders$commits"}, {@code "orders$snapshots"} and {@code "orders$files"} of a Freshet table. */
@@ -461,8 +491,14 @@ public class FreshetMetadata
         // a property change makes no snapshot: the cached metadata would not notice it
         tableCache.invalidate(identifier);
         if (ingestion.ingester(identifier).isPresent()) {
-            ingestion.worker().stop(identifier);
-            ingestion.startIngestion(identifier);
+            ingestion.worker().suspendDiscovery(identifier);
+            try {
+                ingestion.worker().stop(identifier);
+                ingestion.startIngestion(identifier);
+            }
+            finally {
+                ingestion.worker().resumeDiscovery(identifier);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import com.google.inject.multibindings.Multibinder;
 import io.freshet.trino.catalog.RestCatalogConfig;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.catalog.TableCacheRefresher;
+import io.freshet.trino.cluster.ClusterConfig;
 import io.freshet.trino.function.FreshetFunctionProvider;
 import io.freshet.trino.function.VerifyTableFunction;
 import io.freshet.trino.ingestion.IngestionManager;
@@ -36,6 +37,7 @@ public class FreshetModule
     {
         configBinder(binder).bindConfig(FreshetConfig.class);
         configBinder(binder).bindConfig(RestCatalogConfig.class);
+        configBinder(binder).bindConfig(ClusterConfig.class);
         binder.bind(IngestionManager.class).in(Scopes.SINGLETON);
         binder.bind(FreshetConnector.class).in(Scopes.SINGLETON);
         binder.bind(FreshetTransactionManager.class).in(Scopes.SINGLETON);

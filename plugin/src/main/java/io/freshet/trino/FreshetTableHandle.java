@@ -12,7 +12,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A table as one query reads it: the cut. The Iceberg snapshot holds every row below its offset watermark;
  * the hot ranges hold, per Kafka partition, the rows from that watermark up to the high-water mark, kept in
- * the hot buffer of the node that ingests the table under the lease id until the query ends. A table whose
+ * the hot buffer of the node that ingests the table (on a cluster: the owner of each partition) under the lease
+ * id until the query ends. A table whose
  * ingestion failed carries the reason instead, and reading it fails with that reason.
  */
 public record FreshetTableHandle(
@@ -46,6 +47,18 @@ public record FreshetTableHandle(
         return new FreshetTableHandle(schemaName, tableName, snapshotId, leaseId, hotRanges, newConstraint, ingestionFailure);
     }
 
-    /** Offsets [startOffset, endOffset) of one Kafka partition, read from the hot buffer. */
-    public record HotRange(int partition, long startOffset, long endOffset) {}
+    /**
+     * Offsets [startOffset, endOffset) of one Kafka partition, read from the hot buffer. A cut planned on a node
+     * that does not own the partition has an {@link #OPEN_END}: the owner fixes the end at its high-water mark
+     * when the query first reads the partition.
+     */
+    public record HotRange(int partition, long startOffset, long endOffset)
+    {
+        public static final long OPEN_END = Long.MAX_VALUE;
+
+        public boolean hasOpenEnd()
+        {
+            return endOffset == OPEN_END;
+        }
+    }
 }

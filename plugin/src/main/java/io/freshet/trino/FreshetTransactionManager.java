@@ -1,6 +1,7 @@
 package io.freshet.trino;
 
 import com.google.inject.Inject;
+import io.freshet.trino.cluster.ClusterCuts;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.security.AllowedTopics;
@@ -20,11 +21,13 @@ public final class FreshetTransactionManager
     private final TypeManager typeManager;
     private final TableCache tableCache;
     private final AllowedTopics allowedTopics;
+    private final ClusterCuts clusterCuts;
     private final Map<FreshetTransactionHandle, FreshetMetadata> transactions = new ConcurrentHashMap<>();
 
     @Inject
-    public FreshetTransactionManager(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, TableCache tableCache, AllowedTopics allowedTopics)
+    public FreshetTransactionManager(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, TableCache tableCache, AllowedTopics allowedTopics, ClusterCuts clusterCuts)
     {
+        this.clusterCuts = requireNonNull(clusterCuts, "clusterCuts is null");
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
         this.upkeep = requireNonNull(upkeep, "upkeep is null");
         this.typeManager = requireNonNull(typeManager, "typeManager is null");
@@ -35,7 +38,7 @@ public final class FreshetTransactionManager
     public FreshetTransactionHandle begin()
     {
         FreshetTransactionHandle transaction = FreshetTransactionHandle.create();
-        transactions.put(transaction, new FreshetMetadata(ingestion, upkeep, typeManager, tableCache, allowedTopics));
+        transactions.put(transaction, new FreshetMetadata(ingestion, upkeep, typeManager, tableCache, allowedTopics, clusterCuts));
         return transaction;
     }
 

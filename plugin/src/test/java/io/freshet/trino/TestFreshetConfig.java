@@ -191,6 +191,8 @@ class TestFreshetConfig
     {
         java.util.Set<String> names = new java.util.HashSet<>(EXPLICIT.keySet());
         names.addAll(TestUpkeepConfig.EXPLICIT.keySet());
+        names.addAll(io.freshet.trino.cluster.TestClusterReadConfig.EXPLICIT.keySet());
+        names.addAll(io.freshet.trino.cluster.TestClusterConfig.EXPLICIT.keySet());
         names.addAll(REST_EXPLICIT.keySet());
         names.addAll(FILE_SYSTEM_PROPERTIES);
         return names;

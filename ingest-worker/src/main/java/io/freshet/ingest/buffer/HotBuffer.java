@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,11 +29,19 @@ import static java.util.Objects.requireNonNull;
 public final class HotBuffer
         implements AutoCloseable
 {
+    // separates a query's lease id from the partition in the lease of one partition taken for a query planned elsewhere
+    private static final String PARTITION_LEASE_MARKER = "#partition=";
+
     private final BufferAllocator allocator;
     private final Map<Integer, Deque<HotBatch>> batches = new TreeMap<>();
     private final Map<Integer, Long> highWaterMarks = new TreeMap<>();
     private final Map<Integer, IngestLag> ingestLags = new TreeMap<>();
     private final Map<String, HotCut> leases = new HashMap<>();
+    // batches of recent commits, kept for queries planned on the snapshot before them (see retainCommittedBatches)
+    private final Deque<RetainedCommit> retainedCommits = new ArrayDeque<>();
+    private LongSupplier committedBatchRetention = () -> 0;
+    // dropped since the last commit was published: a partition lease must not find them empty while the writer is still giving them up
+    private final Set<Integer> droppedPartitions = new HashSet<>();
     private CommittedState committed;
     // kept as batches come and go: the ingest loop checks it after every poll
     private long bufferedBytes;
@@ -99,20 +108,62 @@ public final class HotBuffer
         return Optional.of(new FlushPlan(committed.watermark(), target, flushed));
     }
 
+    /**
+     * Drops a partition this node no longer holds: its batches leave the buffer (a query that reads them keeps
+     * them until it ends) and it has no high-water mark until it is held again.
+     */
+    public synchronized void dropPartition(int partition)
+    {
+        Deque<HotBatch> dropped = batches.remove(partition);
+        if (dropped != null) {
+            for (HotBatch batch : dropped) {
+                bufferedBytes -= batch.sizeInBytes();
+                batch.release();
+            }
+        }
+        highWaterMarks.remove(partition);
+        ingestLags.remove(partition);
+        droppedPartitions.add(partition);
+        boolean unflushed = highWaterMarks.entrySet().stream().anyMatch(entry -> entry.getValue() > committed.watermark().nextOffset(entry.getKey()));
+        if (!unflushed) {
+            unflushedSinceNanos = -1;
+        }
+    }
+
     /** Publishes a commit: later cuts read the new snapshot, and batches it covers leave the buffer. */
     public synchronized void publishCommit(CommittedState state)
     {
+        OffsetWatermark base = committed.watermark();
+        long retentionMillis = committedBatchRetention.getAsLong();
+        Set<Integer> heldBeforeCommit = new HashSet<>(highWaterMarks.keySet());
         committed = state;
+        droppedPartitions.clear();
         OffsetWatermark watermark = state.watermark();
+        Map<Integer, List<HotBatch>> evictedBatches = new TreeMap<>();
         for (Map.Entry<Integer, Deque<HotBatch>> entry : batches.entrySet()) {
             long committedOffset = watermark.nextOffset(entry.getKey());
             Deque<HotBatch> partitionBatches = entry.getValue();
             while (!partitionBatches.isEmpty() && partitionBatches.peekFirst().endOffset() <= committedOffset) {
                 HotBatch evicted = partitionBatches.removeFirst();
                 bufferedBytes -= evicted.sizeInBytes();
-                evicted.release();
+                if (retentionMillis > 0) {
+                    evictedBatches.computeIfAbsent(entry.getKey(), _ -> new ArrayList<>()).add(evicted);
+                }
+                else {
+                    evicted.release();
+                }
             }
         }
+        if (retentionMillis > 0) {
+            // the batches cover a partition's rows from the previous watermark only if this buffer held the
+            // partition before the commit; a commit that claims a partition brings its watermark from elsewhere
+            Map<Integer, Long> coveredFrom = new TreeMap<>();
+            for (Integer partition : heldBeforeCommit) {
+                coveredFrom.put(partition, base.nextOffset(partition));
+            }
+            retainedCommits.addLast(new RetainedCommit(System.currentTimeMillis(), coveredFrom, evictedBatches));
+        }
+        expireRetainedCommits();
         unflushedSinceNanos = -1;
         for (Map.Entry<Integer, Long> entry : highWaterMarks.entrySet()) {
             if (entry.getValue() > watermark.nextOffset(entry.getKey())) {
@@ -230,6 +281,132 @@ public final class HotBuffer
         return Optional.ofNullable(leases.get(leaseId));
     }
 
+    /**
+     * Keeps the batches of each commit for the given time after it, so that a query planned on the snapshot
+     * before that commit (on another node, which learns of commits later) still finds the rows above that
+     * snapshot's watermark here. Asked at every commit; zero, the default, releases them at commit.
+     */
+    public synchronized void retainCommittedBatches(LongSupplier retentionMillis)
+    {
+        committedBatchRetention = requireNonNull(retentionMillis, "retentionMillis is null");
+        expireRetainedCommits();
+    }
+
+    /**
+     * Takes the cut of one partition for a query planned elsewhere: the rows from {@code startOffset} (the
+     * offset watermark of the snapshot the query reads) to the high-water mark now, kept under
+     * {@code leaseId} until released. Every later call with the same lease id and partition returns the same
+     * range, so all splits and self-joins of one query read the same rows. Empty when this buffer no longer
+     * holds the rows from {@code startOffset}: a newer commit took them, longer ago than the retention of
+     * committed batches, or this node started ingesting the partition above that offset.
+     */
+    public synchronized Optional<HotCut> leasePartition(String queryLeaseId, int partition, long startOffset, Optional<Long> snapshotId)
+    {
+        expireRetainedCommits();
+        String leaseId = queryLeaseId + PARTITION_LEASE_MARKER + partition;
+        HotCut leased = leases.get(leaseId);
+        if (leased != null) {
+            leased.touch();
+            return Optional.of(leased);
+        }
+        if (droppedPartitions.contains(partition) || startOffset < heldFrom(partition)) {
+            return Optional.empty();
+        }
+        List<HotBatch> partitionBatches = new ArrayList<>();
+        for (RetainedCommit retained : retainedCommits) {
+            retainOverlapping(retained.batches().getOrDefault(partition, List.of()), startOffset, partitionBatches);
+        }
+        retainOverlapping(batches.getOrDefault(partition, new ArrayDeque<>()), startOffset, partitionBatches);
+        long highWaterMark = Math.max(startOffset, highWaterMarks.getOrDefault(partition, startOffset));
+        HotCut cut = new HotCut(leaseId, snapshotId, new OffsetWatermark(Map.of(partition, startOffset)), Map.of(partition, highWaterMark), Map.of(partition, partitionBatches));
+        leases.put(leaseId, cut);
+        return Optional.of(cut);
+    }
+
+    /**
+     * The first offset of the partition whose rows this buffer still holds: the committed watermark, or the
+     * start of the oldest retained commit from which on it held the partition without a break.
+     */
+    private long heldFrom(int partition)
+    {
+        long heldFrom = committed.watermark().nextOffset(partition);
+        for (Iterator<RetainedCommit> newestFirst = retainedCommits.descendingIterator(); newestFirst.hasNext(); ) {
+            Long coveredFrom = newestFirst.next().coveredFrom().get(partition);
+            if (coveredFrom == null) {
+                break;
+            }
+            heldFrom = coveredFrom;
+        }
+        return heldFrom;
+    }
+
+    /** Releases one partition's cut taken by {@link #leasePartition}. */
+    public synchronized void releasePartitionLease(String queryLeaseId, int partition)
+    {
+        HotCut cut = leases.remove(queryLeaseId + PARTITION_LEASE_MARKER + partition);
+        if (cut != null) {
+            cut.close();
+        }
+    }
+
+    private static void retainOverlapping(Iterable<HotBatch> candidates, long startOffset, List<HotBatch> retained)
+    {
+        for (HotBatch batch : candidates) {
+            if (batch.endOffset() > startOffset && batch.retain()) {
+                retained.add(batch);
+            }
+        }
+    }
+
+    /**
+     * Releases partition cuts that no split has asked for within the retention of committed batches. The node
+     * that planned the query releases its own leases when the query ends; an owner hears of no query's end,
+     * so it lets a partition cut go once its splits stopped coming. Running page sources hold their batches
+     * themselves.
+     */
+    private void releaseIdlePartitionLeases(long maxIdleMillis)
+    {
+        long oldest = System.currentTimeMillis() - maxIdleMillis;
+        for (Iterator<Map.Entry<String, HotCut>> iterator = leases.entrySet().iterator(); iterator.hasNext(); ) {
+            Map.Entry<String, HotCut> entry = iterator.next();
+            if (entry.getKey().contains(PARTITION_LEASE_MARKER) && entry.getValue().lastUsedMillis() < oldest) {
+                entry.getValue().close();
+                iterator.remove();
+            }
+        }
+    }
+
+    public synchronized long committedBatchRetentionMillis()
+    {
+        return committedBatchRetention.getAsLong();
+    }
+
+    /** Bytes of committed batches kept for queries planned on an older snapshot. */
+    public synchronized long retainedCommittedBytes()
+    {
+        long bytes = 0;
+        for (RetainedCommit retained : retainedCommits) {
+            for (List<HotBatch> partitionBatches : retained.batches().values()) {
+                for (HotBatch batch : partitionBatches) {
+                    bytes += batch.sizeInBytes();
+                }
+            }
+        }
+        return bytes;
+    }
+
+    private void expireRetainedCommits()
+    {
+        long retentionMillis = committedBatchRetention.getAsLong();
+        long oldest = System.currentTimeMillis() - retentionMillis;
+        while (!retainedCommits.isEmpty() && (closed || retentionMillis == 0 || retainedCommits.peekFirst().committedMillis() < oldest)) {
+            retainedCommits.removeFirst().release();
+        }
+        if (retentionMillis > 0) {
+            releaseIdlePartitionLeases(retentionMillis);
+        }
+    }
+
     /** Releases every cut whose lease id starts with the prefix (all cuts of one query). */
     public synchronized void releaseLeases(String leaseIdPrefix)
     {
@@ -311,6 +488,8 @@ public final class HotBuffer
         leases.clear();
         batches.values().forEach(partitionBatches -> partitionBatches.forEach(HotBatch::release));
         batches.clear();
+        retainedCommits.forEach(RetainedCommit::release);
+        retainedCommits.clear();
         bufferedBytes = 0;
         batchFreed();
     }
@@ -319,6 +498,18 @@ public final class HotBuffer
     {
         if (closed && allocator.getAllocatedMemory() == 0) {
             allocator.close();
+        }
+    }
+
+    /**
+     * The batches one commit took out of the buffer, kept a while for queries planned before it, with the offset
+     * each partition's rows start at for the partitions the buffer held before the commit.
+     */
+    private record RetainedCommit(long committedMillis, Map<Integer, Long> coveredFrom, Map<Integer, List<HotBatch>> batches)
+    {
+        void release()
+        {
+            batches.values().forEach(partitionBatches -> partitionBatches.forEach(HotBatch::release));
         }
     }
 

@@ -23,6 +23,7 @@ public final class HotCut
     private final Map<Integer, Long> highWaterMarks;
     private final Map<Integer, List<HotBatch>> batches;
     private final long createdMillis = System.currentTimeMillis();
+    private volatile long lastUsedMillis = createdMillis;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     HotCut(String leaseId, Optional<Long> snapshotId, OffsetWatermark watermark, Map<Integer, Long> highWaterMarks, Map<Integer, List<HotBatch>> batches)
@@ -70,6 +71,17 @@ public final class HotCut
     long createdMillis()
     {
         return createdMillis;
+    }
+
+    /** When a reader last asked for this cut. */
+    long lastUsedMillis()
+    {
+        return lastUsedMillis;
+    }
+
+    void touch()
+    {
+        lastUsedMillis = System.currentTimeMillis();
     }
 
     boolean isClosed()

@@ -1,7 +1,6 @@
 package io.freshet.ingest.commit;
 
-import io.freshet.ingest.commit.TransactionLog.CommittedState;
-import io.freshet.ingest.commit.TransactionLog.ConcurrentWriterException;
+import io.freshet.ingest.commit.TransactionLog.CommitResult;
 import io.freshet.ingest.flush.ParquetFlusher;
 import org.apache.iceberg.DataFile;
 import org.slf4j.Logger;
@@ -9,10 +8,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Queue;
-import java.util.UUID;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static java.util.Objects.requireNonNull;
@@ -34,7 +34,7 @@ public final class FlushCommitter
     private final TransactionLog transactionLog;
     private final ParquetFlusher flusher;
     private final Queue<LostOffsets> lostOffsets = new ConcurrentLinkedQueue<>();
-    private volatile PendingCommit pending;
+    private volatile IngestCommit pending;
     private volatile int consecutiveFailures;
 
     public FlushCommitter(TransactionLog transactionLog, ParquetFlusher flusher)
@@ -49,37 +49,44 @@ public final class FlushCommitter
         return pending != null;
     }
 
-    /** The watermark the pending commit moves to, if one waits. */
-    public Optional<OffsetWatermark> pendingTarget()
-    {
-        return Optional.ofNullable(pending).map(PendingCommit::target);
-    }
-
     /** Notes offsets Kafka's retention deleted before they were ingested: the commit that moves past them names them. */
     public void lost(LostOffsets range)
     {
         lostOffsets.add(range);
     }
 
-    /** Commits newly written files that move the watermark from {@code base} to {@code target}. */
-    public CommittedState commit(List<DataFile> files, OffsetWatermark base, OffsetWatermark target)
+    /** Forgets the lost ranges of partitions this writer no longer holds: their next holder finds the loss again. */
+    public void forget(Collection<Integer> partitions)
+    {
+        lostOffsets.removeIf(range -> partitions.contains(range.partition()));
+    }
+
+    /**
+     * Commits newly written files (at most one per partition) that move each partition's watermark from
+     * {@code fromOffsets} to {@code toOffsets}, as the holder of each at the given epoch. Files of partitions another
+     * writer holds now are deleted, never committed; the result names those partitions.
+     */
+    public CommitResult commit(Map<Integer, DataFile> files, Map<Integer, Long> fromOffsets, Map<Integer, Long> toOffsets, Map<Integer, Long> epochs)
     {
         if (pending != null) {
             throw new IllegalStateException("A failed commit must be retried before a new one");
         }
         List<LostOffsets> passed = new ArrayList<>();
         for (LostOffsets range : List.copyOf(lostOffsets)) {
-            if (target.nextOffset(range.partition()) >= range.toOffset()) {
+            Long target = toOffsets.get(range.partition());
+            if (target != null && target >= range.toOffset()) {
                 passed.add(range);
                 lostOffsets.remove(range);
             }
         }
-        pending = new PendingCommit(List.copyOf(files), base, target, UUID.randomUUID().toString(), List.copyOf(passed));
+        Map<Integer, List<DataFile>> filesByPartition = new TreeMap<>();
+        files.forEach((partition, file) -> filesByPartition.put(partition, List.of(file)));
+        pending = new IngestCommit(filesByPartition, fromOffsets, toOffsets, epochs, passed);
         return attempt();
     }
 
     /** Commits the files of the failed commit again, or finds that it landed. */
-    public CommittedState retryPending()
+    public CommitResult retryPending()
     {
         if (pending == null) {
             throw new IllegalStateException("No failed commit to retry");
@@ -115,49 +122,34 @@ public final class FlushCommitter
      */
     public void abandon()
     {
-        PendingCommit abandoned = pending;
+        IngestCommit abandoned = pending;
         if (abandoned != null) {
             pending = null;
-            flusher.release(abandoned.files());
-            log.warn("Commit {} of {} to watermark {} did not complete before ingestion stopped; its {} data files are left to orphan cleanup unless it landed",
-                    abandoned.commitId(), transactionLog.table().name(), abandoned.target(), abandoned.files().size());
+            flusher.release(abandoned.allFiles());
+            log.warn("Commit {} of {} to watermarks {} did not complete before ingestion stopped; its {} data files are left to orphan cleanup unless it landed",
+                    abandoned.commitId(), transactionLog.table().name(), abandoned.toOffsets(), abandoned.allFiles().size());
         }
     }
 
-    private CommittedState attempt()
+    private CommitResult attempt()
     {
-        PendingCommit commit = pending;
+        IngestCommit commit = pending;
         try {
-            CommittedState committed = transactionLog.append(commit.files(), commit.base(), commit.target(), commit.commitId(), commit.lostOffsets());
-            flusher.release(commit.files());
+            CommitResult result = transactionLog.commit(commit);
+            List<DataFile> fencedFiles = new ArrayList<>();
+            result.fenced().keySet().forEach(partition -> fencedFiles.addAll(commit.files(partition)));
+            // the files of fenced partitions are in no snapshot: the last try left them out, and no earlier try landed
+            flusher.discard(fencedFiles);
+            flusher.release(commit.allFiles());
             pending = null;
             consecutiveFailures = 0;
-            return committed;
-        }
-        catch (ConcurrentWriterException e) {
-            // the commit id is in no snapshot since the base: the files were never committed
-            flusher.discard(commit.files());
-            flusher.release(commit.files());
-            pending = null;
-            throw e;
+            return result;
         }
         catch (RuntimeException e) {
             consecutiveFailures++;
-            log.warn("Commit {} of {} to watermark {} failed (attempt {}); retrying with the same {} data files in {}: {}",
-                    commit.commitId(), transactionLog.table().name(), commit.target(), consecutiveFailures, commit.files().size(), retryDelay(), e.getMessage());
+            log.warn("Commit {} of {} to watermarks {} failed (attempt {}); retrying with the same {} data files in {}: {}",
+                    commit.commitId(), transactionLog.table().name(), commit.toOffsets(), consecutiveFailures, commit.allFiles().size(), retryDelay(), e.getMessage());
             throw e;
-        }
-    }
-
-    private record PendingCommit(List<DataFile> files, OffsetWatermark base, OffsetWatermark target, String commitId, List<LostOffsets> lostOffsets)
-    {
-        PendingCommit
-        {
-            requireNonNull(files, "files is null");
-            requireNonNull(base, "base is null");
-            requireNonNull(target, "target is null");
-            requireNonNull(commitId, "commitId is null");
-            requireNonNull(lostOffsets, "lostOffsets is null");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.freshet.ingest.commit;
 
+import io.freshet.ingest.cluster.PartitionEpochs;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
@@ -28,7 +31,11 @@ public final class TransactionLog
     public static final String WATERMARK_KEY = "freshet.offset-watermark";
     /** Snapshot summary key naming the commit that made it, so a retried commit recognises its own snapshot. */
     public static final String COMMIT_ID_KEY = "freshet.commit-id";
+    /** Snapshot summary key of a claim: the node that took partitions with it. */
+    public static final String CLAIM_KEY = "freshet.claim";
     private static final int MAX_ATTEMPTS = 10;
+    // a commit refused because another landed first is computed again at once; only a storm of them gives up
+    private static final int MAX_BASE_ATTEMPTS = 1000;
 
     private final Table table;
 
@@ -50,15 +57,29 @@ public final class TransactionLog
      */
     public OffsetWatermark watermark(Snapshot snapshot)
     {
+        return newestIngestCommit(snapshot)
+                .map(ingestCommit -> OffsetWatermark.fromJson(ingestCommit.summary().get(WATERMARK_KEY)))
+                .orElse(OffsetWatermark.EMPTY);
+    }
+
+    /** The partition epochs in force at a snapshot: those of the newest ingest commit in its ancestry, like the watermark. */
+    public PartitionEpochs epochs(Snapshot snapshot)
+    {
+        return newestIngestCommit(snapshot)
+                .map(ingestCommit -> PartitionEpochs.fromSummary(ingestCommit.summary()))
+                .orElse(PartitionEpochs.EMPTY);
+    }
+
+    private Optional<Snapshot> newestIngestCommit(Snapshot snapshot)
+    {
         Snapshot ancestor = snapshot;
         while (true) {
-            String json = ancestor.summary().get(WATERMARK_KEY);
-            if (json != null) {
-                return OffsetWatermark.fromJson(json);
+            if (ancestor.summary().containsKey(WATERMARK_KEY)) {
+                return Optional.of(ancestor);
             }
             Long parentId = ancestor.parentId();
             if (parentId == null) {
-                return OffsetWatermark.EMPTY;
+                return Optional.empty();
             }
             Snapshot parent = table.snapshot(parentId);
             if (parent == null) {
@@ -87,85 +108,174 @@ public final class TransactionLog
     /** The table's current snapshot and its watermark, read fresh from the catalog. */
     public CommittedState current()
     {
+        return head().committed();
+    }
+
+    /** The table's current snapshot with the watermark and partition epochs in force there, read fresh from the catalog. */
+    public LogHead head()
+    {
         table.refresh();
         Snapshot snapshot = table.currentSnapshot();
         if (snapshot == null) {
-            return new CommittedState(Optional.empty(), OffsetWatermark.EMPTY);
+            return new LogHead(Optional.empty(), OffsetWatermark.EMPTY, PartitionEpochs.EMPTY);
         }
-        return new CommittedState(Optional.of(snapshot.snapshotId()), watermark(snapshot));
+        return new LogHead(Optional.of(snapshot.snapshotId()), watermark(snapshot), epochs(snapshot));
     }
 
     /**
-     * Appends data files and advances the watermark from {@code expected} to {@code next} in one snapshot.
-     * A commit whose outcome is unknown is checked against the catalog before it is tried again, so a file
-     * set is never appended twice; a watermark that moved elsewhere means a second writer, which is refused.
+     * Claims partitions for a node: a commit without data files that raises their epochs, keeps every watermark,
+     * and lands only on the snapshot it read. From then on, a commit of these partitions by any earlier holder
+     * is refused. Returns the claim's snapshot and the epoch of each claimed partition.
      */
-    public CommittedState append(List<DataFile> files, OffsetWatermark expected, OffsetWatermark next)
+    public Claim claim(String node, Set<Integer> partitions)
     {
-        return append(files, expected, next, UUID.randomUUID().toString(), List.of());
+        String commitId = UUID.randomUUID().toString();
+        Optional<Long> firstBase = Optional.empty();
+        boolean tried = false;
+        RuntimeException lastFailure = null;
+        int failures = 0;
+        for (int attempt = 1; attempt <= MAX_BASE_ATTEMPTS && failures < MAX_ATTEMPTS; attempt++) {
+            LogHead head = head();
+            if (tried) {
+                Optional<Snapshot> landed = landed(commitId, firstBase);
+                if (landed.isPresent()) {
+                    return claimOf(landed.get(), partitions, head);
+                }
+            }
+            else {
+                firstBase = head.snapshotId();
+                tried = true;
+            }
+            PartitionEpochs claimed = head.epochs().claimedBy(node, partitions);
+            try {
+                AppendFiles append = ExpectedBaseOperations.onSnapshot(table, head.snapshotId()).newFastAppend();
+                append.set(WATERMARK_KEY, head.watermark().toJson());
+                append.set(PartitionEpochs.EPOCHS_KEY, claimed.epochsJson());
+                append.set(PartitionEpochs.OWNERS_KEY, claimed.ownersJson());
+                append.set(COMMIT_ID_KEY, commitId);
+                append.set(CLAIM_KEY, node);
+                append.commit();
+                Snapshot snapshot = table.currentSnapshot();
+                return claimOf(snapshot, partitions, new LogHead(Optional.of(snapshot.snapshotId()), head.watermark(), claimed));
+            }
+            catch (BaseMovedException e) {
+                lastFailure = e;
+            }
+            catch (CommitStateUnknownException | CommitFailedException e) {
+                lastFailure = e;
+                failures++;
+                sleepBeforeRetry(failures);
+            }
+        }
+        LogHead head = head();
+        Optional<Snapshot> landed = landed(commitId, firstBase);
+        if (landed.isPresent()) {
+            return claimOf(landed.get(), partitions, head);
+        }
+        throw new IllegalStateException("Cannot claim partitions %s of %s: %s".formatted(partitions, table.name(), lastFailure == null ? "no attempt" : lastFailure.getMessage()), lastFailure);
+    }
+
+    private Claim claimOf(Snapshot claimSnapshot, Set<Integer> partitions, LogHead head)
+    {
+        PartitionEpochs epochs = PartitionEpochs.fromSummary(claimSnapshot.summary());
+        Map<Integer, Long> claimed = new TreeMap<>();
+        partitions.forEach(partition -> claimed.put(partition, epochs.epoch(partition)));
+        // the head may be newer than the claim: it is what the claimed partitions resume from
+        return new Claim(head.committed(), head.epochs(), claimed);
     }
 
     /**
-     * Like {@link #append(List, OffsetWatermark, OffsetWatermark)} for a commit tried before under the same
-     * {@code commitId}: when one of those tries landed, it is found by the id in the snapshots since
-     * {@code expected}, and the table's current state is returned instead of a second append. Offsets that
-     * Kafka's retention deleted before they were ingested are named in the snapshot summary.
+     * Commits the data files of the partitions a node holds and moves their watermarks, keeping every other
+     * partition's watermark and epoch as found in the snapshot the commit lands on. Each try reads the current
+     * snapshot and lands only on it (another commit in between means reading and computing again), so a commit
+     * never moves another owner's watermark back. A partition whose epoch in that snapshot is no longer the one
+     * its writer claimed, or whose watermark moved without a claim, is left out: the result names it, and its
+     * files are in no snapshot. A try whose outcome was unknown is recognised by the commit id when it landed.
      */
-    public CommittedState append(List<DataFile> files, OffsetWatermark expected, OffsetWatermark next, String commitId, List<LostOffsets> lostOffsets)
+    public CommitResult commit(IngestCommit commit)
     {
         RuntimeException lastFailure = null;
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            CommittedState current = current();
-            if (landed(commitId, expected)) {
-                // an earlier attempt landed although its outcome was reported unknown or as a failure
-                return current;
+        int failures = 0;
+        for (int attempt = 1; attempt <= MAX_BASE_ATTEMPTS && failures < MAX_ATTEMPTS; attempt++) {
+            LogHead head = head();
+            if (commit.tried()) {
+                if (landed(commit.commitId(), commit.firstBase()).isPresent()) {
+                    // an earlier try landed although its outcome was reported unknown or as a failure
+                    return new CommitResult(head.committed(), commit.fenced(), commit.epochs());
+                }
             }
-            if (!current.watermark().equals(expected)) {
-                throw new ConcurrentWriterException(table.name(), expected, current.watermark());
+            else {
+                commit.triedOn(head.snapshotId());
             }
+            Map<Integer, String> fenced = new TreeMap<>();
+            for (int partition : commit.partitions()) {
+                if (head.epochs().epoch(partition) != commit.epoch(partition)) {
+                    fenced.put(partition, "partition %s of %s was claimed by %s since this writer claimed it at epoch %s"
+                            .formatted(partition, table.name(), head.epochs().describe(partition), commit.epoch(partition)));
+                }
+                else if (head.watermark().nextOffset(partition) != commit.fromOffset(partition)) {
+                    fenced.put(partition, "another writer moved the offset watermark of %s partition %s from %s to %s without claiming the partition"
+                            .formatted(table.name(), partition, commit.fromOffset(partition), head.watermark().nextOffset(partition)));
+                }
+            }
+            commit.fenced(fenced);
+            Map<Integer, Long> advances = new TreeMap<>(commit.toOffsets());
+            advances.keySet().removeAll(fenced.keySet());
+            if (advances.isEmpty()) {
+                return new CommitResult(head.committed(), fenced, commit.epochs());
+            }
+            OffsetWatermark next = head.watermark().advancedTo(advances);
+            List<DataFile> files = new ArrayList<>();
+            advances.keySet().forEach(partition -> files.addAll(commit.files(partition)));
+            List<LostOffsets> lost = commit.lostOffsets().stream().filter(range -> advances.containsKey(range.partition())).toList();
             try {
-                AppendFiles append = table.newFastAppend();
+                AppendFiles append = ExpectedBaseOperations.onSnapshot(table, head.snapshotId()).newFastAppend();
                 files.forEach(append::appendFile);
                 append.set(WATERMARK_KEY, next.toJson());
-                append.set(COMMIT_ID_KEY, commitId);
-                if (!lostOffsets.isEmpty()) {
-                    append.set(LostOffsets.SUMMARY_KEY, LostOffsets.toSummary(lostOffsets));
+                append.set(PartitionEpochs.EPOCHS_KEY, head.epochs().epochsJson());
+                append.set(PartitionEpochs.OWNERS_KEY, head.epochs().ownersJson());
+                append.set(COMMIT_ID_KEY, commit.commitId());
+                if (!lost.isEmpty()) {
+                    append.set(LostOffsets.SUMMARY_KEY, LostOffsets.toSummary(lost));
                 }
                 append.set("freshet.records", Long.toString(files.stream().mapToLong(DataFile::recordCount).sum()));
                 append.commit();
                 Snapshot snapshot = table.currentSnapshot();
-                return new CommittedState(Optional.of(snapshot.snapshotId()), next);
+                return new CommitResult(new CommittedState(Optional.of(snapshot.snapshotId()), next), fenced, commit.epochs());
+            }
+            catch (BaseMovedException e) {
+                // another owner or upkeep committed since the read: read again and compute the commit anew
+                lastFailure = e;
             }
             catch (CommitStateUnknownException | CommitFailedException e) {
                 lastFailure = e;
-                sleepBeforeRetry(attempt);
+                failures++;
+                sleepBeforeRetry(failures);
             }
         }
         // the last attempt's outcome may be unknown too: it may have landed
-        CommittedState current = current();
-        if (landed(commitId, expected)) {
-            return current;
+        LogHead head = head();
+        if (landed(commit.commitId(), commit.firstBase()).isPresent()) {
+            return new CommitResult(head.committed(), commit.fenced(), commit.epochs());
         }
-        throw new IllegalStateException("Commit to " + table.name() + " failed after " + MAX_ATTEMPTS + " attempts", lastFailure);
+        throw new IllegalStateException("Commit to %s failed after %s attempts: %s".formatted(table.name(), failures, lastFailure == null ? "no attempt" : lastFailure.getMessage()), lastFailure);
     }
 
     /**
-     * The snapshot a commit with this id made, searched from the current snapshot back to the ingest commit
-     * that set {@code base}: only commits after it can be ours. Call after {@link #current()} refreshed the table.
+     * The snapshot a commit with this id made, searched from the current snapshot back to the snapshot that was
+     * current when the commit was first tried: only later ones can be its. Call after {@link #head()} refreshed the table.
      */
-    private boolean landed(String commitId, OffsetWatermark base)
+    private Optional<Snapshot> landed(String commitId, Optional<Long> firstBase)
     {
         for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
-            Map<String, String> summary = snapshot.summary();
-            if (commitId.equals(summary.get(COMMIT_ID_KEY))) {
-                return true;
+            if (firstBase.isPresent() && snapshot.snapshotId() == firstBase.get()) {
+                return Optional.empty();
             }
-            String watermark = summary.get(WATERMARK_KEY);
-            if (watermark != null && OffsetWatermark.fromJson(watermark).equals(base)) {
-                return false;
+            if (commitId.equals(snapshot.summary().get(COMMIT_ID_KEY))) {
+                return Optional.of(snapshot);
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /** Every range of offsets that the kept snapshots record as lost to Kafka's retention, oldest first. */
@@ -202,7 +312,8 @@ public final class TransactionLog
                     count(summary, SnapshotSummary.ADDED_RECORDS_PROP),
                     count(summary, SnapshotSummary.DELETED_RECORDS_PROP),
                     count(summary, SnapshotSummary.TOTAL_DATA_FILES_PROP),
-                    count(summary, SnapshotSummary.TOTAL_RECORDS_PROP)));
+                    count(summary, SnapshotSummary.TOTAL_RECORDS_PROP),
+                    summary.containsKey(CLAIM_KEY)));
         }
         return entries.reversed();
     }
@@ -235,7 +346,8 @@ public final class TransactionLog
 
     /**
      * One commit of the log. {@code watermark} is the offset watermark in force after it; {@code ingestCommit}
-     * tells whether this commit moved it (an ingest commit) or kept it (compaction, manifest rewrite).
+     * tells whether this commit moved it (an ingest commit) or kept it (compaction, manifest rewrite); {@code claim}
+     * whether it is a claim, which adds no data and only raises partition epochs.
      */
     public record LogEntry(
             long snapshotId,
@@ -249,7 +361,8 @@ public final class TransactionLog
             long addedRecords,
             long removedRecords,
             long totalFiles,
-            long totalRecords)
+            long totalRecords,
+            boolean claim)
     {
         public LogEntry
         {
@@ -259,13 +372,47 @@ public final class TransactionLog
         }
     }
 
-    public static class ConcurrentWriterException
-            extends RuntimeException
+    /** The table's current snapshot, with the watermark and partition epochs in force there. */
+    public record LogHead(Optional<Long> snapshotId, OffsetWatermark watermark, PartitionEpochs epochs)
     {
-        public ConcurrentWriterException(String table, OffsetWatermark expected, OffsetWatermark found)
+        public LogHead
         {
-            super("Another writer advanced the offset watermark of %s (expected %s, found %s): only one Freshet ingest worker may write a table; stop the other one"
-                    .formatted(table, expected, found));
+            requireNonNull(snapshotId, "snapshotId is null");
+            requireNonNull(watermark, "watermark is null");
+            requireNonNull(epochs, "epochs is null");
+        }
+
+        public CommittedState committed()
+        {
+            return new CommittedState(snapshotId, watermark);
+        }
+    }
+
+    /**
+     * A claim that landed: the table's state to resume from (the claim's snapshot or a newer one), the epochs in
+     * force there, and the epoch of each claimed partition.
+     */
+    public record Claim(CommittedState committed, PartitionEpochs epochs, Map<Integer, Long> claimedEpochs)
+    {
+        public Claim
+        {
+            requireNonNull(committed, "committed is null");
+            requireNonNull(epochs, "epochs is null");
+            claimedEpochs = Map.copyOf(claimedEpochs);
+        }
+    }
+
+    /**
+     * The outcome of an ingest commit: the table's state after it, the partitions left out because another writer
+     * holds them, with the reason, and the epochs the commit was made at.
+     */
+    public record CommitResult(CommittedState committed, Map<Integer, String> fenced, Map<Integer, Long> epochs)
+    {
+        public CommitResult
+        {
+            requireNonNull(committed, "committed is null");
+            fenced = Map.copyOf(fenced);
+            epochs = Map.copyOf(epochs);
         }
     }
 }

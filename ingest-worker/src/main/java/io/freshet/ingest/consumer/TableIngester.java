@@ -1,142 +1,114 @@
 package io.freshet.ingest.consumer;
 
 import io.freshet.ingest.IngestSettings;
-import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.buffer.HotBuffer;
-import io.freshet.ingest.buffer.HotBuffer.FlushPlan;
+import io.freshet.ingest.cluster.ClusterMembership;
+import io.freshet.ingest.cluster.ClusterSettings;
+import io.freshet.ingest.cluster.PartitionAssignment;
 import io.freshet.ingest.commit.FlushCommitter;
 import io.freshet.ingest.commit.LostOffsets;
-import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
+import io.freshet.ingest.commit.TransactionLog.Claim;
+import io.freshet.ingest.commit.TransactionLog.CommitResult;
 import io.freshet.ingest.commit.TransactionLog.CommittedState;
 import io.freshet.ingest.consumer.IngestionStatus.State;
-import io.freshet.ingest.decoding.BadRecordException;
-import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.decoding.JsonRecordDecoder;
-import io.freshet.ingest.decoding.RecordDecoder;
 import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
+import io.freshet.ingest.maintenance.IngestedTable;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The single-writer loop of one table: polls the topic, decodes records into the hot buffer, and hands
- * full or old buffers to an asynchronous flush that writes Parquet and commits one snapshot with the new
- * offset watermark. Only this loop changes the table's data, so watermarks advance in order.
+ * The single-writer loop of one table on this node: holds the Kafka partitions the node owns (claimed with an
+ * epoch, released when another node owns them, stopped when another writer claimed them), polls them, decodes
+ * records into the hot buffer, and hands full or old buffers to an asynchronous flush that writes Parquet and
+ * commits one snapshot with the new watermarks of its partitions. Only this loop changes its partitions' data,
+ * so their watermarks advance in order.
  */
 public final class TableIngester
-        implements AutoCloseable
+        implements IngestedTable, AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(TableIngester.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
     private static final long PARTITION_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final Duration BAD_RECORD_LOG_INTERVAL = Duration.ofSeconds(10);
     // every poll seals a batch so its rows are visible at once; runs of small ones are merged later
     private static final int COALESCE_MINIMUM_BATCHES = 16;
     private static final int COALESCE_MAXIMUM_ROWS = 64 * 1024;
     // a flush may use this share of one core; the rest stays with the ingest loop and queries
     private static final double FLUSH_CORE_SHARE = 0.75;
-    // a paused table commits early when it holds an eighth of the hot-buffer cap, or after a second of pause
-    private static final int PAUSE_FLUSH_SHARE = 8;
-    private static final long PAUSE_FLUSH_ANYWAY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final TableIdentifier identifier;
     private final Table table;
     private final TableBinding binding;
     private final IngestSettings settings;
-    private final BufferAllocator rootAllocator;
+    private final ClusterSettings clusterSettings;
     private final TransactionLog transactionLog;
     private final HotBuffer buffer;
-    private final BadRecordPolicy badRecordPolicy;
-    private final RecordDecoder decoder;
-    private final ParquetFlusher flusher;
+    private final PartitionAssignment assignment;
+    private final PartitionConsumer partitions;
+    private final RecordRouter router;
+    private final Backpressure backpressure;
+    private final DataLossPolicy dataLossPolicy;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
     private final FlushCommitter committer;
     private final IngestStages stages = new IngestStages();
-    private final FlushThrottle flushThrottle = new FlushThrottle(FLUSH_CORE_SHARE);
-    private final ExecutorService flushExecutor;
+    private final FlushScheduler flushes;
     private final Thread thread;
-    private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
-    private final List<FlushRequest> waitingFlushRequests = new ArrayList<>();
+    private final FlushRequests flushRequests = new FlushRequests();
     private final AtomicLong consumedRecords = new AtomicLong();
-    private final AtomicLong badRecords = new AtomicLong();
-    private final AtomicLong deadLetteredRecords = new AtomicLong();
-    private final AtomicLong commits = new AtomicLong();
-    private final Map<Integer, HotBatchBuilder> builders = new TreeMap<>();
-    private final BadRecordLog badRecordLog;
-    private final DataLossPolicy dataLossPolicy;
     private final List<LostOffsets> lostOffsets = new CopyOnWriteArrayList<>();
 
     private volatile boolean running = true;
     private volatile State state = State.STARTING;
     private volatile String failure;
-    private volatile Long lastCommitMillis;
-    private volatile boolean paused;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private DeadLetterPublisher deadLetterPublisher;
-    private volatile CompletableFuture<CommittedState> flushInFlight;
-    private long nextFlushAttemptNanos;
+    private volatile List<Integer> topicPartitions = List.of();
     private long nextPartitionRefreshNanos;
-    private long pausedSinceNanos;
+    private long nextOwnershipRefreshNanos;
 
-    public TableIngester(TableIdentifier identifier, Table table, TableBinding binding, IngestSettings settings, BufferAllocator rootAllocator)
+    public TableIngester(TableIdentifier identifier, Table table, TableBinding binding, IngestSettings settings, BufferAllocator rootAllocator, ClusterMembership membership, ClusterSettings clusterSettings)
     {
         this.identifier = requireNonNull(identifier, "identifier is null");
         this.table = requireNonNull(table, "table is null");
         this.binding = requireNonNull(binding, "binding is null");
         this.settings = requireNonNull(settings, "settings is null");
-        this.rootAllocator = requireNonNull(rootAllocator, "rootAllocator is null");
+        this.clusterSettings = requireNonNull(clusterSettings, "clusterSettings is null");
+        requireNonNull(rootAllocator, "rootAllocator is null");
         this.transactionLog = new TransactionLog(table);
         this.buffer = new HotBuffer(rootAllocator.newChildAllocator("hot-buffer-" + identifier, 0, Long.MAX_VALUE), transactionLog.current());
-        this.badRecordPolicy = binding.badRecordPolicy().orElse(settings.badRecordPolicy());
-        this.decoder = new JsonRecordDecoder(table.schema());
-        this.badRecordLog = new BadRecordLog(identifier.toString(), BAD_RECORD_LOG_INTERVAL);
+        this.assignment = new PartitionAssignment(identifier.toString(), membership, clusterSettings.fenceHoldOff());
+        this.partitions = new PartitionConsumer(identifier.toString(), binding, settings, table.schema(), buffer);
+        this.router = new RecordRouter(identifier.toString(), table.schema(), binding, settings);
+        this.backpressure = new Backpressure(rootAllocator, settings.hotBufferMaxBytes(), binding.topic());
         this.dataLossPolicy = DataLossPolicy.fromTableProperties(table.properties());
-        this.flusher = new ParquetFlusher(table, inFlightFiles, flushThrottle);
+        FlushThrottle flushThrottle = new FlushThrottle(FLUSH_CORE_SHARE);
+        ParquetFlusher flusher = new ParquetFlusher(table, inFlightFiles, flushThrottle);
         this.committer = new FlushCommitter(transactionLog, flusher);
-        this.flushExecutor = Executors.newSingleThreadExecutor(runnable -> {
-            Thread flushThread = new Thread(runnable, "freshet-flush-" + identifier);
-            flushThread.setDaemon(true);
-            // a flush is background work: ingestion and queries come first where the platform honours priorities
-            flushThread.setPriority(Thread.MIN_PRIORITY);
-            flushThread.setContextClassLoader(TableIngester.class.getClassLoader());
-            return flushThread;
-        });
+        this.flushes = new FlushScheduler(identifier.toString(), settings, buffer, flusher, flushThrottle, committer, stages, backpressure, flushRequests, assignment::holds);
         this.thread = new Thread(this::run, "freshet-ingest-" + identifier);
         this.thread.setDaemon(true);
         this.thread.setContextClassLoader(TableIngester.class.getClassLoader());
@@ -182,7 +154,7 @@ public final class TableIngester
     /** Whether a flush is writing or committing now. */
     public boolean flushing()
     {
-        return flushInFlight != null;
+        return flushes.inFlight();
     }
 
     /** CPU time by stage of the write path. */
@@ -191,46 +163,45 @@ public final class TableIngester
         return stages;
     }
 
-    /** Completes once everything consumed so far is committed to Iceberg. */
+    /** The partitions this node holds now, with the epoch it claimed each one at. */
+    public Map<Integer, Long> heldPartitions()
+    {
+        return assignment.epochs();
+    }
+
+    /** Completes once everything consumed so far from the partitions this node holds is committed to Iceberg. */
     public CompletableFuture<CommittedState> flush()
     {
-        FlushRequest request = new FlushRequest(buffer.highWaterMarks(), new CompletableFuture<>());
-        flushRequests.add(request);
+        CompletableFuture<CommittedState> future = flushRequests.request(buffer.highWaterMarks());
         if (state == State.FAILED || state == State.STOPPED) {
-            request.future().completeExceptionally(notRunning());
+            future.completeExceptionally(notRunning());
         }
-        return request.future();
+        return future;
     }
 
     public IngestionStatus status()
     {
-        return new IngestionStatus(state, Optional.ofNullable(failure), buffer.status(), consumedRecords.get(), badRecords.get(), deadLetteredRecords.get(),
-                commits.get(), Optional.ofNullable(lastCommitMillis), paused, lostOffsets);
+        return new IngestionStatus(state, Optional.ofNullable(failure), buffer.status(), consumedRecords.get(), router.badRecords(), router.deadLetteredRecords(),
+                flushes.commits(), flushes.lastCommitMillis(), backpressure.paused(), lostOffsets, assignment.currentNode(), assignment.epochs(), assignment.fences());
     }
 
     private void run()
     {
         try {
-            try {
-                consumer = createConsumer();
-            }
-            catch (KafkaException e) {
-                throw new IllegalStateException("Cannot create the Kafka consumer of topic %s at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
-                        .formatted(binding.topic(), settings.kafkaProperties().get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), IngestWorker.rootCauseMessage(e)), e);
-            }
-            while (running && !assignPartitionsOrWait()) {
+            partitions.open();
+            while (running && !refreshTopicPartitions()) {
                 state = State.WAITING_FOR_TOPIC;
                 sleep(Duration.ofSeconds(2));
             }
             state = State.RUNNING;
-            log.info("Ingesting topic {} into {} from offset watermark {}", binding.topic(), identifier, buffer.committed().watermark());
             while (running) {
+                refreshOwnershipIfDue();
                 pollOnce();
-                completeFlush();
+                flushes.completed().ifPresent(this::committed);
                 coalesceSmallBatches();
-                startFlushIfDue();
+                flushes.startIfDue(assignment.epochs(), router.deadLetterPublisher());
                 buffer.expireLeases(settings.leaseTimeout().toMillis());
-                refreshPartitionsIfDue();
+                refreshTopicPartitionsIfDue();
             }
         }
         catch (WakeupException e) {
@@ -242,16 +213,10 @@ public final class TableIngester
             log.error("Ingestion of {} from topic {} stopped: {}", identifier, binding.topic(), e.getMessage(), e);
         }
         finally {
-            awaitFlushInFlight();
+            flushes.awaitInFlight();
             committer.abandon();
-            builders.values().forEach(HotBatchBuilder::close);
-            builders.clear();
-            if (consumer != null) {
-                consumer.close(Duration.ofSeconds(5));
-            }
-            if (deadLetterPublisher != null) {
-                deadLetterPublisher.close();
-            }
+            partitions.close();
+            router.close();
             if (state == State.FAILED) {
                 // queries of a failed table read committed rows only, or fail: nothing reads the buffer again
                 buffer.close();
@@ -259,90 +224,133 @@ public final class TableIngester
             else {
                 state = State.STOPPED;
             }
-            failPendingFlushRequests();
+            flushRequests.failAll(this::notRunning);
         }
     }
 
-    private KafkaConsumer<byte[], byte[]> createConsumer()
+    /** Reads the partitions of the topic; false while the topic or its brokers cannot be found. */
+    private boolean refreshTopicPartitions()
     {
-        Map<String, Object> properties = new HashMap<>(settings.kafkaProperties());
-        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        // the offset watermark in Iceberg is the only position that counts; group offsets are informational
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        // every position is set from the watermark or the topic's beginning: a position Kafka no longer holds is data loss, reported, never skipped silently
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        properties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-        properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "freshet-" + identifier);
-        return new KafkaConsumer<>(properties);
-    }
-
-    /** Assigns every partition of the topic that is not assigned yet, positioned at its offset watermark. */
-    private boolean assignPartitions()
-    {
-        List<PartitionInfo> partitions = consumer.partitionsFor(binding.topic(), Duration.ofSeconds(10));
         nextPartitionRefreshNanos = System.nanoTime() + PARTITION_REFRESH_NANOS;
-        if (partitions == null || partitions.isEmpty()) {
-            log.warn("Kafka topic {} of table {} not found; waiting for it", binding.topic(), identifier);
-            return false;
-        }
-        if (partitions.size() == builders.size()) {
+        try {
+            Optional<List<Integer>> found = partitions.topicPartitions();
+            if (found.isEmpty()) {
+                log.warn("Kafka topic {} of table {} not found; waiting for it", binding.topic(), identifier);
+                return false;
+            }
+            if (!found.get().equals(topicPartitions)) {
+                topicPartitions = found.get();
+                // new partitions are claimed at once by their owners
+                nextOwnershipRefreshNanos = 0;
+            }
             return true;
         }
-        List<TopicPartition> assignment = partitions.stream()
-                .map(info -> new TopicPartition(binding.topic(), info.partition()))
-                .toList();
-        consumer.assign(assignment);
-        OffsetWatermark watermark = buffer.committed().watermark();
-        List<TopicPartition> added = assignment.stream()
-                .filter(partition -> !builders.containsKey(partition.partition()))
-                .toList();
-        // every new partition is positioned before any position is read: without a reset policy, reading one resolves all
-        for (TopicPartition partition : added) {
-            if (watermark.contains(partition.partition())) {
-                consumer.seek(partition, watermark.nextOffset(partition.partition()));
-            }
-            else {
-                consumer.seekToBeginning(List.of(partition));
-            }
-        }
-        for (TopicPartition partition : added) {
-            long position = consumer.position(partition);
-            builders.put(partition.partition(), new HotBatchBuilder(buffer.allocator(), table.schema(), partition.partition(), position));
-            buffer.advance(partition.partition(), position);
-        }
-        return true;
-    }
-
-    /** Like {@link #assignPartitions}, but a broker that does not answer now is waited for instead of failing the table. */
-    private boolean assignPartitionsOrWait()
-    {
-        try {
-            return assignPartitions();
-        }
         catch (RetriableException e) {
-            nextPartitionRefreshNanos = System.nanoTime() + PARTITION_REFRESH_NANOS;
             log.warn("Cannot read the partitions of Kafka topic {} for {}: {}; trying again", binding.topic(), identifier, e.getMessage());
             return false;
         }
     }
 
-    private void refreshPartitionsIfDue()
+    private void refreshTopicPartitionsIfDue()
     {
         // a broker outage only delays the discovery of new partitions: consumption resumes with the broker
         if (System.nanoTime() >= nextPartitionRefreshNanos) {
-            assignPartitionsOrWait();
+            refreshTopicPartitions();
         }
+    }
+
+    /**
+     * Claims the partitions this node owns now and releases those another node owns. Runs between flushes only,
+     * so that the table object is not shared with a commit in flight.
+     */
+    private void refreshOwnershipIfDue()
+    {
+        if (flushes.inFlight() || System.nanoTime() < nextOwnershipRefreshNanos) {
+            return;
+        }
+        nextOwnershipRefreshNanos = System.nanoTime() + clusterSettings.ownershipRefreshInterval().toNanos();
+        PartitionAssignment.Change change = assignment.plan(topicPartitions);
+        if (!change.release().isEmpty()) {
+            release(change.release());
+            log.info("{} released partitions {} of {}: another node owns them now", assignment.currentNode(), change.release(), identifier);
+        }
+        if (!change.claim().isEmpty()) {
+            claim(change.claim());
+        }
+    }
+
+    private void release(Set<Integer> released)
+    {
+        partitions.remove(released);
+        assignment.released(released);
+        committer.forget(released);
+    }
+
+    private void claim(Set<Integer> claimed)
+    {
+        Claim claim;
+        try {
+            claim = transactionLog.claim(assignment.currentNode(), claimed);
+        }
+        catch (RuntimeException e) {
+            // the next refresh tries again; partitions not claimed are not consumed
+            log.warn("{} cannot claim partitions {} of {} yet: {}", assignment.currentNode(), claimed, identifier, e.getMessage());
+            return;
+        }
+        // the claim's snapshot carries every watermark as it is now: the claimed partitions resume there
+        buffer.publishCommit(claim.committed());
+        assignment.claimed(claim.claimedEpochs());
+        List<TopicPartition> added = partitions.add(claimed, claim.committed().watermark());
+        backpressure.assigned(partitions.consumer(), added);
+        Map<Integer, Long> resumed = new TreeMap<>();
+        claimed.forEach(partition -> resumed.put(partition, claim.committed().watermark().nextOffset(partition)));
+        log.info("{} ingests topic {} partitions {} into {} from offsets {} (epochs {})", assignment.currentNode(), binding.topic(), claimed, identifier, resumed, claim.claimedEpochs());
+    }
+
+    private void committed(CommitResult result)
+    {
+        if (!result.fenced().isEmpty()) {
+            handleFenced(result.fenced(), result.epochs());
+        }
+        partitions.commitGroupOffsets(result.committed().watermark());
+    }
+
+    /** Another writer claimed partitions this node committed: stop them, drop their hot rows, never commit them. */
+    private void handleFenced(Map<Integer, String> fenced, Map<Integer, Long> epochsOfCommit)
+    {
+        Map<Integer, Long> held = assignment.epochs();
+        Set<Integer> stopped = new TreeSet<>();
+        for (Map.Entry<Integer, String> entry : fenced.entrySet()) {
+            int partition = entry.getKey();
+            Long heldEpoch = held.get(partition);
+            if (heldEpoch != null && !heldEpoch.equals(epochsOfCommit.get(partition))) {
+                // this node released and claimed the partition again since the commit: its newer claim is in force
+                continue;
+            }
+            if (heldEpoch != null) {
+                stopped.add(partition);
+            }
+            String reason = "Ingestion of %s stopped on node %s: %s. Its uncommitted rows were dropped; the holder ingests them from the committed watermark"
+                    .formatted(identifier, assignment.currentNode(), entry.getValue());
+            log.error(reason);
+            assignment.fenced(partition, reason);
+        }
+        partitions.remove(stopped);
+        committer.forget(stopped);
     }
 
     private void pollOnce()
     {
-        applyBackpressure();
+        if (!partitions.hasAssignment()) {
+            // this node holds none of the table's partitions now
+            sleep(POLL_TIMEOUT);
+            return;
+        }
+        backpressure.apply(partitions.consumer());
         long cpu = IngestStages.threadCpuNanos();
         ConsumerRecords<byte[], byte[]> records;
         try {
-            records = consumer.poll(POLL_TIMEOUT);
+            records = partitions.poll(POLL_TIMEOUT);
         }
         catch (OffsetOutOfRangeException e) {
             handleLostOffsets(e);
@@ -350,20 +358,20 @@ public final class TableIngester
         }
         cpu = stages.charge(IngestStages.Stage.KAFKA_POLL, cpu);
         for (TopicPartition partition : records.partitions()) {
-            HotBatchBuilder builder = builders.get(partition.partition());
+            HotBatchBuilder builder = partitions.builder(partition.partition());
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                append(builder, record);
+                router.append(builder, record);
             }
         }
         cpu = stages.charge(IngestStages.Stage.DECODE, cpu);
         // positions move past transaction markers and compacted gaps too
-        for (TopicPartition partition : consumer.assignment()) {
-            HotBatchBuilder builder = builders.get(partition.partition());
-            if (builder != null && !consumer.paused().contains(partition)) {
-                builder.skipTo(consumer.position(partition, Duration.ofSeconds(30)));
+        for (TopicPartition partition : partitions.consumer().assignment()) {
+            HotBatchBuilder builder = partitions.builder(partition.partition());
+            if (builder != null && !partitions.consumer().paused().contains(partition)) {
+                builder.skipTo(partitions.consumer().position(partition, Duration.ofSeconds(30)));
             }
         }
-        for (HotBatchBuilder builder : builders.values()) {
+        for (HotBatchBuilder builder : partitions.builders()) {
             if (builder.hasRows()) {
                 buffer.append(builder.seal());
             }
@@ -380,7 +388,7 @@ public final class TableIngester
     private void handleLostOffsets(OffsetOutOfRangeException exception)
     {
         Map<TopicPartition, Long> positions = exception.offsetOutOfRangePartitions();
-        Map<TopicPartition, Long> starts = consumer.beginningOffsets(positions.keySet(), Duration.ofSeconds(30));
+        Map<TopicPartition, Long> starts = partitions.consumer().beginningOffsets(positions.keySet(), Duration.ofSeconds(30));
         for (Map.Entry<TopicPartition, Long> entry : positions.entrySet()) {
             TopicPartition partition = entry.getKey();
             long position = entry.getValue();
@@ -398,244 +406,40 @@ public final class TableIngester
                     binding.topic(), lost.describe(), lost.count(), identifier);
             lostOffsets.add(lost);
             committer.lost(lost);
-            consumer.seek(partition, start);
-            builders.get(partition.partition()).skipTo(start);
+            partitions.consumer().seek(partition, start);
+            partitions.builder(partition.partition()).skipTo(start);
         }
     }
 
     private void coalesceSmallBatches()
     {
         // a failed commit waiting for its retry covers batches up to its target: a merged batch must not straddle it
-        if (flushInFlight != null || committer.hasPending()) {
+        if (flushes.inFlight() || committer.hasPending()) {
             return;
         }
         long cpu = IngestStages.threadCpuNanos();
-        for (Integer partition : builders.keySet()) {
+        for (Integer partition : partitions.assigned()) {
             buffer.coalesce(partition, COALESCE_MINIMUM_BATCHES, COALESCE_MAXIMUM_ROWS);
         }
         stages.charge(IngestStages.Stage.BUFFER, cpu);
     }
 
-    private void append(HotBatchBuilder builder, ConsumerRecord<byte[], byte[]> record)
+    @Override
+    public Set<Long> snapshotsInUse()
     {
-        try {
-            RecordDecoder.requireSize(record.serializedValueSize(), settings.maxRecordBytes());
-            decoder.decode(record.value(), builder.vectors(), builder.nextRow());
-            builder.completeRow(record.offset(), record.timestamp(), record.key(), record.headers());
-        }
-        catch (BadRecordException e) {
-            handleBadRecord(record, e.getMessage());
-            builder.skipTo(record.offset() + 1);
-        }
+        return buffer.snapshotsInUse();
     }
 
-    private void handleBadRecord(ConsumerRecord<byte[], byte[]> record, String reason)
+    @Override
+    public Set<String> filesInFlight()
     {
-        badRecords.incrementAndGet();
-        if (badRecordPolicy != BadRecordPolicy.FAIL) {
-            badRecordLog.badRecord(record, reason, badRecordPolicy);
-        }
-        switch (badRecordPolicy) {
-            case SKIP -> {}
-            case DEAD_LETTER -> {
-                if (deadLetterPublisher == null) {
-                    deadLetterPublisher = new DeadLetterPublisher(settings.kafkaProperties(), binding.effectiveDeadLetterTopic());
-                }
-                deadLetterPublisher.publish(record, reason);
-                deadLetteredRecords.incrementAndGet();
-            }
-            case FAIL -> throw new IllegalStateException(
-                    "Record at topic %s partition %s offset %s cannot be decoded: %s. Ingestion of %s stopped with every earlier record kept; fix the record or set bad_record_policy to SKIP or DEAD_LETTER"
-                            .formatted(record.topic(), record.partition(), record.offset(), BadRecordLog.withoutContent(reason), identifier));
-        }
+        return inFlightFiles.snapshot();
     }
 
-    private void applyBackpressure()
+    @Override
+    public void adoptSnapshot(CommittedState committed)
     {
-        long allocated = rootAllocator.getAllocatedMemory();
-        if (!paused && allocated >= settings.hotBufferMaxBytes()) {
-            consumer.pause(consumer.assignment());
-            paused = true;
-            pausedSinceNanos = System.nanoTime();
-            log.info("Hot buffer full ({} bytes); pausing consumption of {} until a commit frees memory", allocated, binding.topic());
-        }
-        else if (paused && allocated < settings.hotBufferMaxBytes() * 9 / 10) {
-            consumer.resume(consumer.assignment());
-            paused = false;
-        }
-    }
-
-    /**
-     * Whether a pause of consumption should commit this table early to free memory: only when it holds a real share
-     * of the cap, so a small table is not committed for another table's rows, or when the pause has lasted long
-     * enough that waiting for the larger tables' commits has not freed memory.
-     */
-    private boolean pauseFreesMemory()
-    {
-        if (!paused) {
-            return false;
-        }
-        return buffer.bufferedBytes() >= settings.hotBufferMaxBytes() / PAUSE_FLUSH_SHARE
-                || System.nanoTime() - pausedSinceNanos >= PAUSE_FLUSH_ANYWAY_NANOS;
-    }
-
-    private void startFlushIfDue()
-    {
-        for (FlushRequest request; (request = flushRequests.poll()) != null; ) {
-            waitingFlushRequests.add(request);
-        }
-        completeSatisfiedFlushRequests(buffer.committed().watermark());
-        if (flushInFlight != null || System.nanoTime() < nextFlushAttemptNanos) {
-            return;
-        }
-        long age = buffer.unflushedAgeNanos();
-        boolean due = !waitingFlushRequests.isEmpty()
-                || buffer.bufferedBytes() >= settings.flushMaxBytes()
-                || (age >= 0 && age >= settings.flushInterval().toNanos())
-                || (age >= 0 && pauseFreesMemory());
-        if (!due) {
-            return;
-        }
-        Optional<FlushPlan> plan = buffer.planFlush();
-        if (plan.isEmpty()) {
-            return;
-        }
-        DeadLetterPublisher publisher = deadLetterPublisher;
-        flushInFlight = CompletableFuture.supplyAsync(() -> flushAndCommit(plan.get(), publisher), flushExecutor);
-    }
-
-    private CommittedState flushAndCommit(FlushPlan plan, DeadLetterPublisher publisher)
-    {
-        try (plan) {
-            if (publisher != null) {
-                publisher.awaitSent();
-            }
-            long cpu = IngestStages.threadCpuNanos();
-            CommittedState committed;
-            long commitStarted;
-            if (committer.hasPending()) {
-                // the files of the failed commit are committed first; the rest of the buffer flushes next
-                commitStarted = System.nanoTime();
-                committed = committer.retryPending();
-            }
-            else {
-                long throttled = flushThrottle.sleptNanos();
-                long writeStarted = System.nanoTime();
-                List<DataFile> files;
-                try {
-                    files = flusher.write(plan.batches());
-                }
-                catch (RuntimeException e) {
-                    committer.writeFailed();
-                    throw e;
-                }
-                commitStarted = System.nanoTime();
-                stages.addFlush(commitStarted - writeStarted, files.stream().mapToLong(DataFile::fileSizeInBytes).sum());
-                cpu = stages.charge(IngestStages.Stage.PARQUET, cpu);
-                stages.addThrottled(flushThrottle.sleptNanos() - throttled);
-                committed = committer.commit(files, plan.base(), plan.target());
-            }
-            stages.addCommit(System.nanoTime() - commitStarted);
-            buffer.publishCommit(committed);
-            stages.charge(IngestStages.Stage.COMMIT, cpu);
-            log.debug("Committed {} to watermark {}", identifier, committed.watermark());
-            return committed;
-        }
-    }
-
-    private void completeFlush()
-    {
-        if (flushInFlight == null || !flushInFlight.isDone()) {
-            return;
-        }
-        try {
-            CommittedState committed = flushInFlight.join();
-            commits.incrementAndGet();
-            lastCommitMillis = System.currentTimeMillis();
-            commitConsumerOffsets(committed.watermark());
-            completeSatisfiedFlushRequests(committed.watermark());
-        }
-        catch (RuntimeException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof TransactionLog.ConcurrentWriterException concurrent) {
-                throw concurrent;
-            }
-            if (cause instanceof DeadLetterPublisher.DeadLetterException deadLetter) {
-                throw deadLetter;
-            }
-            if (!committer.hasPending()) {
-                log.warn("Flush of {} failed, retrying in {}: {}", identifier, committer.retryDelay(), cause.getMessage(), cause);
-            }
-            nextFlushAttemptNanos = System.nanoTime() + committer.retryDelay().toNanos();
-        }
-        finally {
-            flushInFlight = null;
-        }
-    }
-
-    /** With {@code kafka.group.id} set, mirrors the watermark into the group's offsets so lag tools can watch it. */
-    private void commitConsumerOffsets(OffsetWatermark watermark)
-    {
-        if (!settings.kafkaProperties().containsKey(ConsumerConfig.GROUP_ID_CONFIG)) {
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        watermark.nextOffsets().forEach((partition, offset) -> offsets.put(new TopicPartition(binding.topic(), partition), new OffsetAndMetadata(offset)));
-        consumer.commitAsync(offsets, (_, exception) -> {
-            if (exception != null) {
-                log.debug("Informational offset commit for {} failed: {}", identifier, exception.getMessage());
-            }
-        });
-    }
-
-    private void completeSatisfiedFlushRequests(OffsetWatermark watermark)
-    {
-        waitingFlushRequests.removeIf(request -> {
-            boolean satisfied = request.highWaterMarks().entrySet().stream().allMatch(entry -> watermark.nextOffset(entry.getKey()) >= entry.getValue());
-            if (satisfied) {
-                request.future().complete(buffer.committed());
-            }
-            return satisfied;
-        });
-    }
-
-    /** Waits for the flush in flight to end however long its commit takes: a restarted ingester must not commit beside it. */
-    private void awaitFlushInFlight()
-    {
-        if (flushInFlight != null) {
-            try {
-                while (true) {
-                    try {
-                        flushInFlight.get(1, TimeUnit.MINUTES);
-                        break;
-                    }
-                    catch (java.util.concurrent.TimeoutException e) {
-                        log.warn("Ingestion of {} is stopping and waits for its flush to finish committing", identifier);
-                    }
-                }
-                commits.incrementAndGet();
-                completeSatisfiedFlushRequests(buffer.committed().watermark());
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                log.warn("Interrupted while waiting for the flush of {} to finish", identifier);
-            }
-            catch (Exception e) {
-                log.warn("Flush of {} did not complete while stopping: {}", identifier, e.getMessage());
-            }
-            flushInFlight = null;
-        }
-    }
-
-    private void failPendingFlushRequests()
-    {
-        for (FlushRequest request; (request = flushRequests.poll()) != null; ) {
-            waitingFlushRequests.add(request);
-        }
-        for (FlushRequest request : waitingFlushRequests) {
-            request.future().completeExceptionally(notRunning());
-        }
-        waitingFlushRequests.clear();
+        buffer.adoptSnapshot(committed);
     }
 
     private IllegalStateException notRunning()
@@ -658,10 +462,7 @@ public final class TableIngester
     public void close()
     {
         running = false;
-        KafkaConsumer<byte[], byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
+        partitions.wakeup();
         awaitTermination();
         // batches still read by running queries keep their memory until those queries release them
         buffer.close();
@@ -680,15 +481,10 @@ public final class TableIngester
                     log.warn("Waiting for ingestion of {} to stop: its flush is still committing", identifier);
                 }
             }
-            flushExecutor.shutdown();
-            while (!flushExecutor.awaitTermination(1, TimeUnit.MINUTES)) {
-                log.warn("Waiting for the flush of {} to finish committing", identifier);
-            }
+            flushes.awaitTermination();
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
-
-    private record FlushRequest(Map<Integer, Long> highWaterMarks, CompletableFuture<CommittedState> future) {}
 }

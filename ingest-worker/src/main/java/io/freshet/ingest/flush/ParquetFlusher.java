@@ -48,21 +48,27 @@ public final class ParquetFlusher
 
     public List<DataFile> write(List<HotBatch> batches)
     {
+        return List.copyOf(writeByPartition(batches).values());
+    }
+
+    /** Writes one file per Kafka partition with rows, keyed by the partition. */
+    public Map<Integer, DataFile> writeByPartition(List<HotBatch> batches)
+    {
         Map<Integer, List<HotBatch>> byPartition = new TreeMap<>();
         for (HotBatch batch : batches) {
             if (batch.rowCount() > 0) {
                 byPartition.computeIfAbsent(batch.partition(), _ -> new ArrayList<>()).add(batch);
             }
         }
-        List<DataFile> files = new ArrayList<>();
+        Map<Integer, DataFile> files = new TreeMap<>();
         try {
             for (Map.Entry<Integer, List<HotBatch>> entry : byPartition.entrySet()) {
-                files.add(writeFile(entry.getKey(), entry.getValue()));
+                files.put(entry.getKey(), writeFile(entry.getKey(), entry.getValue()));
             }
         }
         catch (RuntimeException e) {
             // the files were never committed: remove them now rather than leave them to orphan cleanup
-            files.forEach(file -> deleteQuietly(file.location()));
+            files.values().forEach(file -> deleteQuietly(file.location()));
             throw e;
         }
         return files;

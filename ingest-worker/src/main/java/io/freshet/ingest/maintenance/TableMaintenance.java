@@ -1,7 +1,6 @@
 package io.freshet.ingest.maintenance;
 
 import io.freshet.ingest.commit.TransactionLog;
-import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
 import io.freshet.ingest.maintenance.Compactor.CompactionResult;
@@ -32,7 +31,7 @@ public final class TableMaintenance
 
     private final TableIdentifier identifier;
     private final Table table;
-    private final Optional<TableIngester> ingester;
+    private final Optional<IngestedTable> ingester;
     private final MaintenanceSettings settings;
     private final InFlightFiles compactionFiles = new InFlightFiles();
     private final Compactor compactor;
@@ -53,7 +52,7 @@ public final class TableMaintenance
     private volatile String lastFailure;
     private long nextOrphanCleanupMillis;
 
-    public TableMaintenance(TableIdentifier identifier, Table table, Optional<TableIngester> ingester, MaintenanceSettings settings)
+    public TableMaintenance(TableIdentifier identifier, Table table, Optional<IngestedTable> ingester, MaintenanceSettings settings)
     {
         this.identifier = requireNonNull(identifier, "identifier is null");
         this.table = requireNonNull(table, "table is null");
@@ -169,21 +168,19 @@ public final class TableMaintenance
 
     private Set<Long> snapshotsInUse()
     {
-        return ingester.map(running -> running.buffer().snapshotsInUse()).orElse(Set.of());
+        return ingester.map(IngestedTable::snapshotsInUse).orElse(Set.of());
     }
 
     private Set<String> filesInFlight()
     {
         Set<String> files = new HashSet<>(compactionFiles.snapshot());
-        ingester.ifPresent(running -> files.addAll(running.inFlightFiles().snapshot()));
+        ingester.ifPresent(running -> files.addAll(running.filesInFlight()));
         return files;
     }
 
     private void adoptCurrentSnapshot()
     {
-        ingester.ifPresent(running -> {
-            running.buffer().adoptSnapshot(new TransactionLog(table).current());
-        });
+        ingester.ifPresent(running -> running.adoptSnapshot(new TransactionLog(table).current()));
     }
 
     public record MaintenanceStatus(

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -184,6 +185,65 @@ class TestHotBuffer
             assertThat(batch.statistics("tags")).as("nested columns have none").isEmpty();
             assertThat(batch.statistics("missing")).isEmpty();
         }
+    }
+
+    /**
+     * A query planned elsewhere on the snapshot before a commit reads the partition from that snapshot's
+     * watermark: the owner still holds the committed batches, every split of the query gets the same range,
+     * and once the committed batches are gone the lease is refused instead of served partially.
+     */
+    @Test
+    void partitionLeaseReadsFromThePlannedWatermarkAcrossACommit()
+            throws Exception
+    {
+        try (BufferAllocator allocator = new RootAllocator();
+                HotBuffer buffer = new HotBuffer(allocator.newChildAllocator("test", 0, Long.MAX_VALUE), new CommittedState(Optional.empty(), OffsetWatermark.EMPTY))) {
+            buffer.retainCommittedBatches(() -> 60_000);
+            buffer.append(batch(buffer, 0, 10));
+            buffer.append(batch(buffer, 10, 10));
+            buffer.publishCommit(new CommittedState(Optional.of(1L), new OffsetWatermark(Map.of(0, 20L))));
+            buffer.append(batch(buffer, 20, 5));
+            assertThat(buffer.retainedCommittedBytes()).isPositive();
+
+            HotCut beforeCommit = buffer.leasePartition("query_1/s.t", 0, 0, Optional.empty()).orElseThrow();
+            assertThat(beforeCommit.ranges()).containsExactly(new HotCut.HotRange(0, 0, 25));
+            assertThat(ids(beforeCommit)).isEqualTo(LongStream.range(0, 25).boxed().toList());
+
+            buffer.append(batch(buffer, 25, 5));
+            assertThat(buffer.leasePartition("query_1/s.t", 0, 0, Optional.empty())).containsSame(beforeCommit);
+
+            HotCut afterCommit = buffer.leasePartition("query_2/s.t", 0, 20, Optional.of(1L)).orElseThrow();
+            assertThat(afterCommit.ranges()).containsExactly(new HotCut.HotRange(0, 20, 30));
+            assertThat(ids(afterCommit)).isEqualTo(LongStream.range(20, 30).boxed().toList());
+            assertThat(buffer.snapshotsInUse()).contains(1L);
+
+            // a partition that has no rows yet leases an empty range from the watermark
+            assertThat(buffer.leasePartition("query_2/s.t", 3, 0, Optional.empty()).orElseThrow().ranges()).isEmpty();
+
+            // a partition this buffer starts to hold at a commit made elsewhere: its rows below that commit are not here
+            buffer.publishCommit(new CommittedState(Optional.of(2L), new OffsetWatermark(Map.of(0, 20L, 1, 500L))));
+            assertThat(buffer.leasePartition("query_4/s.t", 1, 400, Optional.of(1L))).isEmpty();
+            assertThat(buffer.leasePartition("query_4/s.t", 1, 500, Optional.of(2L)).orElseThrow().ranges()).isEmpty();
+            assertThat(buffer.leasePartition("query_5/s.t", 0, 0, Optional.of(1L))).as("partition 0 held all along").isPresent();
+
+            buffer.retainCommittedBatches(() -> 0);
+            assertThat(buffer.retainedCommittedBytes()).isZero();
+            assertThat(buffer.leasePartition("query_3/s.t", 0, 0, Optional.empty())).isEmpty();
+            // the cut taken before still holds its batches
+            assertThat(ids(beforeCommit)).hasSize(25);
+            buffer.releaseLeases("query_");
+        }
+    }
+
+    private static List<Long> ids(HotCut cut)
+    {
+        List<Long> ids = new ArrayList<>();
+        for (HotBatch batch : cut.batches(0, 0, Long.MAX_VALUE)) {
+            for (int row = 0; row < batch.rowCount(); row++) {
+                ids.add((Long) ArrowRows.value(batch.root().getVector(0), SCHEMA.columns().getFirst().type(), row));
+            }
+        }
+        return ids;
     }
 
     private static HotBatch batch(HotBuffer buffer, long firstOffset, int rows)

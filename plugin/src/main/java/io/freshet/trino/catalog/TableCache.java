@@ -23,6 +23,7 @@ public final class TableCache
 {
     private final IngestionManager ingestion;
     private final Map<TableIdentifier, Table> tables = new ConcurrentHashMap<>();
+    private final Map<TableIdentifier, Long> loadedNanos = new ConcurrentHashMap<>();
 
     @Inject
     public TableCache(IngestionManager ingestion)
@@ -46,14 +47,31 @@ public final class TableCache
     /** The table as the catalog has it now. */
     public Table current(TableIdentifier identifier)
     {
+        long now = System.nanoTime();
         Table table = ingestion.catalog().loadTable(identifier);
         tables.put(identifier, table);
+        loadedNanos.put(identifier, now);
         return table;
+    }
+
+    /**
+     * The table as the catalog had it at most {@code maxAgeMillis} ago: a node that learns of commits only
+     * from the catalog asks it at most that often per table.
+     */
+    public Table recent(TableIdentifier identifier, long maxAgeMillis)
+    {
+        Table cached = tables.get(identifier);
+        Long loaded = loadedNanos.get(identifier);
+        if (cached != null && loaded != null && System.nanoTime() - loaded <= maxAgeMillis * 1_000_000) {
+            return cached;
+        }
+        return current(identifier);
     }
 
     /** Forgets a table that was dropped or created, so that a new table of the same name is loaded afresh. */
     public void invalidate(TableIdentifier identifier)
     {
         tables.remove(identifier);
+        loadedNanos.remove(identifier);
     }
 }

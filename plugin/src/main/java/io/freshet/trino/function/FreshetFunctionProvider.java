@@ -10,6 +10,7 @@ import io.freshet.ingest.verify.TableContents;
 import io.freshet.ingest.verify.TableVerification;
 import io.freshet.ingest.verify.TableVerifier;
 import io.freshet.trino.FreshetErrors;
+import io.freshet.trino.cluster.ClusterNodes;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.plugin.base.classloader.ClassLoaderSafeTableFunctionProcessorProvider;
 import io.trino.spi.Page;
@@ -43,9 +44,12 @@ public class FreshetFunctionProvider
 {
     private final IngestionManager ingestion;
 
+    private final ClusterNodes clusterNodes;
+
     @Inject
-    public FreshetFunctionProvider(IngestionManager ingestion)
+    public FreshetFunctionProvider(IngestionManager ingestion, ClusterNodes clusterNodes)
     {
+        this.clusterNodes = requireNonNull(clusterNodes, "clusterNodes is null");
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
     }
 
@@ -121,8 +125,10 @@ public class FreshetFunctionProvider
             }
             TableBinding binding = TableBinding.fromTableProperties(table.properties())
                     .orElseThrow(() -> FreshetErrors.notFreshetTable(name));
-            // a failed or stopped table has no hot buffer left: a query of it reads the committed rows only
+            // a failed or stopped table has no hot buffer left: a query of it reads the committed rows only; on a
+            // cluster this node holds the hot rows of its own partitions only, so the committed rows are verified
             Optional<TableIngester> ingester = ingestion.ingester(identifier)
+                    .filter(_ -> clusterNodes.isOnlyWorker())
                     .filter(running -> running.status().state() != IngestionStatus.State.FAILED && running.status().state() != IngestionStatus.State.STOPPED);
             TableContents contents;
             if (ingester.isPresent()) {

@@ -11,6 +11,8 @@ import io.freshet.ingest.catalog.RestCatalogProperties;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.FreshetConfig;
 import io.freshet.trino.catalog.RestCatalogConfig;
+import io.freshet.trino.cluster.ClusterConfig;
+import io.freshet.trino.cluster.TrinoClusterMembership;
 import io.freshet.trino.filesystem.TrinoFileIo;
 import io.freshet.trino.filesystem.WarehouseProbe;
 import io.freshet.trino.upkeep.UpkeepConfig;
@@ -26,27 +28,31 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Runs the ingest worker inside Trino. Ingestion runs on the coordinator, which therefore owns every
- * table's hot buffer; other nodes only open the catalog to read committed files.
+ * Runs the ingest worker inside Trino. Every worker node ingests the Kafka partitions it owns among Trino's worker
+ * nodes ({@link TrinoClusterMembership}); a coordinator ingests only when it is also a worker
+ * ({@code node-scheduler.include-coordinator=true}). Nothing here opens the catalog: the worker opens it in the
+ * background and retries while it is slow, locked or down, so that no catalog state stops Trino from starting.
  */
 public final class IngestionManager
 {
     private static final Logger log = Logger.get(IngestionManager.class);
 
     private final IngestWorker worker;
-    private final boolean ingesting;
+    private final boolean ingestionEnabled;
 
     @Inject
-    public IngestionManager(FreshetConfig config, RestCatalogConfig restConfig, UpkeepConfig upkeepConfig, KafkaClientProperties kafkaProperties, NodeManager nodeManager, TrinoFileSystemFactory fileSystemFactory)
+    public IngestionManager(FreshetConfig config, RestCatalogConfig restConfig, UpkeepConfig upkeepConfig, ClusterConfig clusterConfig, KafkaClientProperties kafkaProperties, NodeManager nodeManager,
+            TrinoFileSystemFactory fileSystemFactory)
     {
         // Iceberg reaches storage through Trino's file systems: the same fs.* and s3.* settings as queries
         FileIoFactory fileIoFactory = properties -> new TrinoFileIo(fileSystemFactory.create(ConnectorIdentity.ofUser("freshet")), properties);
         IngestSettings settings = settings(config, restConfig, upkeepConfig, kafkaProperties, fileIoFactory);
-        if (settings.catalog().type() == CatalogType.JDBC && settings.catalog().jdbcConnectionUrl().isPresent()) {
-            WarehouseProbe.requireReachable(fileSystemFactory.create(ConnectorIdentity.ofUser("freshet")), settings.catalog().warehouseLocation());
-        }
-        this.worker = new IngestWorker(settings);
-        this.ingesting = config.isIngestionEnabled() && nodeManager.getCurrentNode().isCoordinator();
+        // wrong credentials or an unreachable endpoint make the catalog wait with that reason, before each attempt to open it
+        Runnable storageCheck = settings.catalog().type() == CatalogType.JDBC && settings.catalog().jdbcConnectionUrl().isPresent()
+                ? () -> WarehouseProbe.requireReachable(fileSystemFactory.create(ConnectorIdentity.ofUser("freshet")), settings.catalog().warehouseLocation())
+                : () -> {};
+        this.worker = new IngestWorker(settings, new TrinoClusterMembership(nodeManager), clusterConfig.toSettings(), storageCheck);
+        this.ingestionEnabled = config.isIngestionEnabled();
     }
 
     /** The ingest worker's settings for a catalog; the standalone worker reads the same names through {@code IngestProperties}. */
@@ -78,9 +84,10 @@ public final class IngestionManager
     @PostConstruct
     public void start()
     {
-        if (ingesting) {
-            worker.startAll();
-            log.info("Freshet ingestion started");
+        if (ingestionEnabled) {
+            // returns at once: the catalog is opened and the tables are found in the background
+            worker.startInBackground();
+            log.info("Freshet ingestion starting on node %s", worker.membership().currentNode());
         }
     }
 
@@ -90,9 +97,10 @@ public final class IngestionManager
         worker.close();
     }
 
+    /** Whether this node ingests now: ingestion is enabled and this node is one of Trino's worker nodes. */
     public boolean isIngesting()
     {
-        return ingesting;
+        return ingestionEnabled && worker.ingestsHere();
     }
 
     public IngestWorker worker()
@@ -112,7 +120,7 @@ public final class IngestionManager
 
     public void startIngestion(TableIdentifier identifier)
     {
-        if (ingesting) {
+        if (isIngesting()) {
             worker.start(identifier);
         }
     }

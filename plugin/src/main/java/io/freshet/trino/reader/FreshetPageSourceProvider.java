@@ -2,6 +2,8 @@ package io.freshet.trino.reader;
 
 import com.google.inject.Inject;
 import io.freshet.ingest.buffer.HotBatch;
+import io.freshet.ingest.buffer.HotCut;
+import io.freshet.trino.cluster.OwnedHotRanges;
 import io.freshet.trino.FreshetColumnHandle;
 import io.freshet.trino.FreshetTableHandle;
 import io.freshet.trino.ingestion.IngestionManager;
@@ -35,10 +37,12 @@ public class FreshetPageSourceProvider
 {
     private final IngestionManager ingestion;
     private final ParquetFilePageSourceFactory parquetFactory;
+    private final OwnedHotRanges ownedHotRanges;
 
     @Inject
-    public FreshetPageSourceProvider(IngestionManager ingestion, ParquetFilePageSourceFactory parquetFactory)
+    public FreshetPageSourceProvider(IngestionManager ingestion, ParquetFilePageSourceFactory parquetFactory, OwnedHotRanges ownedHotRanges)
     {
+        this.ownedHotRanges = requireNonNull(ownedHotRanges, "ownedHotRanges is null");
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
         this.parquetFactory = requireNonNull(parquetFactory, "parquetFactory is null");
     }
@@ -64,13 +68,34 @@ public class FreshetPageSourceProvider
 
     private ConnectorPageSource hotPageSource(HotSplit split, List<FreshetColumnHandle> columns, TupleDomain<FreshetColumnHandle> predicate)
     {
+        if (split.cutStartOffset().isPresent()) {
+            // planned on another node: this owner fixes the partition's range on the query's first split
+            HotCut cut = ownedHotRanges.lease(split);
+            long highWaterMark = cut.ranges().stream()
+                    .filter(range -> range.partition() == split.partition())
+                    .mapToLong(HotCut.HotRange::endOffset)
+                    .findFirst()
+                    .orElse(split.cutStartOffset().get());
+            long end = Math.min(split.endOffset(), highWaterMark);
+            if (split.startOffset() >= end) {
+                return new HotPageSource(List.of(), columns, predicate, split.startOffset(), split.startOffset());
+            }
+            List<HotBatch> owned = retain(cut.batches(split.partition(), split.startOffset(), end))
+                    .orElseThrow(() -> released(split));
+            return new HotPageSource(owned, columns, predicate, split.startOffset(), end);
+        }
         List<HotBatch> batches = ingestion.ingester(TableIdentifier.of(split.schemaName(), split.tableName()))
                 .flatMap(ingester -> ingester.buffer().lease(split.leaseId()))
                 .flatMap(cut -> retain(cut.batches(split.partition(), split.startOffset(), split.endOffset())))
-                .orElseThrow(() -> new TrinoException(FRESHET_HOT_RANGE_RELEASED,
-                        "Rows of %s.%s from the hot buffer were released before the query read them (ingestion restarted or freshet.query-lease-timeout passed): run the query again"
-                                .formatted(split.schemaName(), split.tableName())));
+                .orElseThrow(() -> released(split));
         return new HotPageSource(batches, columns, predicate, split.startOffset(), split.endOffset());
+    }
+
+    private static TrinoException released(HotSplit split)
+    {
+        return new TrinoException(FRESHET_HOT_RANGE_RELEASED,
+                "Rows of %s.%s from the hot buffer were released before the query read them (ingestion restarted or freshet.query-lease-timeout passed): run the query again"
+                        .formatted(split.schemaName(), split.tableName()));
     }
 
     /** One reference on every batch for the page source, or empty when one was freed meanwhile (its lease ended). */

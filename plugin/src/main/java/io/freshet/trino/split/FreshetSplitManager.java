@@ -14,6 +14,9 @@ import io.freshet.trino.FreshetTableHandle.HotRange;
 import io.freshet.trino.function.VerifyFunctionHandle;
 import io.freshet.trino.function.VerifySplit;
 import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.cluster.ClusterNodes;
+import io.trino.spi.Node;
+import io.trino.spi.HostAddress;
 import io.trino.spi.NodeManager;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
@@ -38,15 +41,18 @@ import org.apache.iceberg.expressions.InclusiveMetricsEvaluator;
 import org.apache.iceberg.expressions.Projections;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_HOT_RANGE_MOVED;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_INGESTION_NOT_RUNNING;
 import static io.freshet.trino.FreshetMetadata.toIdentifier;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
+import static io.trino.spi.StandardErrorCode.NO_NODES_AVAILABLE;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -63,10 +69,12 @@ public class FreshetSplitManager
     private final FreshetTransactionManager transactionManager;
     private final FileScanPlans fileScanPlans;
     private final NodeManager nodeManager;
+    private final ClusterNodes clusterNodes;
 
     @Inject
-    public FreshetSplitManager(IngestionManager ingestion, FreshetTransactionManager transactionManager, FileScanPlans fileScanPlans, NodeManager nodeManager)
+    public FreshetSplitManager(IngestionManager ingestion, FreshetTransactionManager transactionManager, FileScanPlans fileScanPlans, NodeManager nodeManager, ClusterNodes clusterNodes)
     {
+        this.clusterNodes = requireNonNull(clusterNodes, "clusterNodes is null");
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
         this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
         this.fileScanPlans = requireNonNull(fileScanPlans, "fileScanPlans is null");
@@ -92,12 +100,19 @@ public class FreshetSplitManager
         return new FixedSplitSource(splits);
     }
 
-    /** The one split of a {@code system.verify} call, on this node, which holds the hot buffers. */
+    /**
+     * The one split of a {@code system.verify} call: on this node when it is the only worker and holds every hot
+     * buffer; on a cluster on one worker, which verifies the committed rows.
+     */
     @Override
     public ConnectorSplitSource getSplits(ConnectorTransactionHandle transaction, ConnectorSession session, ConnectorTableFunctionHandle function)
     {
         if (function instanceof VerifyFunctionHandle verify) {
-            return new FixedSplitSource(List.of(new VerifySplit(verify.schemaName(), verify.tableName(), nodeManager.getCurrentNode().getHostAndPort())));
+            HostAddress address = clusterNodes.isOnlyWorker()
+                    ? nodeManager.getCurrentNode().getHostAndPort()
+                    : clusterNodes.workerNodes().stream().min(Comparator.comparing(Node::getNodeIdentifier)).map(Node::getHostAndPort)
+                            .orElseThrow(() -> new TrinoException(NO_NODES_AVAILABLE, "No worker node is active to verify %s.%s".formatted(verify.schemaName(), verify.tableName())));
+            return new FixedSplitSource(List.of(new VerifySplit(verify.schemaName(), verify.tableName(), address)));
         }
         throw new TrinoException(NOT_SUPPORTED, "Unknown table function " + function);
     }
@@ -164,6 +179,10 @@ public class FreshetSplitManager
             if (start >= end) {
                 continue;
             }
+            if (range.hasOpenEnd()) {
+                splits.add(ownerSplit(handle, leaseId, range, start, end));
+                continue;
+            }
             if (cut.isEmpty()) {
                 // the lease is gone: one split whose page source tells the user to run the query again
                 splits.add(hotSplit(handle, leaseId, range.partition(), start, end));
@@ -225,7 +244,20 @@ public class FreshetSplitManager
 
     private HotSplit hotSplit(FreshetTableHandle handle, String leaseId, int partition, long start, long end)
     {
-        return new HotSplit(handle.schemaName(), handle.tableName(), leaseId, partition, start, end, nodeManager.getCurrentNode().getHostAndPort());
+        return new HotSplit(handle.schemaName(), handle.tableName(), leaseId, partition, start, end, Optional.empty(), Optional.empty(), nodeManager.getCurrentNode().getHostAndPort());
+    }
+
+    /**
+     * The split of a partition that another node owns, addressed to that owner: it reads the partition's rows
+     * from the cut's watermark up to the owner's high-water mark, which the owner fixes on the query's first
+     * split. One split per partition, since only the owner knows its batches.
+     */
+    private HotSplit ownerSplit(FreshetTableHandle handle, String leaseId, HotRange range, long start, long end)
+    {
+        Node owner = clusterNodes.owner(toIdentifier(handle.schemaTableName()), range.partition())
+                .orElseThrow(() -> new TrinoException(FRESHET_HOT_RANGE_MOVED,
+                        "No worker node is active to read partition %s of %s: run the query again once the workers are up".formatted(range.partition(), handle.schemaTableName())));
+        return new HotSplit(handle.schemaName(), handle.tableName(), leaseId, range.partition(), start, end, Optional.of(range.startOffset()), handle.snapshotId(), owner.getHostAndPort());
     }
 
     private record OffsetRange(long start, long end) {}

@@ -1,5 +1,6 @@
 package io.freshet.trino.system;
 
+import io.freshet.trino.cluster.ClusterNodes;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplit;
@@ -12,25 +13,42 @@ import io.trino.spi.connector.SystemTable;
 import io.trino.spi.predicate.TupleDomain;
 import org.apache.iceberg.catalog.TableIdentifier;
 
+import java.util.Optional;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
-/** A system table answered on the coordinator, which ingests and keeps up the tables, from rows built when it is read. */
+/**
+ * A system table from rows built when it is read, on the coordinator with the rows of the tables the user may
+ * see. A table of the state of the nodes that ingest and keep up the tables is answered there as long as the
+ * coordinator is the only worker. On a cluster each node answers for its own tables and partitions: Trino reads
+ * the table with one split per node ({@link Distribution#ALL_NODES}), the rows name their node, and since Trino
+ * gives a connector no access control on workers, the rows of every table show to users who may read it.
+ */
 abstract class CoordinatorSystemTable
         implements SystemTable
 {
     private final ConnectorTableMetadata metadata;
+    private final Optional<ClusterNodes> clusterNodes;
 
+    /** A table answered on the coordinator. */
     protected CoordinatorSystemTable(ConnectorTableMetadata metadata)
     {
         this.metadata = requireNonNull(metadata, "metadata is null");
+        this.clusterNodes = Optional.empty();
+    }
+
+    /** A table of the state of each node: on a cluster, answered by every node. */
+    protected CoordinatorSystemTable(ConnectorTableMetadata metadata, ClusterNodes clusterNodes)
+    {
+        this.metadata = requireNonNull(metadata, "metadata is null");
+        this.clusterNodes = Optional.of(clusterNodes);
     }
 
     @Override
     public final Distribution getDistribution()
     {
-        return Distribution.SINGLE_COORDINATOR;
+        return clusterNodes.isEmpty() || clusterNodes.get().isOnlyWorker() ? Distribution.SINGLE_COORDINATOR : Distribution.ALL_NODES;
     }
 
     @Override
@@ -42,8 +60,8 @@ abstract class CoordinatorSystemTable
     @Override
     public final RecordCursor cursor(ConnectorTransactionHandle transaction, ConnectorSession session, TupleDomain<Integer> constraint)
     {
-        // Trino always passes the caller's access control; without it no table is visible
-        return rowsOf(Set.of());
+        // Trino reads a table of all nodes without access control; on the coordinator alone it always passes the caller's, and without it no table is visible
+        return rowsOf(getDistribution() == Distribution.ALL_NODES ? tables() : Set.of());
     }
 
     @Override

@@ -2,9 +2,12 @@ package io.freshet.trino.system;
 
 import com.google.inject.Inject;
 import io.freshet.ingest.buffer.HotBuffer.PartitionStatus;
+import io.freshet.ingest.catalog.CatalogConnection;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.cluster.ClusterNodes;
+import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.InMemoryRecordSet;
@@ -24,10 +27,11 @@ import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
 
 /**
- * {@code system.ingest_status}: one row per Kafka partition of every table this coordinator ingests, with
+ * {@code system.ingest_status}: one row per Kafka partition of every table, from the node that ingests it, with
  * its high-water mark, committed offset watermark, lag between them, hot rows, how long records took from
  * their Kafka timestamp into the hot buffer over the last 10 seconds, the table's counters and the offsets
- * Kafka's retention deleted before they were ingested.
+ * Kafka's retention deleted before they were ingested. A partition another writer claimed from this node shows as
+ * {@code FENCED} with the reason; while the catalog cannot be opened, one row {@code WAITING_FOR_CATALOG} says why.
  */
 public class IngestStatusSystemTable
         extends CoordinatorSystemTable
@@ -54,14 +58,17 @@ public class IngestStatusSystemTable
                     new ColumnMetadata("paused", io.trino.spi.type.BooleanType.BOOLEAN),
                     new ColumnMetadata("ingest_lag_p50_ms", BIGINT),
                     new ColumnMetadata("ingest_lag_p99_ms", BIGINT),
-                    new ColumnMetadata("lost_offsets", VARCHAR)));
+                    new ColumnMetadata("lost_offsets", VARCHAR),
+                    new ColumnMetadata("node", VARCHAR)));
 
     private final IngestionManager ingestion;
+    private final String node;
 
     @Inject
-    public IngestStatusSystemTable(IngestionManager ingestion)
+    public IngestStatusSystemTable(IngestionManager ingestion, NodeManager nodeManager, ClusterNodes clusterNodes)
     {
-        super(METADATA);
+        super(METADATA, clusterNodes);
+        this.node = nodeManager.getCurrentNode().getNodeIdentifier();
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
     }
 
@@ -76,6 +83,13 @@ public class IngestStatusSystemTable
     @Override
     protected void addRows(InMemoryRecordSet.Builder rows, Set<SchemaTableName> visibleTables)
     {
+        CatalogConnection.Status catalog = ingestion.worker().catalogStatus();
+        if (!catalog.open() && catalog.failure().isPresent()) {
+            // no table is known before the catalog opens: one row says what ingestion waits for
+            rows.addRow(null, null, null, IngestionStatus.State.WAITING_FOR_CATALOG.name(),
+                    "Waiting for the Iceberg catalog (%s failed attempts): %s".formatted(catalog.failedAttempts(), catalog.failure().get()),
+                    null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, node);
+        }
         for (TableIdentifier identifier : ingestion.worker().listRunning()) {
             if (!visibleTables.contains(schemaTableName(identifier))) {
                 continue;
@@ -87,11 +101,28 @@ public class IngestStatusSystemTable
             IngestionStatus status = ingester.status();
             if (status.partitions().isEmpty()) {
                 // no partition assigned yet (waiting for the topic or its brokers, or failed before): the state and failure still show
-                addRow(rows, identifier, ingester, status, null);
+                addRow(rows, identifier, ingester, status, null, node);
             }
             for (PartitionStatus partition : status.partitions()) {
-                addRow(rows, identifier, ingester, status, partition);
+                addRow(rows, identifier, ingester, status, partition, node);
             }
+            // partitions another writer claimed from this node: stopped here, with the reason
+            status.fencedPartitions().forEach((partition, reason) -> rows.addRow(
+                    identifier.namespace().level(0),
+                    identifier.name(),
+                    ingester.binding().topic(),
+                    IngestionStatus.State.FENCED.name(),
+                    reason,
+                    partition,
+                    null, null, null, null, null,
+                    status.consumedRecords(),
+                    status.badRecords(),
+                    status.deadLetteredRecords(),
+                    status.commits(),
+                    status.lastCommitMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null),
+                    status.paused(),
+                    null, null, null,
+                    node));
         }
     }
 
@@ -105,7 +136,7 @@ public class IngestStatusSystemTable
         return ranges.isEmpty() ? null : ranges;
     }
 
-    private static void addRow(InMemoryRecordSet.Builder rows, TableIdentifier identifier, TableIngester ingester, IngestionStatus status, PartitionStatus partition)
+    private static void addRow(InMemoryRecordSet.Builder rows, TableIdentifier identifier, TableIngester ingester, IngestionStatus status, PartitionStatus partition, String node)
     {
         boolean assigned = partition != null;
         rows.addRow(
@@ -128,6 +159,7 @@ public class IngestStatusSystemTable
                 status.paused(),
                 assigned && partition.ingestLagMillisP50().isPresent() ? partition.ingestLagMillisP50().getAsLong() : null,
                 assigned && partition.ingestLagMillisP99().isPresent() ? partition.ingestLagMillisP99().getAsLong() : null,
-                assigned ? lostOffsets(status, partition.partition()) : null);
+                assigned ? lostOffsets(status, partition.partition()) : null,
+                node);
     }
 }

@@ -88,7 +88,8 @@ public final class TableMetadataTables
             new ColumnMetadata("added_rows", BIGINT),
             new ColumnMetadata("removed_rows", BIGINT),
             new ColumnMetadata("total_files", BIGINT),
-            new ColumnMetadata("total_rows", BIGINT));
+            new ColumnMetadata("total_rows", BIGINT),
+            new ColumnMetadata("claim", BOOLEAN));
 
     private static void commits(Table table, InMemoryRecordSet.Builder rows)
     {
@@ -105,7 +106,8 @@ public final class TableMetadataTables
                     entry.addedRecords(),
                     entry.removedRecords(),
                     entry.totalFiles(),
-                    entry.totalRecords());
+                    entry.totalRecords(),
+                    entry.claim());
         }
     }
 

@@ -4,6 +4,8 @@ import com.google.inject.Inject;
 import io.freshet.ingest.maintenance.TableMaintenance.MaintenanceStatus;
 import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.cluster.ClusterNodes;
+import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.InMemoryRecordSet;
@@ -21,7 +23,7 @@ import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
 
-/** {@code system.maintenance}: one row per table this node keeps up, with what upkeep has done since start. */
+/** {@code system.upkeep}: one row per table each node keeps up, with what upkeep has done there since start. */
 public class UpkeepSystemTable
         extends CoordinatorSystemTable
 {
@@ -39,14 +41,17 @@ public class UpkeepSystemTable
                     new ColumnMetadata("expiry_deleted_files", BIGINT),
                     new ColumnMetadata("orphan_files_deleted", BIGINT),
                     new ColumnMetadata("last_run", TIMESTAMP_TZ_MILLIS),
-                    new ColumnMetadata("last_failure", VARCHAR)));
+                    new ColumnMetadata("last_failure", VARCHAR),
+                    new ColumnMetadata("node", VARCHAR)));
 
     private final IngestionManager ingestion;
+    private final String node;
 
     @Inject
-    public UpkeepSystemTable(IngestionManager ingestion)
+    public UpkeepSystemTable(IngestionManager ingestion, NodeManager nodeManager, ClusterNodes clusterNodes)
     {
-        super(METADATA);
+        super(METADATA, clusterNodes);
+        this.node = nodeManager.getCurrentNode().getNodeIdentifier();
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
     }
 
@@ -82,7 +87,8 @@ public class UpkeepSystemTable
                     status.expiryDeletedFiles(),
                     status.orphanFilesDeleted(),
                     status.lastRunMillis().map(millis -> packDateTimeWithZone(millis, UTC_KEY)).orElse(null),
-                    status.lastFailure().orElse(null));
+                    status.lastFailure().orElse(null),
+                    node);
         }
     }
 }

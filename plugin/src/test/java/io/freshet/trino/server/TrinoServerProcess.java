@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -45,9 +46,11 @@ public final class TrinoServerProcess
     private final Process process;
     private final Path consoleLog;
     private final int jmxRegistryPort;
+    private final NodeRole role;
 
-    private TrinoServerProcess(Path stateDir, int port, int jmxRegistryPort, Process process, Path consoleLog)
+    private TrinoServerProcess(Path stateDir, int port, int jmxRegistryPort, Process process, Path consoleLog, NodeRole role)
     {
+        this.role = requireNonNull(role, "role is null");
         this.stateDir = stateDir;
         this.port = port;
         this.jmxRegistryPort = jmxRegistryPort;
@@ -69,6 +72,45 @@ public final class TrinoServerProcess
     public static TrinoServerProcess start(Path serverHome, Path pluginZip, Path stateDir, Path javaHome, Map<String, String> catalogProperties, Duration startupTimeout, Path consoleLog)
             throws IOException, InterruptedException
     {
+        TrinoServerProcess server = launch(serverHome, pluginZip, stateDir, javaHome, catalogProperties, consoleLog, NodeRole.SINGLE);
+        server.awaitStarted(startupTimeout);
+        return server;
+    }
+
+    /**
+     * How a server takes part in a cluster: a single node that is coordinator and worker, a coordinator that
+     * schedules no data work ({@code node-scheduler.include-coordinator=false}), or a worker that announces
+     * itself to a coordinator's discovery service; with its heap and further config.properties entries.
+     */
+    public record NodeRole(boolean coordinator, boolean includeCoordinator, Optional<String> discoveryUri, String heap, Map<String, String> extraConfig)
+    {
+        public static final NodeRole SINGLE = new NodeRole(true, true, Optional.empty(), "2G", Map.of());
+
+        public NodeRole
+        {
+            requireNonNull(discoveryUri, "discoveryUri is null");
+            requireNonNull(heap, "heap is null");
+            extraConfig = Map.copyOf(extraConfig);
+        }
+
+        public static NodeRole coordinatorOnly(String heap, Map<String, String> extraConfig)
+        {
+            return new NodeRole(true, false, Optional.empty(), heap, extraConfig);
+        }
+
+        public static NodeRole worker(String discoveryUri, String heap, Map<String, String> extraConfig)
+        {
+            return new NodeRole(false, false, Optional.of(discoveryUri), heap, extraConfig);
+        }
+    }
+
+    /**
+     * Installs the plugin, writes etc/ and starts the server process without waiting for it, so that the nodes
+     * of a cluster start at the same time; {@link #awaitStarted} waits.
+     */
+    public static TrinoServerProcess launch(Path serverHome, Path pluginZip, Path stateDir, Path javaHome, Map<String, String> catalogProperties, Path consoleLog, NodeRole role)
+            throws IOException
+    {
         requireExists(serverHome.resolve("bin/launcher"), "the Trino server (unpacked io.trino:trino-server-core tarball)");
         requireExists(pluginZip, "the Freshet plugin zip (built by mvn package)");
         requireExists(javaHome.resolve("bin/java"), "a JDK");
@@ -87,17 +129,20 @@ public final class TrinoServerProcess
                 "node.environment", "test",
                 "node.id", "freshet-" + port,
                 "node.data-dir", dataDir.toString()));
-        Files.writeString(etc.resolve("jvm.config"), String.join("\n", jvmConfig()) + "\n", UTF_8);
+        Files.writeString(etc.resolve("jvm.config"), String.join("\n", jvmConfig(role.heap())) + "\n", UTF_8);
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("coordinator", "true");
-        config.put("node-scheduler.include-coordinator", "true");
+        config.put("coordinator", Boolean.toString(role.coordinator()));
+        if (role.coordinator()) {
+            config.put("node-scheduler.include-coordinator", Boolean.toString(role.includeCoordinator()));
+        }
         config.put("http-server.http.port", Integer.toString(port));
-        config.put("discovery.uri", "http://127.0.0.1:" + port);
+        config.put("discovery.uri", role.discoveryUri().orElse("http://127.0.0.1:" + port));
         config.put("plugin.dir", pluginDir.toString());
         config.put("catalog.config-dir", etc.resolve("catalog").toString());
         // Trino's MBean server over JMX remote, the server the jmx catalog and the OpenMetrics endpoint read
         int jmxRegistryPort = freePort();
         config.put("jmx.rmiregistry.port", Integer.toString(jmxRegistryPort));
+        config.putAll(role.extraConfig());
         write(etc.resolve("config.properties"), config);
         write(etc.resolve("log.properties"), Map.of("io.trino", "INFO", "io.freshet", "INFO"));
         Map<String, String> catalog = new LinkedHashMap<>();
@@ -123,23 +168,28 @@ public final class TrinoServerProcess
         builder.environment().put("JAVA_HOME", javaHome.toString());
         builder.environment().put("PATH", javaHome.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         Process process = builder.start();
-        TrinoServerProcess server = new TrinoServerProcess(stateDir, port, jmxRegistryPort, process, consoleLog);
+        return new TrinoServerProcess(stateDir, port, jmxRegistryPort, process, consoleLog, role);
+    }
+
+    /** Waits until the server answers; a coordinator also until it lists an active node to schedule on. Closes it when it does not start. */
+    public void awaitStarted(Duration timeout)
+            throws InterruptedException
+    {
         try {
-            server.awaitStarted(startupTimeout);
-            return server;
+            awaitInfo(timeout);
         }
         catch (IOException | InterruptedException | RuntimeException e) {
-            String tail = server.logTail(80);
-            server.close();
+            String tail = logTail(80);
+            close();
             throw new IllegalStateException("Trino did not start on port " + port + ": " + e.getMessage() + "\n--- server log tail ---\n" + tail, e);
         }
     }
 
-    private static List<String> jvmConfig()
+    private static List<String> jvmConfig(String heap)
     {
         return List.of(
                 "-server",
-                "-Xmx2G",
+                "-Xmx" + heap,
                 "-XX:+UseG1GC",
                 "-XX:G1HeapRegionSize=32M",
                 "-XX:+ExplicitGCInvokesConcurrent",
@@ -180,7 +230,7 @@ public final class TrinoServerProcess
         }
     }
 
-    private void awaitStarted(Duration timeout)
+    private void awaitInfo(Duration timeout)
             throws IOException, InterruptedException
     {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -195,6 +245,9 @@ public final class TrinoServerProcess
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                 last = response.statusCode() + " " + response.body();
                 if (response.statusCode() == 200 && response.body().replace(" ", "").contains("\"starting\":false")) {
+                    if (!role.coordinator()) {
+                        return;
+                    }
                     // the coordinator also has to list itself as an active node (its node manager refreshes every few
                     // seconds) before it schedules table scans; until then queries fail with "No nodes available"
                     List<List<JsonNode>> nodes = query(serverAddress(), "SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'");
@@ -236,6 +289,29 @@ public final class TrinoServerProcess
     public boolean isAlive()
     {
         return process.isAlive();
+    }
+
+    /** The node identifier this server announces: what {@code system.runtime.nodes.node_id} shows. */
+    public String nodeId()
+    {
+        return "freshet-" + port;
+    }
+
+    /** Kills the server at once, as {@code kill -9} does: no shutdown hook, no graceful stop. */
+    public void kill()
+            throws InterruptedException
+    {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle handle : tree) {
+            try {
+                handle.onExit().get(30, TimeUnit.SECONDS);
+            }
+            catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("Process " + handle.pid() + " did not exit after SIGKILL", e);
+            }
+        }
     }
 
     /** The last lines of var/log/server.log when it exists, else of the launcher's console output. */
@@ -322,7 +398,12 @@ public final class TrinoServerProcess
             }
             JsonNode result = JSON.readTree(response.body());
             if (result.hasNonNull("error")) {
-                throw new IOException(sql + " failed: " + result.get("error").path("message").asText());
+                JsonNode error = result.get("error");
+                StringBuilder causes = new StringBuilder();
+                for (JsonNode failure = error.path("failureInfo"); !failure.isMissingNode() && !failure.isNull(); failure = failure.path("cause")) {
+                    causes.append("; ").append(failure.path("type").asText()).append(": ").append(failure.path("message").asText());
+                }
+                throw new IOException(sql + " failed: " + error.path("message").asText() + " (" + error.path("errorName").asText() + causes + ")");
             }
             for (JsonNode row : result.path("data")) {
                 List<JsonNode> values = new ArrayList<>();

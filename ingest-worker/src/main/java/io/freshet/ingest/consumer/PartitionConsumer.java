@@ -1,0 +1,204 @@
+package io.freshet.ingest.consumer;
+
+import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.buffer.HotBatchBuilder;
+import io.freshet.ingest.buffer.HotBuffer;
+import io.freshet.ingest.commit.OffsetWatermark;
+import org.apache.iceberg.Schema;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Kafka consumer of one table and the partitions assigned to it: only those this node holds, each positioned
+ * at its offset watermark with a batch builder for the rows consumed from it. Only the ingest loop calls it.
+ */
+final class PartitionConsumer
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(PartitionConsumer.class);
+
+    private final String table;
+    private final TableBinding binding;
+    private final IngestSettings settings;
+    private final Schema schema;
+    private final HotBuffer buffer;
+    private final Map<Integer, HotBatchBuilder> builders = new TreeMap<>();
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+
+    PartitionConsumer(String table, TableBinding binding, IngestSettings settings, Schema schema, HotBuffer buffer)
+    {
+        this.table = requireNonNull(table, "table is null");
+        this.binding = requireNonNull(binding, "binding is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.schema = requireNonNull(schema, "schema is null");
+        this.buffer = requireNonNull(buffer, "buffer is null");
+    }
+
+    void open()
+    {
+        Map<String, Object> properties = new HashMap<>(settings.kafkaProperties());
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        // the offset watermark in Iceberg is the only position that counts; group offsets are informational
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // every position is set from the watermark or the topic's beginning: a position Kafka no longer holds is data loss, reported, never skipped silently
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        properties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "freshet-" + table);
+        try {
+            consumer = new KafkaConsumer<>(properties);
+        }
+        catch (KafkaException e) {
+            throw new IllegalStateException("Cannot create the Kafka consumer of topic %s at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
+                    .formatted(binding.topic(), settings.kafkaProperties().get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), KafkaErrors.rootCauseMessage(e)), e);
+        }
+    }
+
+    KafkaConsumer<byte[], byte[]> consumer()
+    {
+        return consumer;
+    }
+
+    /** The partitions of the topic, or empty when the topic does not exist (yet). */
+    Optional<List<Integer>> topicPartitions()
+    {
+        List<PartitionInfo> partitions = consumer.partitionsFor(binding.topic(), Duration.ofSeconds(10));
+        if (partitions == null || partitions.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(partitions.stream().map(PartitionInfo::partition).sorted().toList());
+    }
+
+    /** Adds partitions to the assignment, each positioned at its offset watermark, or at the topic's beginning when it has none. */
+    List<TopicPartition> add(Collection<Integer> partitions, OffsetWatermark watermark)
+    {
+        Set<Integer> assigned = new TreeSet<>(builders.keySet());
+        assigned.addAll(partitions);
+        consumer.assign(assigned.stream().map(this::topicPartition).toList());
+        List<TopicPartition> added = partitions.stream().map(this::topicPartition).toList();
+        // every new partition is positioned before any position is read: without a reset policy, reading one resolves all
+        for (TopicPartition partition : added) {
+            if (watermark.contains(partition.partition())) {
+                consumer.seek(partition, watermark.nextOffset(partition.partition()));
+            }
+            else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+        }
+        for (TopicPartition partition : added) {
+            long position = consumer.position(partition);
+            HotBatchBuilder previous = builders.put(partition.partition(), new HotBatchBuilder(buffer.allocator(), schema, partition.partition(), position));
+            if (previous != null) {
+                previous.close();
+            }
+            buffer.advance(partition.partition(), position);
+        }
+        return added;
+    }
+
+    /** Takes partitions out of the assignment; their rows leave the hot buffer. */
+    void remove(Collection<Integer> partitions)
+    {
+        Set<Integer> assigned = new TreeSet<>(builders.keySet());
+        assigned.removeAll(partitions);
+        consumer.assign(assigned.stream().map(this::topicPartition).toList());
+        for (int partition : partitions) {
+            HotBatchBuilder builder = builders.remove(partition);
+            if (builder != null) {
+                builder.close();
+            }
+            buffer.dropPartition(partition);
+        }
+    }
+
+    boolean hasAssignment()
+    {
+        return !builders.isEmpty();
+    }
+
+    Set<Integer> assigned()
+    {
+        return builders.keySet();
+    }
+
+    HotBatchBuilder builder(int partition)
+    {
+        return builders.get(partition);
+    }
+
+    Collection<HotBatchBuilder> builders()
+    {
+        return builders.values();
+    }
+
+    ConsumerRecords<byte[], byte[]> poll(Duration timeout)
+    {
+        return consumer.poll(timeout);
+    }
+
+    /** With {@code kafka.group.id} set, mirrors the watermark of the held partitions into the group's offsets so lag tools can watch it. */
+    void commitGroupOffsets(OffsetWatermark watermark)
+    {
+        if (!settings.kafkaProperties().containsKey(ConsumerConfig.GROUP_ID_CONFIG)) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (int partition : builders.keySet()) {
+            if (watermark.contains(partition)) {
+                offsets.put(topicPartition(partition), new OffsetAndMetadata(watermark.nextOffset(partition)));
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        consumer.commitAsync(offsets, (_, exception) -> {
+            if (exception != null) {
+                log.debug("Informational offset commit for {} failed: {}", table, exception.getMessage());
+            }
+        });
+    }
+
+    void wakeup()
+    {
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    TopicPartition topicPartition(int partition)
+    {
+        return new TopicPartition(binding.topic(), partition);
+    }
+
+    @Override
+    public void close()
+    {
+        builders.values().forEach(HotBatchBuilder::close);
+        builders.clear();
+        if (consumer != null) {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+}
