@@ -139,7 +139,9 @@ public final class HotBuffer
             }
             int rows = 0;
             for (HotBatch batch : partitionBatches) {
-                if (batch.rowCount() >= maximumRows || rows + batch.rowCount() > maximumRows) {
+                // a merged batch follows one schema: batches decoded before and after a schema change stay apart
+                if (batch.rowCount() >= maximumRows || rows + batch.rowCount() > maximumRows
+                        || (!small.isEmpty() && batch.schema().schemaId() != small.getFirst().schema().schemaId())) {
                     break;
                 }
                 rows += batch.rowCount();

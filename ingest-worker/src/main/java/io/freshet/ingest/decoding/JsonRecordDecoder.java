@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.freshet.ingest.schema.ArrowSchemas;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -17,6 +18,7 @@ import org.apache.iceberg.types.Types.NestedField;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * JSON object per record value, fields matched to columns by name (case-insensitively, as Trino folds
@@ -58,8 +60,9 @@ public final class JsonRecordDecoder
         }
         if (vectors != cachedVectors) {
             // a builder fills one set of vectors for many rows: look the columns up once per set
+            Map<Integer, FieldVector> byFieldId = ArrowSchemas.byFieldId(vectors.getFieldVectors());
             cachedColumns = declaredColumns.fields().stream()
-                    .map(field -> vectors.getVector(field.name()))
+                    .map(field -> ArrowSchemas.require(byFieldId, field))
                     .toList();
             cachedVectors = vectors;
         }
