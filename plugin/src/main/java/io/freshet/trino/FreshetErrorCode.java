@@ -22,6 +22,7 @@ public enum FreshetErrorCode
     FRESHET_TOPIC_NOT_ALLOWED(8, USER_ERROR),
     FRESHET_NOT_FRESHET_TABLE(9, USER_ERROR),
     FRESHET_INVALID_NAME(10, USER_ERROR),
+    FRESHET_INVALID_SCHEMA_CHANGE(20, USER_ERROR),
     /**/;
 
     // a base that no bundled Trino connector uses

@@ -9,6 +9,8 @@ import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.consumer.UnknownTopicException;
+import io.freshet.ingest.schema.KafkaMetadataColumns;
+import io.freshet.ingest.schema.Partitioning;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.filesystem.WarehouseProbe;
 import io.freshet.trino.ingestion.IngestionManager;
@@ -16,6 +18,7 @@ import io.freshet.trino.maintenance.FreshetTableExecuteHandle;
 import io.freshet.trino.maintenance.TableUpkeep;
 import io.freshet.trino.maintenance.UpkeepProcedure;
 import io.freshet.trino.security.AllowedTopics;
+import io.freshet.trino.schema.SchemaEvolution;
 import io.freshet.trino.system.TableMetadataTables;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorTableExecuteHandle;
@@ -25,6 +28,7 @@ import io.freshet.trino.type.TypeConverter;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ColumnPosition;
 import io.trino.spi.connector.ConnectorMetadata;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableHandle;
@@ -63,6 +67,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_FILESYSTEM_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_NAME;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_SCHEMA_CHANGE;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_NOT_FRESHET_TABLE;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
@@ -319,9 +325,13 @@ public class FreshetMetadata
             List<ColumnMetadata> columns = columnHandles(table.schema()).values().stream()
                     .map(FreshetColumnHandle::toColumnMetadata)
                     .toList();
-            Map<String, Object> properties = TableBinding.fromTableProperties(table.properties())
+            Map<String, Object> properties = new java.util.HashMap<>(TableBinding.fromTableProperties(table.properties())
                     .map(binding -> FreshetTableProperties.toProperties(binding, table.properties()))
-                    .orElse(Map.of());
+                    .orElse(Map.of()));
+            List<String> partitioning = Partitioning.toProperty(table.schema(), table.spec());
+            if (!partitioning.isEmpty()) {
+                properties.put(FreshetTableProperties.PARTITIONING, partitioning);
+            }
             return new ConnectorTableMetadata(handle.schemaTableName(), columns, properties, Optional.ofNullable(table.properties().get("comment")));
         });
     }
@@ -365,6 +375,13 @@ public class FreshetMetadata
         allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
         Optional<String> dataLossPolicy = FreshetTableProperties.dataLossPolicy(tableMetadata.getProperties());
         List<NestedField> columns = TypeConverter.toIcebergColumns(tableMetadata.getColumns());
+        List<String> partitioning = FreshetTableProperties.partitioning(tableMetadata.getProperties());
+        try {
+            Partitioning.toSpec(KafkaMetadataColumns.withMetadataColumns(columns), partitioning);
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
+        }
         withPluginClassLoader(() -> {
             TableIdentifier identifier = toIdentifier(name);
             if (!namespaces().namespaceExists(identifier.namespace())) {
@@ -381,7 +398,7 @@ public class FreshetMetadata
             dataLossPolicy.ifPresent(policy -> extra.put(DataLossPolicy.PROPERTY, policy));
             try {
                 tableCache.invalidate(identifier);
-                ingestion.worker().createTable(identifier, columns, binding, extra, ingestion.isIngesting());
+                ingestion.worker().createTable(identifier, columns, partitioning, binding, extra, ingestion.isIngesting());
             }
             catch (UnknownTopicException e) {
                 throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
@@ -429,8 +446,24 @@ public class FreshetMetadata
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
         for (String name : properties.keySet()) {
-            if (!name.equals(FreshetTableProperties.BAD_RECORD_POLICY) && !name.equals(FreshetTableProperties.DEAD_LETTER_TOPIC) && !name.equals(FreshetTableProperties.DATA_LOSS_POLICY)) {
-                throw new TrinoException(INVALID_TABLE_PROPERTY, "Table property %s cannot be changed; only bad_record_policy, dead_letter_topic and data_loss_policy can".formatted(name));
+            if (!name.equals(FreshetTableProperties.BAD_RECORD_POLICY) && !name.equals(FreshetTableProperties.DEAD_LETTER_TOPIC) && !name.equals(FreshetTableProperties.DATA_LOSS_POLICY)
+                    && !name.equals(FreshetTableProperties.PARTITIONING)) {
+                throw new TrinoException(INVALID_TABLE_PROPERTY, "Table property %s cannot be changed; only bad_record_policy, dead_letter_topic, data_loss_policy and partitioning can".formatted(name));
+            }
+        }
+        if (properties.containsKey(FreshetTableProperties.PARTITIONING)) {
+            // the spec changes for new data: no restart, the next flush writes it
+            List<String> partitioning = properties.get(FreshetTableProperties.PARTITIONING).map(value -> FreshetTableProperties.partitioning(Map.of(FreshetTableProperties.PARTITIONING, value))).orElse(List.of());
+            changeTable(handle, table -> {
+                try {
+                    Partitioning.update(table, partitioning);
+                }
+                catch (IllegalArgumentException e) {
+                    throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
+                }
+            });
+            if (properties.size() == 1) {
+                return;
             }
         }
         Optional<Optional<String>> dataLossPolicy = Optional.ofNullable(properties.get(FreshetTableProperties.DATA_LOSS_POLICY))
@@ -441,7 +474,7 @@ public class FreshetMetadata
                     .map(FreshetTableProperties::toProperties)
                     .orElseThrow(() -> new TrinoException(INVALID_TABLE_PROPERTY, "Table %s is not bound to a Kafka topic".formatted(handle.schemaTableName()))));
             properties.forEach((name, value) -> {
-                if (name.equals(FreshetTableProperties.DATA_LOSS_POLICY)) {
+                if (name.equals(FreshetTableProperties.DATA_LOSS_POLICY) || name.equals(FreshetTableProperties.PARTITIONING)) {
                     return;
                 }
                 if (value.isPresent()) {
@@ -483,6 +516,89 @@ public class FreshetMetadata
                 ingestion.worker().stop(identifier);
                 ingestion.startIngestion(identifier);
             }
+            return null;
+        });
+    }
+
+    @Override
+    public void addColumn(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnMetadata column, ColumnPosition position)
+    {
+        if (!(position instanceof ColumnPosition.Last)) {
+            throw new TrinoException(NOT_SUPPORTED, "Columns are added after the last declared column; FIRST and AFTER are not supported");
+        }
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.addColumn(table, column));
+    }
+
+    @Override
+    public void addField(ConnectorSession session, ConnectorTableHandle tableHandle, List<String> parentPath, String fieldName, io.trino.spi.type.Type type, boolean ignoreExisting)
+    {
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.addField(table, parentPath, fieldName, type, ignoreExisting));
+    }
+
+    @Override
+    public void dropColumn(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle column)
+    {
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.dropColumn(table, ((FreshetColumnHandle) column).name()));
+    }
+
+    @Override
+    public void dropField(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle column, List<String> fieldPath)
+    {
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.dropField(table, ((FreshetColumnHandle) column).name(), fieldPath));
+    }
+
+    @Override
+    public void renameColumn(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle source, String target)
+    {
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.renameColumn(table, ((FreshetColumnHandle) source).name(), target));
+    }
+
+    @Override
+    public void renameField(ConnectorSession session, ConnectorTableHandle tableHandle, List<String> fieldPath, String target)
+    {
+        SchemaEvolution.renameField();
+    }
+
+    @Override
+    public void setColumnType(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle column, io.trino.spi.type.Type type)
+    {
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.setType(table, List.of(((FreshetColumnHandle) column).name()), type));
+    }
+
+    @Override
+    public void setFieldType(ConnectorSession session, ConnectorTableHandle tableHandle, List<String> fieldPath, io.trino.spi.type.Type type)
+    {
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.setType(table, fieldPath, type));
+    }
+
+    /**
+     * Applies a schema or partitioning change to the catalog's current table, then has the table's ingestion adopt it
+     * between two polls and the next query read it.
+     */
+    private void changeTable(FreshetTableHandle handle, java.util.function.Consumer<Table> change)
+    {
+        withPluginClassLoader(() -> {
+            Table table = loadTable(handle.schemaTableName());
+            if (TableBinding.fromTableProperties(table.properties()).isEmpty()) {
+                throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, "Table %s is not bound to a Kafka topic; change it with the engine that created it".formatted(handle.schemaTableName()));
+            }
+            try {
+                change.accept(table);
+            }
+            catch (TrinoException e) {
+                throw e;
+            }
+            catch (IllegalArgumentException | org.apache.iceberg.exceptions.ValidationException e) {
+                throw new TrinoException(FRESHET_INVALID_SCHEMA_CHANGE, "Cannot change table %s: %s".formatted(handle.schemaTableName(), e.getMessage()), e);
+            }
+            catch (RuntimeException e) {
+                throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot change table %s: %s".formatted(handle.schemaTableName(), e.getMessage()), e);
+            }
+            TableIdentifier identifier = toIdentifier(handle.schemaTableName());
+            // a schema or spec change makes no snapshot: the cached metadata would not notice it
+            tableCache.invalidate(identifier);
+            tables.remove(handle.schemaTableName());
+            ingestion.ingester(identifier).ifPresent(TableIngester::checkTableChanges);
             return null;
         });
     }

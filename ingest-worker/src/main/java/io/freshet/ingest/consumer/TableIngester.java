@@ -13,15 +13,21 @@ import io.freshet.ingest.commit.TransactionLog.CommittedState;
 import io.freshet.ingest.consumer.IngestionStatus.State;
 import io.freshet.ingest.decoding.BadRecordException;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.decoding.JsonFieldNames;
 import io.freshet.ingest.decoding.JsonRecordDecoder;
 import io.freshet.ingest.decoding.RecordDecoder;
 import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
+import io.freshet.ingest.schema.SchemaChanges;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Types.NestedField;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -65,6 +71,8 @@ public final class TableIngester
     private static final Logger log = LoggerFactory.getLogger(TableIngester.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
     private static final long PARTITION_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
+    // a schema or spec change by another engine makes no commit of ours: look for one this often
+    private static final long TABLE_CHANGE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final Duration BAD_RECORD_LOG_INTERVAL = Duration.ofSeconds(10);
     // every poll seals a batch so its rows are visible at once; runs of small ones are merged later
     private static final int COALESCE_MINIMUM_BATCHES = 16;
@@ -83,7 +91,11 @@ public final class TableIngester
     private final TransactionLog transactionLog;
     private final HotBuffer buffer;
     private final BadRecordPolicy badRecordPolicy;
-    private final RecordDecoder decoder;
+    private RecordDecoder decoder;
+    // the schema and spec the loop decodes and partitions with; changed only at a batch boundary
+    private Schema schema;
+    private int specId;
+    private volatile boolean tableChangeCheckRequested;
     private final ParquetFlusher flusher;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
     private final FlushCommitter committer;
@@ -112,6 +124,7 @@ public final class TableIngester
     private volatile CompletableFuture<CommittedState> flushInFlight;
     private long nextFlushAttemptNanos;
     private long nextPartitionRefreshNanos;
+    private long nextTableChangeCheckNanos = System.nanoTime() + TABLE_CHANGE_CHECK_NANOS;
     private long pausedSinceNanos;
 
     public TableIngester(TableIdentifier identifier, Table table, TableBinding binding, IngestSettings settings, BufferAllocator rootAllocator)
@@ -124,7 +137,9 @@ public final class TableIngester
         this.transactionLog = new TransactionLog(table);
         this.buffer = new HotBuffer(rootAllocator.newChildAllocator("hot-buffer-" + identifier, 0, Long.MAX_VALUE), transactionLog.current());
         this.badRecordPolicy = binding.badRecordPolicy().orElse(settings.badRecordPolicy());
-        this.decoder = new JsonRecordDecoder(table.schema());
+        this.schema = table.schema();
+        this.specId = table.spec().specId();
+        this.decoder = new JsonRecordDecoder(schema, table.properties());
         this.badRecordLog = new BadRecordLog(identifier.toString(), BAD_RECORD_LOG_INTERVAL);
         this.dataLossPolicy = DataLossPolicy.fromTableProperties(table.properties());
         this.flusher = new ParquetFlusher(table, inFlightFiles, flushThrottle);
@@ -211,6 +226,7 @@ public final class TableIngester
     private void run()
     {
         try {
+            SchemaChanges.requireWritable(schema, table.spec());
             try {
                 consumer = createConsumer();
             }
@@ -227,6 +243,7 @@ public final class TableIngester
             while (running) {
                 pollOnce();
                 completeFlush();
+                adoptTableChanges();
                 coalesceSmallBatches();
                 startFlushIfDue();
                 buffer.expireLeases(settings.leaseTimeout().toMillis());
@@ -309,7 +326,7 @@ public final class TableIngester
         }
         for (TopicPartition partition : added) {
             long position = consumer.position(partition);
-            builders.put(partition.partition(), new HotBatchBuilder(buffer.allocator(), table.schema(), partition.partition(), position));
+            builders.put(partition.partition(), new HotBatchBuilder(buffer.allocator(), schema, partition.partition(), position));
             buffer.advance(partition.partition(), position);
         }
         return true;
@@ -400,6 +417,74 @@ public final class TableIngester
             committer.lost(lost);
             consumer.seek(partition, start);
             builders.get(partition.partition()).skipTo(start);
+        }
+    }
+
+    /** Makes the loop look for a schema or partition change committed meanwhile (by Freshet or another engine) before its next poll. */
+    public void checkTableChanges()
+    {
+        tableChangeCheckRequested = true;
+    }
+
+    /**
+     * Adopts a schema or partition spec committed since the loop last looked: every commit refreshes the table, the
+     * loop refreshes it every few seconds, and {@link #checkTableChanges} asks for a refresh at once. The switch happens between polls, where every builder is
+     * sealed: batches decoded before keep their schema and are read and flushed with its field ids, the next
+     * record goes into the new layout, so no record is lost or taken twice. What Freshet cannot write stops the
+     * table with the reason.
+     */
+    private void adoptTableChanges()
+    {
+        if (flushInFlight != null) {
+            // the flush thread uses the table object; its commit refreshes it, and the check follows that commit
+            return;
+        }
+        if (tableChangeCheckRequested || System.nanoTime() >= nextTableChangeCheckNanos) {
+            tableChangeCheckRequested = false;
+            nextTableChangeCheckNanos = System.nanoTime() + TABLE_CHANGE_CHECK_NANOS;
+            table.refresh();
+        }
+        Schema current = table.schema();
+        PartitionSpec spec = table.spec();
+        if (current.schemaId() == schema.schemaId() && spec.specId() == specId) {
+            return;
+        }
+        SchemaChanges.requireAdoptable(schema, current);
+        SchemaChanges.requireWritable(current, spec);
+        if (current.schemaId() != schema.schemaId()) {
+            keepJsonFieldsOfRenamedColumns(current);
+            decoder = new JsonRecordDecoder(current, table.properties());
+            for (Map.Entry<Integer, HotBatchBuilder> entry : builders.entrySet()) {
+                HotBatchBuilder previous = entry.getValue();
+                if (previous.hasRows()) {
+                    buffer.append(previous.seal());
+                }
+                entry.setValue(new HotBatchBuilder(buffer.allocator(), current, entry.getKey(), previous.endOffset()));
+                previous.close();
+            }
+            log.info("Ingestion of {} adopted schema {}: {}", identifier, current.schemaId(), current.asStruct());
+        }
+        if (spec.specId() != specId) {
+            log.info("Ingestion of {} writes partition spec {} from its next flush: {}", identifier, spec.specId(), spec);
+        }
+        schema = current;
+        specId = spec.specId();
+    }
+
+    /** A column another engine renamed keeps decoding from the JSON field it decoded from, unless a mapping says otherwise. */
+    private void keepJsonFieldsOfRenamedColumns(Schema current)
+    {
+        Map<String, String> properties = table.properties();
+        UpdateProperties update = null;
+        for (NestedField column : current.columns()) {
+            NestedField before = schema.findField(column.fieldId());
+            if (before != null && !before.name().equals(column.name()) && !properties.containsKey(JsonFieldNames.property(column.fieldId()))) {
+                update = update == null ? table.updateProperties() : update;
+                update.set(JsonFieldNames.property(column.fieldId()), JsonFieldNames.jsonName(before, properties));
+            }
+        }
+        if (update != null) {
+            update.commit();
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * JSON object per record value, fields matched to columns by name (case-insensitively, as Trino folds
- * column names). Unknown fields are ignored, missing fields are null.
+ * column names), or by the JSON field name a renamed column keeps ({@link JsonFieldNames}). Unknown fields are ignored, missing fields are null.
  *
  * <p>Values stream from the parser straight into the vectors, without a JSON tree per record
  * ({@link JsonStreamWriter}). What is a bad record, and the reason given, are those of reading the
@@ -44,11 +44,17 @@ public final class JsonRecordDecoder
 
     public JsonRecordDecoder(Schema schema)
     {
+        this(schema, Map.of());
+    }
+
+    /** @param tableProperties may map columns to other JSON fields ({@link JsonFieldNames}) */
+    public JsonRecordDecoder(Schema schema, Map<String, String> tableProperties)
+    {
         List<NestedField> declared = schema.columns().stream()
                 .filter(column -> !KafkaMetadataColumns.isMetadataColumn(column.name()))
                 .toList();
         this.declaredColumns = Types.StructType.of(declared);
-        this.fields = JsonStreamWriter.Fields.of(declaredColumns);
+        this.fields = JsonStreamWriter.Fields.of(declaredColumns, declared.stream().map(column -> JsonFieldNames.jsonName(column, tableProperties)).toList());
     }
 
     @Override
