@@ -85,7 +85,7 @@ class TestPartitioningAndSchemaEvolution
     {
         kafka.createTopic("sales", 2);
         queryRunner.execute("""
-                CREATE TABLE sales (id bigint, ts timestamp(6) with time zone, country varchar, amount integer, price real)
+                CREATE TABLE sales (id bigint, ts timestamp(6) with time zone, country varchar, amount integer, price real, address row(city varchar))
                 WITH (kafka_topic = 'sales', partitioning = ARRAY['day(ts)', 'bucket(id, 4)'])""");
         assertThat((String) scalar("SHOW CREATE TABLE sales")).contains("partitioning = ARRAY['day(ts)','bucket(id, 4)']");
         send("sales", 0, 300, "country", "");
@@ -118,8 +118,12 @@ class TestPartitioningAndSchemaEvolution
         queryRunner.execute("ALTER TABLE sales ALTER COLUMN price SET DATA TYPE double");
         queryRunner.execute("ALTER TABLE sales DROP COLUMN note");
         queryRunner.execute("ALTER TABLE sales ADD COLUMN note varchar");
+        queryRunner.execute("ALTER TABLE sales ADD COLUMN address.zip varchar");
         send("sales", 360, 40, "country", ", \"note\": \"n%s\"");
         waitUntil("new rows carry the added column", Duration.ofSeconds(60), () -> scalar("SELECT count(note) FROM sales").equals(40L));
+        assertThat(scalar("SELECT count(address.zip) FROM sales")).as("the added field is filled from the first record after the change only").isEqualTo(40L);
+        assertThat(scalar("SELECT address.city || address.zip FROM sales WHERE id = 399")).isEqualTo("city4z399");
+        assertThat(scalar("SELECT address.city FROM sales WHERE id = 1")).isEqualTo("city1");
         assertThat(scalar("SELECT count(*) FROM sales")).isEqualTo(400L);
         assertThat(scalar("SELECT count(region) FROM sales")).as("a renamed column keeps its data and its JSON field").isEqualTo(400L);
         assertThat(scalar("SELECT sum(amount) FROM sales")).isEqualTo(IntStream.range(0, 400).mapToLong(id -> id % 7).sum());
@@ -131,6 +135,9 @@ class TestPartitioningAndSchemaEvolution
         queryRunner.execute("CALL freshet.system.flush('shop', 'sales')");
         assertSameRows("sales");
         assertVerified("sales");
+
+        queryRunner.execute("ALTER TABLE sales DROP COLUMN address.zip");
+        assertThat(scalar("SELECT count(*) FROM sales WHERE address.city = 'city4'")).isEqualTo(80L);
 
         // the spec evolves for new data; old files keep theirs, compaction never merges across partitions
         queryRunner.execute("ALTER TABLE sales SET PROPERTIES partitioning = ARRAY['month(ts)', 'region']");
@@ -219,13 +226,17 @@ class TestPartitioningAndSchemaEvolution
         assertThat(queryRunner.execute("DESCRIBE orders").getOnlyColumnAsSet()).containsExactlyInAnyOrder("id", "ts", "name", "tags", "_partition_id", "_partition_offset", "_timestamp", "_key", "_headers");
     }
 
-    /** Records {@code id} in [first, first + count): day by {@code id % 3}, the text column {@code c<id>}, amount {@code id % 7}, price {@code id + 0.5}. */
+    /**
+     * Records {@code id} in [first, first + count): day by {@code id % 3}, the text column {@code c<id>}, amount {@code id % 7}, price
+     * {@code id + 0.5}, address {@code {city: city<id % 5>, zip: z<id>}}.
+     */
     private void send(String topic, int first, int count, String textField, String extraFormat)
     {
         for (int id = first; id < first + count; id++) {
             String ts = FIRST_DAY.plus(Duration.ofDays(id % 3)).plusSeconds(id).toString();
             String extra = extraFormat.isEmpty() ? "" : extraFormat.formatted(id);
-            kafka.send(topic, id % 2, Integer.toString(id), "{\"id\": %s, \"ts\": \"%s\", \"%s\": \"c%s\", \"amount\": %s, \"price\": %s.5%s}".formatted(id, ts, textField, id, id % 7, id, extra));
+            kafka.send(topic, id % 2, Integer.toString(id), "{\"id\": %s, \"ts\": \"%s\", \"%s\": \"c%s\", \"amount\": %s, \"price\": %s.5, \"address\": {\"city\": \"city%s\", \"zip\": \"z%s\"}%s}"
+                    .formatted(id, ts, textField, id, id % 7, id, id % 5, id, extra));
         }
     }
 

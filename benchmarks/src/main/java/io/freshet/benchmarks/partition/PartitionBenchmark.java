@@ -35,6 +35,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 public final class PartitionBenchmark
 {
     public static final String TOPIC = "partitioned";
+    // the same events with the timestamps of a live stream: 20,000 events per second, as the ingest benchmark's
+    private static final String LIVE_TOPIC = "partitioned-live";
+    private static final long LIVE_EVENTS_PER_SECOND = 20_000;
     private static final int DAYS = 30;
     private static final Instant FIRST_DAY = Instant.parse("2026-10-01T00:00:00Z");
     private static final String COLUMNS = "id bigint, customer_id bigint, country varchar, quantity integer, ts timestamp(6) with time zone";
@@ -56,9 +59,14 @@ public final class PartitionBenchmark
         long events = options.scanRows();
         String bootstrap = environment.kafka().bootstrapServers();
         Events.createTopic(bootstrap, TOPIC, options.partitions());
-        preload(bootstrap, events);
+        preload(bootstrap, TOPIC, events, Duration.ofDays(DAYS));
         pruning(events);
-        ingest(events);
+        Events.createTopic(bootstrap, LIVE_TOPIC, options.partitions());
+        preload(bootstrap, LIVE_TOPIC, events, Duration.ofSeconds(events / LIVE_EVENTS_PER_SECOND));
+        // a live stream: a commit spans a day or two of event time
+        ingest(events, LIVE_TOPIC, "live stream (%,d events/s of event time)".formatted(LIVE_EVENTS_PER_SECOND));
+        // a backlog of 30 days caught up at once: each commit writes a file per day, bucket and Kafka partition
+        ingest(events, TOPIC, "backlog of %d days of event time".formatted(DAYS));
     }
 
     private void pruning(long events)
@@ -121,7 +129,7 @@ public final class PartitionBenchmark
         return new Scan(splits, rows);
     }
 
-    private void ingest(long events)
+    private void ingest(long events, String topic, String workload)
             throws Exception
     {
         Map<String, String> commitEvery = Map.of("freshet.flush.interval", options.commitInterval().toSeconds() + "s", "freshet.maintenance.enabled", "false");
@@ -130,22 +138,22 @@ public final class PartitionBenchmark
             Map<String, List<Double>> rates = new LinkedHashMap<>();
             for (int run = 1; run <= options.runs(); run++) {
                 for (String layout : List.of("unpartitioned", "partitioned")) {
-                    String table = layout + run;
+                    String table = layout + run + topic.replace('-', '_');
                     String partitioning = layout.equals("partitioned") ? ", partitioning = ARRAY['day(ts)', 'bucket(id, 16)']" : "";
                     long start = System.nanoTime();
-                    queryRunner.execute("CREATE TABLE freshet.bench.%s (%s) WITH (kafka_topic = '%s'%s)".formatted(table, COLUMNS, TOPIC, partitioning));
+                    queryRunner.execute("CREATE TABLE freshet.bench.%s (%s) WITH (kafka_topic = '%s'%s)".formatted(table, COLUMNS, topic, partitioning));
                     awaitCommitted(queryRunner, table, events);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     rates.computeIfAbsent(layout, _ -> new ArrayList<>()).add(events / seconds);
                     long files = (Long) queryRunner.execute("SELECT count(*) FROM freshet.bench.\"%s$files\"".formatted(table)).getOnlyValue();
-                    Console.OUT.printf(Locale.ROOT, "    ingest run %d %-13s %,.0f events/s (%,d events committed in %.1f s, %d files)%n", run, layout, events / seconds, events, seconds, files);
+                    Console.OUT.printf(Locale.ROOT, "    ingest %s run %d %-13s %,.0f events/s (%,d events committed in %.1f s, %d files)%n", topic, run, layout, events / seconds, events, seconds, files);
                     queryRunner.execute("DROP TABLE freshet.bench." + table);
                 }
             }
-            String note = "%,d events, %d Kafka partitions, commit every %s s; from CREATE TABLE to every event committed".formatted(events, options.partitions(), options.commitInterval().toSeconds());
-            report.add(Figure.of("partitioning", "ingest throughput, unpartitioned", "events/s", rates.get("unpartitioned"), note));
-            report.add(Figure.of("partitioning", "ingest throughput, day(ts) + bucket(id, 16)", "events/s", rates.get("partitioned"), note));
-            report.add(Figure.of("partitioning", "ratio ingest throughput partitioned / unpartitioned", "x",
+            String note = "%s; %,d events, %d Kafka partitions, commit every %s s; from CREATE TABLE to every event committed".formatted(workload, events, options.partitions(), options.commitInterval().toSeconds());
+            report.add(Figure.of("partitioning", "ingest throughput, unpartitioned, " + workload, "events/s", rates.get("unpartitioned"), note));
+            report.add(Figure.of("partitioning", "ingest throughput, day(ts) + bucket(id, 16), " + workload, "events/s", rates.get("partitioned"), note));
+            report.add(Figure.of("partitioning", "ratio ingest throughput partitioned / unpartitioned, " + workload, "x",
                     List.of(Stats.median(rates.get("partitioned")) / Stats.median(rates.get("unpartitioned"))), "target >= 0.8"));
         }
     }
@@ -183,19 +191,19 @@ public final class PartitionBenchmark
         return (System.nanoTime() - start) / 1e6;
     }
 
-    /** Events 0 .. count-1 round-robin over the partitions, their timestamps rising with the id across 30 days. */
-    private void preload(String bootstrap, long count)
+    /** Events 0 .. count-1 round-robin over the partitions, their timestamps rising with the id across {@code span}. */
+    private void preload(String bootstrap, String topic, long count, Duration span)
             throws Exception
     {
         long start = System.nanoTime();
-        long spanMicros = Duration.ofDays(DAYS).toNanos() / 1000;
+        long spanMicros = span.toNanos() / 1000;
         List<Future<?>> pending = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = Events.producer(bootstrap, 20, 1 << 20)) {
             for (long id = 0; id < count; id++) {
                 Instant ts = FIRST_DAY.plusNanos(spanMicros * id / count * 1000);
                 byte[] value = "{\"id\":%d,\"customer_id\":%d,\"country\":\"%s\",\"quantity\":%d,\"ts\":\"%s\"}"
                         .formatted(id, (id * 7919) % 100_000, "C" + id % 20, 1 + id % 7, ts).getBytes(UTF_8);
-                pending.add(producer.send(new ProducerRecord<>(TOPIC, (int) (id % options.partitions()), null, value)));
+                pending.add(producer.send(new ProducerRecord<>(topic, (int) (id % options.partitions()), null, value)));
                 if (pending.size() >= 100_000) {
                     for (Future<?> future : pending) {
                         future.get();
@@ -207,6 +215,6 @@ public final class PartitionBenchmark
                 future.get();
             }
         }
-        Console.OUT.printf(Locale.ROOT, "    %,d events over %d days produced to %s in %.1f s%n", count, DAYS, TOPIC, (System.nanoTime() - start) / 1e9);
+        Console.OUT.printf(Locale.ROOT, "    %,d events over %s of event time produced to %s in %.1f s%n", count, span, topic, (System.nanoTime() - start) / 1e9);
     }
 }

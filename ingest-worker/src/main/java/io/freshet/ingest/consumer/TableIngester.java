@@ -19,6 +19,7 @@ import io.freshet.ingest.decoding.RecordDecoder;
 import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
+import io.freshet.ingest.flush.PartitionRows;
 import io.freshet.ingest.schema.SchemaChanges;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.DataFile;
@@ -95,6 +96,7 @@ public final class TableIngester
     // the schema and spec the loop decodes and partitions with; changed only at a batch boundary
     private Schema schema;
     private int specId;
+    private PartitionRows timePartitions;
     private volatile boolean tableChangeCheckRequested;
     private final ParquetFlusher flusher;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
@@ -139,6 +141,7 @@ public final class TableIngester
         this.badRecordPolicy = binding.badRecordPolicy().orElse(settings.badRecordPolicy());
         this.schema = table.schema();
         this.specId = table.spec().specId();
+        this.timePartitions = new PartitionRows(table.spec());
         this.decoder = new JsonRecordDecoder(schema, table.properties());
         this.badRecordLog = new BadRecordLog(identifier.toString(), BAD_RECORD_LOG_INTERVAL);
         this.dataLossPolicy = DataLossPolicy.fromTableProperties(table.properties());
@@ -469,6 +472,7 @@ public final class TableIngester
         }
         schema = current;
         specId = spec.specId();
+        timePartitions = new PartitionRows(spec);
     }
 
     /** A column another engine renamed keeps decoding from the JSON field it decoded from, unless a mapping says otherwise. */
@@ -496,7 +500,7 @@ public final class TableIngester
         }
         long cpu = IngestStages.threadCpuNanos();
         for (Integer partition : builders.keySet()) {
-            buffer.coalesce(partition, COALESCE_MINIMUM_BATCHES, COALESCE_MAXIMUM_ROWS);
+            buffer.coalesce(partition, COALESCE_MINIMUM_BATCHES, COALESCE_MAXIMUM_ROWS, timePartitions::timeRangeKey);
         }
         stages.charge(IngestStages.Stage.BUFFER, cpu);
     }

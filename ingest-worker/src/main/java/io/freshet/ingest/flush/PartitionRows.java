@@ -22,10 +22,12 @@ import org.apache.iceberg.util.SerializableFunction;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -36,6 +38,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class PartitionRows
 {
+    private static final Set<String> TIME_TRANSFORMS = Set.of("year", "month", "day", "hour");
+
     private final PartitionSpec spec;
     private final List<PartitionField> fields;
 
@@ -72,6 +76,7 @@ public final class PartitionRows
         }
         Map<Partition, Rows> partitions = new LinkedHashMap<>();
         Object[] values = new Object[fieldCount];
+        Partition probe = new Partition(values);
         Partition previous = null;
         Rows previousRows = null;
         for (int row = 0; row < rowCount; row++) {
@@ -83,9 +88,17 @@ public final class PartitionRows
                 rows = previousRows;
             }
             else {
-                Partition key = new Partition(values.clone());
-                rows = partitions.computeIfAbsent(key, _ -> new Rows());
-                previous = key;
+                // looked up with the scratch values; a key is copied only for a partition seen first
+                rows = partitions.get(probe);
+                if (rows == null) {
+                    Partition key = new Partition(values.clone());
+                    rows = new Rows();
+                    partitions.put(key, rows);
+                    previous = key;
+                }
+                else {
+                    previous = null;
+                }
                 previousRows = rows;
             }
             rows.add(row);
@@ -93,6 +106,37 @@ public final class PartitionRows
         Map<Partition, int[]> result = new LinkedHashMap<>();
         partitions.forEach((key, rows) -> result.put(key, Arrays.copyOf(rows.rows, rows.count)));
         return result;
+    }
+
+    /**
+     * Which time partitions (year, month, day, hour fields of the spec) a batch spans, from its batch statistics:
+     * the hot buffer merges only batches with equal keys, so a merged batch stays within one day (say) when the
+     * rows arrive in time order, and a query of one day skips the batches of the others.
+     */
+    public Object timeRangeKey(HotBatch batch)
+    {
+        List<Object> key = new ArrayList<>();
+        for (PartitionField field : fields) {
+            String transform = field.transform().toString();
+            Types.NestedField source = batch.schema().findField(field.sourceId());
+            if (source == null || !TIME_TRANSFORMS.contains(transform) || batch.vector(field.sourceId()) == null) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            SerializableFunction<Object, Object> bound = (SerializableFunction<Object, Object>) field.transform().bind(source.type());
+            batch.statistics(field.sourceId()).ifPresent(statistics -> {
+                if (statistics.min().isEmpty() || statistics.max().isEmpty()) {
+                    key.add(statistics.allNull() ? "null" : "unknown");
+                    return;
+                }
+                boolean date = source.type().typeId() == Type.TypeID.DATE;
+                Object min = statistics.min().get();
+                Object max = statistics.max().get();
+                key.add(bound.apply(date ? (Object) ((Long) min).intValue() : min));
+                key.add(bound.apply(date ? (Object) ((Long) max).intValue() : max));
+            });
+        }
+        return key;
     }
 
     /** A value of a vector in Iceberg's internal representation, which the transforms take. */

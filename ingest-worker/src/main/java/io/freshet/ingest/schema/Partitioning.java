@@ -164,8 +164,7 @@ public final class Partitioning
         List<Field> fields = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (String entry : partitioning) {
-            Field field = parseEntry(entry.trim());
-            validate(schema, field, entry);
+            Field field = validate(schema, parseEntry(entry.trim()), entry);
             if (!seen.add(field.toString())) {
                 throw new IllegalArgumentException("Partitioning entry '%s' appears twice".formatted(entry));
             }
@@ -202,7 +201,8 @@ public final class Partitioning
         throw new IllegalArgumentException("Invalid partitioning '%s': %s".formatted(entry, SYNTAX));
     }
 
-    private static void validate(Schema schema, Field field, String entry)
+    /** The field with the column's name as the schema spells it, or an error naming the entry and the rule. */
+    private static Field validate(Schema schema, Field field, String entry)
     {
         NestedField column = schema.caseInsensitiveFindField(field.column());
         boolean topLevel = column != null && schema.columns().stream().anyMatch(candidate -> candidate.fieldId() == column.fieldId());
@@ -233,9 +233,7 @@ public final class Partitioning
         if (!field.transform().equals("void") && !field.icebergTransform().canTransform(type)) {
             throw new IllegalArgumentException("Invalid partitioning '%s': %s cannot be applied to column %s of type %s".formatted(entry, field.transform(), name, type));
         }
-        if (!field.column().equals(name)) {
-            throw new IllegalArgumentException("Invalid partitioning '%s': column %s does not exist; did you mean %s?".formatted(entry, field.column(), name));
-        }
+        return new Field(name, field.transform(), field.width());
     }
 
     private static String unquoted(String identifier)
