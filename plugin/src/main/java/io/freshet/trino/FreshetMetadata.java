@@ -257,7 +257,7 @@ public class FreshetMetadata
         });
     }
 
-    /** {@code "orders$commits"}, {@code "orders$snapshots"} and {@code "orders$files"} of a Freshet table. */
+    /** {@code "orders$commits"}, {@code "orders$snapshots"}, {@code "orders$files"} and {@code "orders$partitions"} of a Freshet table. */
     @Override
     public Optional<SystemTable> getSystemTable(ConnectorSession session, SchemaTableName tableName)
     {

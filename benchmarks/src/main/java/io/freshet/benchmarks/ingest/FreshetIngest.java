@@ -20,7 +20,7 @@ import java.util.Set;
  * Freshet inside an in-process Trino (coordinator only, so it also ingests): each run creates a new table on the
  * pre-loaded topic, which consumes it from offset 0, and watches system.ingest_status until every event is committed.
  */
-public final class FreshetIngest
+final class FreshetIngest
         implements AutoCloseable
 {
     private final DistributedQueryRunner queryRunner;
@@ -59,7 +59,7 @@ public final class FreshetIngest
      * CPU seconds per million events of each stage of the write path, from the table's IngestStages MBean: the Kafka
      * poll, decoding into vectors, hot-buffer upkeep, Parquet writing and the commit.
      */
-    public static Map<String, Double> stageCpu(String table)
+    static Map<String, Double> stageCpu(String table)
     {
         Map<String, Double> perMillion = new LinkedHashMap<>();
         try {

@@ -6,7 +6,6 @@ import io.freshet.benchmarks.report.Console;
 import io.freshet.benchmarks.report.Figure;
 import io.freshet.benchmarks.report.Report;
 import io.freshet.benchmarks.report.Stats;
-import io.freshet.benchmarks.ingest.FreshetIngest;
 import io.freshet.benchmarks.workload.Events;
 import io.freshet.trino.testing.FreshetQueryRunner;
 import io.trino.execution.QueryInfo;
@@ -135,9 +134,8 @@ public final class PartitionBenchmark
     {
         Map<String, String> commitEvery = Map.of("freshet.flush.interval", options.commitInterval().toSeconds() + "s", "freshet.maintenance.enabled", "false");
         try (DistributedQueryRunner queryRunner = FreshetQueryRunner.create(environment.kafka().bootstrapServers(), environment.workDirectory("partition-ingest-warehouse"), commitEvery)) {
-            queryRunner.execute("CREATE SCHEMA freshet.bench");
+            queryRunner.execute("CREATE SCHEMA IF NOT EXISTS freshet.bench");
             Map<String, List<Double>> rates = new LinkedHashMap<>();
-            Map<String, List<Double>> cpu = new LinkedHashMap<>();
             for (int run = 1; run <= options.runs(); run++) {
                 for (String layout : List.of("unpartitioned", "partitioned")) {
                     String table = layout + run + topic.replace('-', '_');
@@ -147,13 +145,8 @@ public final class PartitionBenchmark
                     awaitCommitted(queryRunner, table, events);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     rates.computeIfAbsent(layout, _ -> new ArrayList<>()).add(events / seconds);
-                    double cpuSeconds = FreshetIngest.stageCpu("bench." + table).entrySet().stream()
-                            .filter(stage -> !stage.getKey().contains("wall"))
-                            .mapToDouble(Map.Entry::getValue)
-                            .sum();
-                    cpu.computeIfAbsent(layout, _ -> new ArrayList<>()).add(cpuSeconds);
                     long files = (Long) queryRunner.execute("SELECT count(*) FROM freshet.bench.\"%s$files\"".formatted(table)).getOnlyValue();
-                    Console.OUT.printf(Locale.ROOT, "    ingest %s run %d %-13s %,.0f events/s (%,d events committed in %.1f s, %d files; %.2f CPU s per million events)%n", topic, run, layout, events / seconds, events, seconds, files, cpuSeconds);
+                    Console.OUT.printf(Locale.ROOT, "    ingest %s run %d %-13s %,.0f events/s (%,d events committed in %.1f s, %d files)%n", topic, run, layout, events / seconds, events, seconds, files);
                     queryRunner.execute("DROP TABLE freshet.bench." + table);
                 }
             }
@@ -162,11 +155,7 @@ public final class PartitionBenchmark
             report.add(Figure.of("partitioning", "ingest throughput, day(ts) + bucket(id, 16), " + workload, "events/s", rates.get("partitioned"), note));
             report.add(Figure.of("partitioning", "ratio ingest throughput partitioned / unpartitioned, " + workload, "x",
                     List.of(Stats.median(rates.get("partitioned")) / Stats.median(rates.get("unpartitioned"))), "target >= 0.8"));
-            // the wall-clock rate of a shared machine follows its load; the CPU the write path spends per event does not
-            report.add(Figure.of("partitioning", "write-path CPU per million events, unpartitioned, " + workload, "s", cpu.get("unpartitioned"), "poll, decode, buffer, Parquet, commit"));
-            report.add(Figure.of("partitioning", "write-path CPU per million events, day(ts) + bucket(id, 16), " + workload, "s", cpu.get("partitioned"), "poll, decode, buffer, Parquet, commit"));
-            report.add(Figure.of("partitioning", "ratio events per CPU second partitioned / unpartitioned, " + workload, "x",
-                    List.of(Stats.median(cpu.get("unpartitioned")) / Stats.median(cpu.get("partitioned"))), "target >= 0.8"));
+
         }
     }
 
