@@ -86,6 +86,8 @@ import static java.util.Objects.requireNonNull;
 public class FreshetMetadata
         implements ConnectorMetadata
 {
+    private static final long TABLE_CHANGE_ADOPTION_TIMEOUT_SECONDS = 30;
+
     private final IngestionManager ingestion;
     private final TableUpkeep upkeep;
     private final TypeManager typeManager;
@@ -598,7 +600,18 @@ public class FreshetMetadata
             // a schema or spec change makes no snapshot: the cached metadata would not notice it
             tableCache.invalidate(identifier);
             tables.remove(handle.schemaTableName());
-            ingestion.ingester(identifier).ifPresent(TableIngester::checkTableChanges);
+            // records consumed after the statement returns are decoded with the new schema; a flush in flight may delay that
+            ingestion.ingester(identifier).ifPresent(ingester -> {
+                try {
+                    ingester.checkTableChanges().get(TABLE_CHANGE_ADOPTION_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // committed either way: ingestion adopts the change at its next check
+                }
+            });
             return null;
         });
     }

@@ -97,7 +97,7 @@ public final class TableIngester
     private Schema schema;
     private int specId;
     private PartitionRows timePartitions;
-    private volatile boolean tableChangeCheckRequested;
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> tableChangeChecks = new ConcurrentLinkedQueue<>();
     private final ParquetFlusher flusher;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
     private final FlushCommitter committer;
@@ -280,6 +280,9 @@ public final class TableIngester
                 state = State.STOPPED;
             }
             failPendingFlushRequests();
+            for (CompletableFuture<Void> check; (check = tableChangeChecks.poll()) != null; ) {
+                check.complete(null);
+            }
         }
     }
 
@@ -423,10 +426,18 @@ public final class TableIngester
         }
     }
 
-    /** Makes the loop look for a schema or partition change committed meanwhile (by Freshet or another engine) before its next poll. */
-    public void checkTableChanges()
+    /**
+     * Makes the loop look for a schema or partition change committed meanwhile (by Freshet or another engine) before
+     * its next poll; completes once it has, so that records consumed afterwards are decoded with the new schema.
+     */
+    public CompletableFuture<Void> checkTableChanges()
     {
-        tableChangeCheckRequested = true;
+        CompletableFuture<Void> checked = new CompletableFuture<>();
+        tableChangeChecks.add(checked);
+        if (state == State.FAILED || state == State.STOPPED) {
+            checked.complete(null);
+        }
+        return checked;
     }
 
     /**
@@ -442,11 +453,25 @@ public final class TableIngester
             // the flush thread uses the table object; its commit refreshes it, and the check follows that commit
             return;
         }
-        if (tableChangeCheckRequested || System.nanoTime() >= nextTableChangeCheckNanos) {
-            tableChangeCheckRequested = false;
-            nextTableChangeCheckNanos = System.nanoTime() + TABLE_CHANGE_CHECK_NANOS;
-            table.refresh();
+        List<CompletableFuture<Void>> checks = new ArrayList<>();
+        for (CompletableFuture<Void> check; (check = tableChangeChecks.poll()) != null; ) {
+            checks.add(check);
         }
+        try {
+            if (!checks.isEmpty() || System.nanoTime() >= nextTableChangeCheckNanos) {
+                nextTableChangeCheckNanos = System.nanoTime() + TABLE_CHANGE_CHECK_NANOS;
+                table.refresh();
+            }
+            adoptCurrentTable();
+        }
+        finally {
+            // a failure stops the table: the callers learn it from its status
+            checks.forEach(check -> check.complete(null));
+        }
+    }
+
+    private void adoptCurrentTable()
+    {
         Schema current = table.schema();
         PartitionSpec spec = table.spec();
         if (current.schemaId() == schema.schemaId() && spec.specId() == specId) {
