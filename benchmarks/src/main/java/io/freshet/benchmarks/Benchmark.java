@@ -5,6 +5,7 @@ import io.freshet.benchmarks.freshness.FreshnessBenchmark;
 import io.freshet.benchmarks.ingest.IngestBenchmark;
 import io.freshet.benchmarks.memory.MemoryBenchmark;
 import io.freshet.benchmarks.report.Report;
+import io.freshet.benchmarks.partition.PartitionBenchmark;
 import io.freshet.benchmarks.scan.ScanBenchmark;
 import io.freshet.benchmarks.workload.Events;
 
@@ -73,6 +74,7 @@ public final class Benchmark
             }
             section(report, "scan", options, () -> new ScanBenchmark(environment, options, report).run());
             section(report, "memory", options, () -> new MemoryBenchmark(environment, options, report, topicBytes).run());
+            section(report, "partition", options, () -> new PartitionBenchmark(environment, options, report).run());
         }
         report.detail("wall_clock_seconds", (System.nanoTime() - start) / 1e9);
         report.printTable();

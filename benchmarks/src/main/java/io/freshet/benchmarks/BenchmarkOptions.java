@@ -21,7 +21,7 @@ import java.util.Set;
  * @param freshnessHistory events committed to the freshness table before the window starts
  * @param commitInterval commit interval of both Freshet ({@code freshet.flush.interval}) and the sink in the ingest benchmark
  * @param memoryCap {@code freshet.hot-buffer.max-size} of the memory benchmark
- * @param sections which benchmarks to run: freshness, ingest, sink, scan, memory
+ * @param sections which benchmarks to run: freshness, ingest, sink, scan, memory, partition
  */
 public record BenchmarkOptions(
         long events,
@@ -36,7 +36,7 @@ public record BenchmarkOptions(
         Set<String> sections,
         boolean quick)
 {
-    public static final List<String> ALL_SECTIONS = List.of("freshness", "ingest", "sink", "scan", "memory");
+    public static final List<String> ALL_SECTIONS = List.of("freshness", "ingest", "sink", "scan", "memory", "partition");
 
     public static BenchmarkOptions parse(String[] args)
     {
@@ -132,7 +132,8 @@ public record BenchmarkOptions(
                                      [--freshness-rate EVENTS_PER_S] [--freshness-seconds S] [--freshness-history N]
                                      [--commit-interval-seconds S]
                                      [--memory-cap-mb MB] [--only SECTION,...] [--skip SECTION,...]
-                sections: freshness, ingest, sink (the Iceberg Kafka Connect sink beside ingest and freshness), scan (hot and cold), memory
+                sections: freshness, ingest, sink (the Iceberg Kafka Connect sink beside ingest and freshness), scan (hot and cold), memory,
+                          partition (one day of 30 against a full scan, and ingest into a partitioned table; --scan-rows events)
                 defaults: --events 5000000 --scan-rows 10000000 --runs 3 --partitions 4 --freshness-rate 20000
                           --freshness-seconds 300 --freshness-history 10000000 --commit-interval-seconds 10 --memory-cap-mb 64
                 --quick:  --events 300000 --scan-rows 500000 --runs 1 --freshness-seconds 30 --freshness-history 300000""";

@@ -13,6 +13,7 @@ import io.freshet.ingest.maintenance.MaintenanceScheduler;
 import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.ingest.schema.ArrowSchemas;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
+import io.freshet.ingest.schema.Partitioning;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.AllocationListener;
 import org.apache.arrow.memory.RootAllocator;
@@ -459,8 +460,15 @@ public final class IngestWorker
 
     public Table createTable(TableIdentifier identifier, List<NestedField> declaredColumns, TableBinding binding, Map<String, String> extraProperties, boolean startIngestion)
     {
+        return createTable(identifier, declaredColumns, List.of(), binding, extraProperties, startIngestion);
+    }
+
+    /** @param partitioning the table's partitioning, in the syntax of {@link Partitioning} */
+    public Table createTable(TableIdentifier identifier, List<NestedField> declaredColumns, List<String> partitioning, TableBinding binding, Map<String, String> extraProperties, boolean startIngestion)
+    {
         SafeNames.requireSafeTableName(identifier);
         Schema schema = KafkaMetadataColumns.withMetadataColumns(declaredColumns);
+        PartitionSpec spec = Partitioning.toSpec(schema, partitioning);
         // refuses, before anything is created, a column type the hot buffer cannot hold
         ArrowSchemas.toArrow(schema);
         requireTopic(binding.topic());
@@ -478,7 +486,7 @@ public final class IngestWorker
         properties.putIfAbsent(TableProperties.PARQUET_COMPRESSION, "zstd");
         // every commit writes a metadata file: keep the last 100, not one per commit forever
         properties.putIfAbsent(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-        Table table = catalog.createTable(identifier, schema, PartitionSpec.unpartitioned(), properties);
+        Table table = catalog.createTable(identifier, schema, spec, properties);
         if (startIngestion) {
             start(identifier);
         }

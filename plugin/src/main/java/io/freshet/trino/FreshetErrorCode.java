@@ -24,6 +24,7 @@ public enum FreshetErrorCode
     FRESHET_INVALID_NAME(10, USER_ERROR),
     // a node joined or left while the query ran: running it again reads from the new owners
     FRESHET_HOT_RANGE_MOVED(11, EXTERNAL),
+    FRESHET_INVALID_SCHEMA_CHANGE(12, USER_ERROR),
     /**/;
 
     // a base that no bundled Trino connector uses

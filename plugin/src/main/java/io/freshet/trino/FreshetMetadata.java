@@ -9,6 +9,8 @@ import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.consumer.UnknownTopicException;
+import io.freshet.ingest.schema.KafkaMetadataColumns;
+import io.freshet.ingest.schema.Partitioning;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.cluster.ClusterCuts;
 import io.freshet.trino.filesystem.WarehouseProbe;
@@ -16,6 +18,7 @@ import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.procedure.FreshetTableExecuteHandle;
 import io.freshet.trino.procedure.UpkeepProcedure;
 import io.freshet.trino.security.AllowedTopics;
+import io.freshet.trino.schema.SchemaEvolution;
 import io.freshet.trino.system.TableMetadataTables;
 import io.freshet.trino.type.TypeConverter;
 import io.freshet.trino.upkeep.TableUpkeep;
@@ -24,6 +27,7 @@ import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorAccessControl;
+import io.trino.spi.connector.ColumnPosition;
 import io.trino.spi.connector.ConnectorMetadata;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableExecuteHandle;
@@ -65,6 +69,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_FILESYSTEM_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_NAME;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_SCHEMA_CHANGE;
+import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_NOT_FRESHET_TABLE;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
@@ -81,6 +87,8 @@ import static java.util.Objects.requireNonNull;
 public class FreshetMetadata
         implements ConnectorMetadata
 {
+    private static final long TABLE_CHANGE_ADOPTION_TIMEOUT_SECONDS = 30;
+
     private final IngestionManager ingestion;
     private final TableUpkeep upkeep;
     private final TypeManager typeManager;
@@ -271,7 +279,7 @@ public class FreshetMetadata
         return tables.computeIfAbsent(name, _ -> loadTable(name, () -> cutSnapshot.isPresent() ? tableCache.tableAt(identifier, cutSnapshot.get()) : tableCache.current(identifier)));
     }
 
-    /** {@code "orders$commits"}, {@code "orders$snapshots"} and {@code "orders$files"} of a Freshet table. */
+    /** {@code "orders$commits"}, {@code "orders$snapshots"}, {@code "orders$files"} and {@code "orders$partitions"} of a Freshet table. */
     @Override
     public Optional<SystemTable> getSystemTable(ConnectorSession session, SchemaTableName tableName)
     {
@@ -338,9 +346,13 @@ public class FreshetMetadata
         List<ColumnMetadata> columns = columnHandles(table.schema()).values().stream()
                 .map(FreshetColumnHandle::toColumnMetadata)
                 .toList();
-        Map<String, Object> properties = TableBinding.fromTableProperties(table.properties())
+        Map<String, Object> properties = new java.util.HashMap<>(TableBinding.fromTableProperties(table.properties())
                 .map(binding -> FreshetTableProperties.toProperties(binding, table.properties()))
-                .orElse(Map.of());
+                .orElse(Map.of()));
+        List<String> partitioning = Partitioning.toProperty(table.schema(), table.spec());
+        if (!partitioning.isEmpty()) {
+            properties.put(FreshetTableProperties.PARTITIONING, partitioning);
+        }
         return new ConnectorTableMetadata(handle.schemaTableName(), columns, properties, Optional.ofNullable(table.properties().get("comment")));
     }
 
@@ -383,6 +395,13 @@ public class FreshetMetadata
         allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
         Optional<String> dataLossPolicy = FreshetTableProperties.dataLossPolicy(tableMetadata.getProperties());
         List<NestedField> columns = TypeConverter.toIcebergColumns(tableMetadata.getColumns());
+        List<String> partitioning = FreshetTableProperties.partitioning(tableMetadata.getProperties());
+        try {
+            Partitioning.toSpec(KafkaMetadataColumns.withMetadataColumns(columns), partitioning);
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
+        }
         TableIdentifier identifier = toIdentifier(name);
         if (!namespaces().namespaceExists(identifier.namespace())) {
             throw new SchemaNotFoundException(name.getSchemaName());
@@ -398,7 +417,7 @@ public class FreshetMetadata
         dataLossPolicy.ifPresent(policy -> extra.put(DataLossPolicy.PROPERTY, policy));
         try {
             tableCache.invalidate(identifier);
-            ingestion.worker().createTable(identifier, columns, binding, extra, ingestion.isIngesting());
+            ingestion.worker().createTable(identifier, columns, partitioning, binding, extra, ingestion.isIngesting());
         }
         catch (UnknownTopicException e) {
             throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
@@ -441,8 +460,24 @@ public class FreshetMetadata
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
         for (String name : properties.keySet()) {
-            if (!name.equals(FreshetTableProperties.BAD_RECORD_POLICY) && !name.equals(FreshetTableProperties.DEAD_LETTER_TOPIC) && !name.equals(FreshetTableProperties.DATA_LOSS_POLICY)) {
-                throw new TrinoException(INVALID_TABLE_PROPERTY, "Table property %s cannot be changed; only bad_record_policy, dead_letter_topic and data_loss_policy can".formatted(name));
+            if (!name.equals(FreshetTableProperties.BAD_RECORD_POLICY) && !name.equals(FreshetTableProperties.DEAD_LETTER_TOPIC) && !name.equals(FreshetTableProperties.DATA_LOSS_POLICY)
+                    && !name.equals(FreshetTableProperties.PARTITIONING)) {
+                throw new TrinoException(INVALID_TABLE_PROPERTY, "Table property %s cannot be changed; only bad_record_policy, dead_letter_topic, data_loss_policy and partitioning can".formatted(name));
+            }
+        }
+        if (properties.containsKey(FreshetTableProperties.PARTITIONING)) {
+            // the spec changes for new data: no restart, the next flush writes it
+            List<String> partitioning = properties.get(FreshetTableProperties.PARTITIONING).map(value -> FreshetTableProperties.partitioning(Map.of(FreshetTableProperties.PARTITIONING, value))).orElse(List.of());
+            changeTable(handle, table -> {
+                try {
+                    Partitioning.update(table, partitioning);
+                }
+                catch (IllegalArgumentException e) {
+                    throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
+                }
+            });
+            if (properties.size() == 1) {
+                return;
             }
         }
         Optional<Optional<String>> dataLossPolicy = Optional.ofNullable(properties.get(FreshetTableProperties.DATA_LOSS_POLICY))
@@ -452,7 +487,7 @@ public class FreshetMetadata
                 .map(FreshetTableProperties::toProperties)
                 .orElseThrow(() -> FreshetErrors.notFreshetTable(handle.schemaTableName())));
         properties.forEach((name, value) -> {
-            if (name.equals(FreshetTableProperties.DATA_LOSS_POLICY)) {
+            if (name.equals(FreshetTableProperties.DATA_LOSS_POLICY) || name.equals(FreshetTableProperties.PARTITIONING)) {
                 return;
             }
             if (value.isPresent()) {
@@ -500,6 +535,97 @@ public class FreshetMetadata
                 ingestion.worker().resumeDiscovery(identifier);
             }
         }
+    }
+
+    @Override
+    public void addColumn(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnMetadata column, ColumnPosition position)
+    {
+        if (!(position instanceof ColumnPosition.Last)) {
+            throw new TrinoException(NOT_SUPPORTED, "Columns are added after the last declared column; FIRST and AFTER are not supported");
+        }
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.addColumn(table, column));
+    }
+
+    @Override
+    public void addField(ConnectorSession session, ConnectorTableHandle tableHandle, List<String> parentPath, String fieldName, io.trino.spi.type.Type type, boolean ignoreExisting)
+    {
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.addField(table, parentPath, fieldName, type, ignoreExisting));
+    }
+
+    @Override
+    public void dropColumn(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle column)
+    {
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.dropColumn(table, ((FreshetColumnHandle) column).name()));
+    }
+
+    @Override
+    public void dropField(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle column, List<String> fieldPath)
+    {
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.dropField(table, ((FreshetColumnHandle) column).name(), fieldPath));
+    }
+
+    @Override
+    public void renameColumn(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle source, String target)
+    {
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.renameColumn(table, ((FreshetColumnHandle) source).name(), target));
+    }
+
+    @Override
+    public void renameField(ConnectorSession session, ConnectorTableHandle tableHandle, List<String> fieldPath, String target)
+    {
+        SchemaEvolution.renameField();
+    }
+
+    @Override
+    public void setColumnType(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle column, io.trino.spi.type.Type type)
+    {
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.setType(table, List.of(((FreshetColumnHandle) column).name()), type));
+    }
+
+    @Override
+    public void setFieldType(ConnectorSession session, ConnectorTableHandle tableHandle, List<String> fieldPath, io.trino.spi.type.Type type)
+    {
+        changeTable((FreshetTableHandle) tableHandle, table -> SchemaEvolution.setType(table, fieldPath, type));
+    }
+
+    /**
+     * Applies a schema or partitioning change to the catalog's current table, then has the table's ingestion adopt it
+     * between two polls and the next query read it.
+     */
+    private void changeTable(FreshetTableHandle handle, java.util.function.Consumer<Table> change)
+    {
+        Table table = loadTable(handle.schemaTableName());
+        if (TableBinding.fromTableProperties(table.properties()).isEmpty()) {
+            throw FreshetErrors.notFreshetTable(handle.schemaTableName());
+        }
+        try {
+            change.accept(table);
+        }
+        catch (TrinoException e) {
+            throw e;
+        }
+        catch (IllegalArgumentException | org.apache.iceberg.exceptions.ValidationException e) {
+            throw new TrinoException(FRESHET_INVALID_SCHEMA_CHANGE, "Cannot change table %s: %s".formatted(handle.schemaTableName(), e.getMessage()), e);
+        }
+        catch (RuntimeException e) {
+            throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot change table %s: %s".formatted(handle.schemaTableName(), e.getMessage()), e);
+        }
+        TableIdentifier identifier = toIdentifier(handle.schemaTableName());
+        // a schema or spec change makes no snapshot: the cached metadata would not notice it
+        tableCache.invalidate(identifier);
+        tables.remove(handle.schemaTableName());
+        // records consumed after the statement returns are decoded with the new schema; a flush in flight may delay that
+        ingestion.ingester(identifier).ifPresent(ingester -> {
+            try {
+                ingester.checkTableChanges().get(TABLE_CHANGE_ADOPTION_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // committed either way: ingestion adopts the change at its next check
+            }
+        });
     }
 
     @Override

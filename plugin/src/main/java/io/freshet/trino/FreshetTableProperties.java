@@ -5,7 +5,9 @@ import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.trino.spi.TrinoException;
 import io.trino.spi.session.PropertyMetadata;
+import io.trino.spi.type.ArrayType;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.Optional;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
 import static io.trino.spi.session.PropertyMetadata.stringProperty;
+import static io.trino.spi.type.VarcharType.VARCHAR;
 
 /** Table properties of {@code CREATE TABLE ... WITH (...)}; they are stored as Iceberg table properties. */
 public final class FreshetTableProperties
@@ -22,6 +25,7 @@ public final class FreshetTableProperties
     public static final String BAD_RECORD_POLICY = "bad_record_policy";
     public static final String DEAD_LETTER_TOPIC = "dead_letter_topic";
     public static final String DATA_LOSS_POLICY = "data_loss_policy";
+    public static final String PARTITIONING = "partitioning";
 
     private FreshetTableProperties() {}
 
@@ -32,7 +36,24 @@ public final class FreshetTableProperties
                 stringProperty(FORMAT, "Encoding of the record values: json", TableBinding.JSON, false),
                 stringProperty(BAD_RECORD_POLICY, "SKIP, DEAD_LETTER or FAIL for records that do not decode; default from freshet.bad-record-policy", null, false),
                 stringProperty(DEAD_LETTER_TOPIC, "Topic for records that do not decode, with the DEAD_LETTER policy; default <kafka_topic>.dlq", null, false),
-                stringProperty(DATA_LOSS_POLICY, "FAIL or CONTINUE when Kafka retention deleted records before they were ingested; default FAIL", null, false));
+                stringProperty(DATA_LOSS_POLICY, "FAIL or CONTINUE when Kafka retention deleted records before they were ingested; default FAIL", null, false),
+                new PropertyMetadata<>(
+                        PARTITIONING,
+                        "Iceberg partition transforms, as in Trino's Iceberg connector: ARRAY['day(ts)', 'bucket(id, 16)', 'country']",
+                        new ArrayType(VARCHAR),
+                        List.class,
+                        List.of(),
+                        false,
+                        value -> ((Collection<?>) value).stream().map(String.class::cast).toList(),
+                        value -> value));
+    }
+
+    /** The partitioning entries of CREATE TABLE or SET PROPERTIES, empty for an unpartitioned table. */
+    @SuppressWarnings("unchecked")
+    public static List<String> partitioning(Map<String, Object> properties)
+    {
+        Object value = properties.get(PARTITIONING);
+        return value == null ? List.of() : (List<String>) value;
     }
 
     public static TableBinding binding(Map<String, Object> properties)

@@ -1,10 +1,13 @@
 package io.freshet.ingest.buffer;
 
+import io.freshet.ingest.schema.ArrowSchemas;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Types;
 
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,8 @@ import static java.util.Objects.requireNonNull;
 public final class HotBatch
 {
     private final VectorSchemaRoot root;
+    private final Schema schema;
+    private final Map<Integer, FieldVector> vectorsByFieldId;
     private final int partition;
     private final long startOffset;
     private final long endOffset;
@@ -32,19 +37,33 @@ public final class HotBatch
     private final long createdNanos;
     private final BigIntVector offsets;
     private final AtomicInteger references = new AtomicInteger(1);
-    private final Map<String, Optional<ColumnStatistics>> statistics = new ConcurrentHashMap<>();
+    private final Map<Integer, Optional<ColumnStatistics>> statistics = new ConcurrentHashMap<>();
     private final Map<Object, Object> derived = new ConcurrentHashMap<>();
     private volatile Runnable whenFreed = () -> {};
 
-    HotBatch(VectorSchemaRoot root, int partition, long startOffset, long endOffset)
+    HotBatch(VectorSchemaRoot root, Schema schema, int partition, long startOffset, long endOffset)
     {
         this.root = requireNonNull(root, "root is null");
+        this.schema = requireNonNull(schema, "schema is null");
+        this.vectorsByFieldId = ArrowSchemas.byFieldId(root.getFieldVectors());
         this.partition = partition;
         this.startOffset = startOffset;
         this.endOffset = endOffset;
         this.sizeInBytes = root.getFieldVectors().stream().mapToLong(vector -> vector.getBufferSize()).sum();
         this.createdNanos = System.nanoTime();
-        this.offsets = (BigIntVector) root.getVector(KafkaMetadataColumns.PARTITION_OFFSET);
+        this.offsets = (BigIntVector) ArrowSchemas.require(vectorsByFieldId, schema.findField(KafkaMetadataColumns.PARTITION_OFFSET));
+    }
+
+    /** The Iceberg schema the batch's vectors follow, by field id: the table's schema when the batch was decoded. */
+    public Schema schema()
+    {
+        return schema;
+    }
+
+    /** The vector of a top-level column by Iceberg field id, or null when the batch's schema has no such column (added later). */
+    public FieldVector vector(int fieldId)
+    {
+        return vectorsByFieldId.get(fieldId);
     }
 
     public VectorSchemaRoot root()
@@ -84,13 +103,26 @@ public final class HotBatch
         return createdNanos;
     }
 
-    /** Statistics of a top-level column, computed on first use; empty for nested columns and unknown names. */
+    /**
+     * Statistics of a top-level column by Iceberg field id, computed on first use; empty for nested columns. A
+     * column the batch's schema does not have (added after the batch was decoded) is null in every row.
+     */
+    public Optional<ColumnStatistics> statistics(int fieldId)
+    {
+        return statistics.computeIfAbsent(fieldId, id -> {
+            FieldVector vector = vectorsByFieldId.get(id);
+            if (vector == null) {
+                return Optional.of(new ColumnStatistics(root.getRowCount(), root.getRowCount(), Optional.empty(), Optional.empty()));
+            }
+            return ColumnStatistics.of(vector, root.getRowCount());
+        });
+    }
+
+    /** Statistics of a top-level column of the batch's schema by name; empty for nested columns and unknown names. */
     public Optional<ColumnStatistics> statistics(String column)
     {
-        return statistics.computeIfAbsent(column, name -> {
-            FieldVector vector = root.getVector(name);
-            return vector == null ? Optional.empty() : ColumnStatistics.of(vector, root.getRowCount());
-        });
+        Types.NestedField field = schema.findField(column);
+        return field == null || !vectorsByFieldId.containsKey(field.fieldId()) ? Optional.empty() : statistics(field.fieldId());
     }
 
     /**
@@ -120,7 +152,7 @@ public final class HotBatch
         return low;
     }
 
-    /** One batch holding the rows of consecutive batches of a partition, in order. */
+    /** One batch holding the rows of consecutive batches of a partition, in order; they all follow one schema. */
     static HotBatch merge(BufferAllocator allocator, List<HotBatch> batches)
     {
         VectorSchemaRoot merged = VectorSchemaRoot.create(batches.getFirst().root.getSchema(), allocator);
@@ -139,7 +171,7 @@ public final class HotBatch
             }
             merged.setRowCount(row);
             merged = UsedSize.sealed(merged, allocator);
-            return new HotBatch(merged, batches.getFirst().partition, batches.getFirst().startOffset, batches.getLast().endOffset);
+            return new HotBatch(merged, batches.getFirst().schema, batches.getFirst().partition, batches.getFirst().startOffset, batches.getLast().endOffset);
         }
         catch (RuntimeException e) {
             merged.close();

@@ -13,6 +13,7 @@ import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.StructVector;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Types;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -32,7 +33,13 @@ import static java.util.Objects.requireNonNull;
 public final class HotBatchBuilder
 {
     private final BufferAllocator allocator;
+    private final Schema schema;
     private final org.apache.arrow.vector.types.pojo.Schema arrowSchema;
+    private final int partitionIdColumn;
+    private final int offsetColumn;
+    private final int timestampColumn;
+    private final int keyColumn;
+    private final int headersColumn;
     private final int partition;
     private VectorSchemaRoot root;
     private int rows;
@@ -42,10 +49,32 @@ public final class HotBatchBuilder
     public HotBatchBuilder(BufferAllocator allocator, Schema schema, int partition, long startOffset)
     {
         this.allocator = requireNonNull(allocator, "allocator is null");
+        this.schema = requireNonNull(schema, "schema is null");
         this.arrowSchema = ArrowSchemas.toArrow(schema);
+        // the Arrow schema holds the table's columns in order: positions found by field id once
+        this.partitionIdColumn = position(schema, KafkaMetadataColumns.PARTITION_ID);
+        this.offsetColumn = position(schema, KafkaMetadataColumns.PARTITION_OFFSET);
+        this.timestampColumn = position(schema, KafkaMetadataColumns.TIMESTAMP);
+        this.keyColumn = position(schema, KafkaMetadataColumns.KEY);
+        this.headersColumn = position(schema, KafkaMetadataColumns.HEADERS);
         this.partition = partition;
         this.startOffset = startOffset;
         this.endOffset = startOffset;
+    }
+
+    private static int position(Schema schema, String metadataColumn)
+    {
+        Types.NestedField field = schema.findField(metadataColumn);
+        if (field == null) {
+            throw new IllegalArgumentException("Table schema has no Kafka metadata column " + metadataColumn);
+        }
+        return schema.columns().indexOf(field);
+    }
+
+    /** The Iceberg schema the vectors follow. */
+    public Schema schema()
+    {
+        return schema;
     }
 
     /** The vectors to decode the next row into, at index {@link #nextRow()}. */
@@ -73,16 +102,16 @@ public final class HotBatchBuilder
     {
         VectorSchemaRoot vectors = vectors();
         int row = rows;
-        ((BigIntVector) vectors.getVector(KafkaMetadataColumns.PARTITION_ID)).setSafe(row, partition);
-        ((BigIntVector) vectors.getVector(KafkaMetadataColumns.PARTITION_OFFSET)).setSafe(row, offset);
-        TimeStampMicroTZVector timestamp = (TimeStampMicroTZVector) vectors.getVector(KafkaMetadataColumns.TIMESTAMP);
+        ((BigIntVector) vectors.getVector(partitionIdColumn)).setSafe(row, partition);
+        ((BigIntVector) vectors.getVector(offsetColumn)).setSafe(row, offset);
+        TimeStampMicroTZVector timestamp = (TimeStampMicroTZVector) vectors.getVector(timestampColumn);
         if (timestampMillis >= 0) {
             timestamp.setSafe(row, timestampMillis * 1000);
         }
         else {
             timestamp.setNull(row);
         }
-        VarCharVector keyVector = (VarCharVector) vectors.getVector(KafkaMetadataColumns.KEY);
+        VarCharVector keyVector = (VarCharVector) vectors.getVector(keyColumn);
         if (key == null) {
             keyVector.setNull(row);
         }
@@ -90,7 +119,7 @@ public final class HotBatchBuilder
             // decoding and re-encoding replaces invalid UTF-8 so the column always holds valid text
             keyVector.setSafe(row, new String(key, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
         }
-        writeHeaders((MapVector) vectors.getVector(KafkaMetadataColumns.HEADERS), row, headers);
+        writeHeaders((MapVector) vectors.getVector(headersColumn), row, headers);
         rows++;
         skipTo(offset + 1);
     }
@@ -123,7 +152,7 @@ public final class HotBatchBuilder
         sealed.setRowCount(rows);
         root = null;
         sealed = UsedSize.sealed(sealed, allocator);
-        HotBatch batch = new HotBatch(sealed, partition, startOffset, endOffset);
+        HotBatch batch = new HotBatch(sealed, schema, partition, startOffset, endOffset);
         rows = 0;
         startOffset = endOffset;
         return batch;

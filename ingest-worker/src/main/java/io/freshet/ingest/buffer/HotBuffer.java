@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
@@ -182,6 +183,16 @@ public final class HotBuffer
      */
     public boolean coalesce(int partition, int minimumBatches, int maximumRows)
     {
+        return coalesce(partition, minimumBatches, maximumRows, _ -> List.of());
+    }
+
+    /**
+     * Like {@link #coalesce(int, int, int)}, merging the first run of at least {@code minimumBatches} consecutive
+     * small batches that follow one schema and have equal {@code runKey}s: a key of the Iceberg partitions a batch
+     * spans keeps batches of different days apart, so that a query of one day reads that day's batches only.
+     */
+    public boolean coalesce(int partition, int minimumBatches, int maximumRows, Function<HotBatch, Object> runKey)
+    {
         List<HotBatch> small = new ArrayList<>();
         synchronized (this) {
             Deque<HotBatch> partitionBatches = batches.get(partition);
@@ -189,9 +200,22 @@ public final class HotBuffer
                 return false;
             }
             int rows = 0;
+            Object key = null;
             for (HotBatch batch : partitionBatches) {
-                if (batch.rowCount() >= maximumRows || rows + batch.rowCount() > maximumRows) {
-                    break;
+                Object batchKey = batch.rowCount() >= maximumRows ? null : runKey.apply(batch);
+                // a merged batch follows one schema: batches decoded before and after a schema change stay apart
+                boolean joins = batchKey != null && !small.isEmpty() && rows + batch.rowCount() <= maximumRows
+                        && batch.schema().schemaId() == small.getFirst().schema().schemaId() && batchKey.equals(key);
+                if (!joins) {
+                    if (small.size() >= minimumBatches) {
+                        break;
+                    }
+                    small.clear();
+                    rows = 0;
+                    key = batchKey;
+                    if (batchKey == null) {
+                        continue;
+                    }
                 }
                 rows += batch.rowCount();
                 small.add(batch);
@@ -210,17 +234,32 @@ public final class HotBuffer
         }
         synchronized (this) {
             Deque<HotBatch> partitionBatches = batches.get(partition);
-            if (closed || partitionBatches == null || partitionBatches.peekFirst() != small.getFirst()) {
+            if (closed || partitionBatches == null) {
                 merged.release();
                 return false;
             }
-            for (int i = 0; i < small.size(); i++) {
-                HotBatch replaced = partitionBatches.removeFirst();
+            List<HotBatch> current = new ArrayList<>(partitionBatches);
+            int first = -1;
+            for (int i = 0; i < current.size(); i++) {
+                if (current.get(i) == small.getFirst()) {
+                    first = i;
+                    break;
+                }
+            }
+            if (first < 0 || first + small.size() > current.size() || !current.subList(first, first + small.size()).equals(small)) {
+                // a commit dropped some of them meanwhile
+                merged.release();
+                return false;
+            }
+            for (HotBatch replaced : small) {
                 bufferedBytes -= replaced.sizeInBytes();
                 replaced.release();
             }
+            current.subList(first, first + small.size()).clear();
+            current.add(first, merged);
+            partitionBatches.clear();
+            partitionBatches.addAll(current);
             merged.whenFreed(this::batchFreed);
-            partitionBatches.addFirst(merged);
             bufferedBytes += merged.sizeInBytes();
             return true;
         }

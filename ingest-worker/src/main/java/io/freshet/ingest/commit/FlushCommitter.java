@@ -62,11 +62,11 @@ public final class FlushCommitter
     }
 
     /**
-     * Commits newly written files (at most one per partition) that move each partition's watermark from
-     * {@code fromOffsets} to {@code toOffsets}, as the holder of each at the given epoch. Files of partitions another
+     * Commits newly written files (per Kafka partition, one per Iceberg partition and schema) that move each
+     * partition's watermark from {@code fromOffsets} to {@code toOffsets}, as the holder of each at the given epoch. Files of partitions another
      * writer holds now are deleted, never committed; the result names those partitions.
      */
-    public CommitResult commit(Map<Integer, DataFile> files, Map<Integer, Long> fromOffsets, Map<Integer, Long> toOffsets, Map<Integer, Long> epochs)
+    public CommitResult commit(Map<Integer, List<DataFile>> files, Map<Integer, Long> fromOffsets, Map<Integer, Long> toOffsets, Map<Integer, Long> epochs)
     {
         if (pending != null) {
             throw new IllegalStateException("A failed commit must be retried before a new one");
@@ -80,7 +80,7 @@ public final class FlushCommitter
             }
         }
         Map<Integer, List<DataFile>> filesByPartition = new TreeMap<>();
-        files.forEach((partition, file) -> filesByPartition.put(partition, List.of(file)));
+        files.forEach((partition, written) -> filesByPartition.put(partition, List.copyOf(written)));
         pending = new IngestCommit(filesByPartition, fromOffsets, toOffsets, epochs, passed);
         return attempt();
     }

@@ -12,6 +12,7 @@ import org.apache.iceberg.DataFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -143,7 +144,7 @@ final class FlushScheduler
                 }
                 long throttled = throttle.sleptNanos();
                 long writeStarted = System.nanoTime();
-                Map<Integer, DataFile> files;
+                Map<Integer, List<DataFile>> files;
                 try {
                     files = flusher.writeByPartition(plan.batches().stream().filter(batch -> to.containsKey(batch.partition())).toList());
                 }
@@ -152,7 +153,7 @@ final class FlushScheduler
                     throw e;
                 }
                 commitStarted = System.nanoTime();
-                stages.addFlush(commitStarted - writeStarted, files.values().stream().mapToLong(DataFile::fileSizeInBytes).sum());
+                stages.addFlush(commitStarted - writeStarted, files.values().stream().flatMap(List::stream).mapToLong(DataFile::fileSizeInBytes).sum());
                 cpu = stages.charge(IngestStages.Stage.PARQUET, cpu);
                 stages.addThrottled(throttle.sleptNanos() - throttled);
                 result = committer.commit(files, from, to, epochs);

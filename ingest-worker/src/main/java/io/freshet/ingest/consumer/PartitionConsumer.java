@@ -40,7 +40,7 @@ final class PartitionConsumer
     private final String table;
     private final TableBinding binding;
     private final IngestSettings settings;
-    private final Schema schema;
+    private Schema schema;
     private final HotBuffer buffer;
     private final Map<Integer, HotBatchBuilder> builders = new TreeMap<>();
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -115,6 +115,23 @@ final class PartitionConsumer
             buffer.advance(partition.partition(), position);
         }
         return added;
+    }
+
+    /**
+     * Builds the next rows with a new schema: each builder's rows so far are sealed into a batch of the old schema,
+     * and the next record of each partition goes into a builder of the new one, so no record is lost or taken twice.
+     */
+    void adopt(Schema newSchema)
+    {
+        for (Map.Entry<Integer, HotBatchBuilder> entry : builders.entrySet()) {
+            HotBatchBuilder previous = entry.getValue();
+            if (previous.hasRows()) {
+                buffer.append(previous.seal());
+            }
+            entry.setValue(new HotBatchBuilder(buffer.allocator(), newSchema, entry.getKey(), previous.endOffset()));
+            previous.close();
+        }
+        schema = newSchema;
     }
 
     /** Takes partitions out of the assignment; their rows leave the hot buffer. */

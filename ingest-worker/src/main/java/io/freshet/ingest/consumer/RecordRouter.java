@@ -10,6 +10,7 @@ import org.apache.iceberg.Schema;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
@@ -27,20 +28,26 @@ final class RecordRouter
     private final TableBinding binding;
     private final IngestSettings settings;
     private final BadRecordPolicy badRecordPolicy;
-    private final RecordDecoder decoder;
+    private RecordDecoder decoder;
     private final BadRecordLog badRecordLog;
     private final AtomicLong badRecords = new AtomicLong();
     private final AtomicLong deadLetteredRecords = new AtomicLong();
     private volatile DeadLetterPublisher deadLetterPublisher;
 
-    RecordRouter(String table, Schema schema, TableBinding binding, IngestSettings settings)
+    RecordRouter(String table, Schema schema, Map<String, String> tableProperties, TableBinding binding, IngestSettings settings)
     {
         this.table = requireNonNull(table, "table is null");
         this.binding = requireNonNull(binding, "binding is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.badRecordPolicy = binding.badRecordPolicy().orElse(settings.badRecordPolicy());
-        this.decoder = new JsonRecordDecoder(schema);
+        this.decoder = new JsonRecordDecoder(schema, tableProperties);
         this.badRecordLog = new BadRecordLog(table, BAD_RECORD_LOG_INTERVAL);
+    }
+
+    /** Decodes the next records with a new schema; the JSON field of each column follows the table's properties. */
+    void adopt(Schema schema, Map<String, String> tableProperties)
+    {
+        decoder = new JsonRecordDecoder(schema, tableProperties);
     }
 
     void append(HotBatchBuilder builder, ConsumerRecord<byte[], byte[]> record)

@@ -72,6 +72,7 @@ public final class TableIngester
     private final PartitionAssignment assignment;
     private final PartitionConsumer partitions;
     private final RecordRouter router;
+    private final SchemaAdoption schemaAdoption;
     private final Backpressure backpressure;
     private final DataLossPolicy dataLossPolicy;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
@@ -102,7 +103,8 @@ public final class TableIngester
         this.buffer = new HotBuffer(rootAllocator.newChildAllocator("hot-buffer-" + identifier, 0, Long.MAX_VALUE), transactionLog.current());
         this.assignment = new PartitionAssignment(identifier.toString(), membership, clusterSettings.fenceHoldOff());
         this.partitions = new PartitionConsumer(identifier.toString(), binding, settings, table.schema(), buffer);
-        this.router = new RecordRouter(identifier.toString(), table.schema(), binding, settings);
+        this.router = new RecordRouter(identifier.toString(), table.schema(), table.properties(), binding, settings);
+        this.schemaAdoption = new SchemaAdoption(identifier.toString(), table, partitions, router);
         this.backpressure = new Backpressure(rootAllocator, settings.hotBufferMaxBytes(), binding.topic());
         this.dataLossPolicy = DataLossPolicy.fromTableProperties(table.properties());
         FlushThrottle flushThrottle = new FlushThrottle(FLUSH_CORE_SHARE);
@@ -188,6 +190,7 @@ public final class TableIngester
     private void run()
     {
         try {
+            schemaAdoption.requireWritable();
             partitions.open();
             while (running && !refreshTopicPartitions()) {
                 state = State.WAITING_FOR_TOPIC;
@@ -198,6 +201,10 @@ public final class TableIngester
                 refreshOwnershipIfDue();
                 pollOnce();
                 flushes.completed().ifPresent(this::committed);
+                if (!flushes.inFlight()) {
+                    // the flush thread uses the table object; its commit refreshes it, and the check follows that commit
+                    schemaAdoption.adoptChanges();
+                }
                 coalesceSmallBatches();
                 flushes.startIfDue(assignment.epochs(), router.deadLetterPublisher());
                 buffer.expireLeases(settings.leaseTimeout().toMillis());
@@ -225,6 +232,7 @@ public final class TableIngester
                 state = State.STOPPED;
             }
             flushRequests.failAll(this::notRunning);
+            schemaAdoption.completeRequests();
         }
     }
 
@@ -411,6 +419,19 @@ public final class TableIngester
         }
     }
 
+    /**
+     * Makes the loop look for a schema or partition change committed meanwhile (by Freshet or another engine) before
+     * its next poll; completes once it has, so that records consumed afterwards are decoded with the new schema.
+     */
+    public CompletableFuture<Void> checkTableChanges()
+    {
+        CompletableFuture<Void> checked = schemaAdoption.request();
+        if (state == State.FAILED || state == State.STOPPED) {
+            schemaAdoption.completeRequests();
+        }
+        return checked;
+    }
+
     private void coalesceSmallBatches()
     {
         // a failed commit waiting for its retry covers batches up to its target: a merged batch must not straddle it
@@ -419,7 +440,7 @@ public final class TableIngester
         }
         long cpu = IngestStages.threadCpuNanos();
         for (Integer partition : partitions.assigned()) {
-            buffer.coalesce(partition, COALESCE_MINIMUM_BATCHES, COALESCE_MAXIMUM_ROWS);
+            buffer.coalesce(partition, COALESCE_MINIMUM_BATCHES, COALESCE_MAXIMUM_ROWS, schemaAdoption::timeRangeKey);
         }
         stages.charge(IngestStages.Stage.BUFFER, cpu);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.freshet.ingest.schema.ArrowSchemas;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -17,10 +18,11 @@ import org.apache.iceberg.types.Types.NestedField;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * JSON object per record value, fields matched to columns by name (case-insensitively, as Trino folds
- * column names). Unknown fields are ignored, missing fields are null.
+ * column names), or by the JSON field name a renamed column keeps ({@link JsonFieldNames}). Unknown fields are ignored, missing fields are null.
  *
  * <p>Values stream from the parser straight into the vectors, without a JSON tree per record
  * ({@link JsonStreamWriter}). What is a bad record, and the reason given, are those of reading the
@@ -42,11 +44,17 @@ public final class JsonRecordDecoder
 
     public JsonRecordDecoder(Schema schema)
     {
+        this(schema, Map.of());
+    }
+
+    /** @param tableProperties may map columns to other JSON fields ({@link JsonFieldNames}) */
+    public JsonRecordDecoder(Schema schema, Map<String, String> tableProperties)
+    {
         List<NestedField> declared = schema.columns().stream()
                 .filter(column -> !KafkaMetadataColumns.isMetadataColumn(column.name()))
                 .toList();
         this.declaredColumns = Types.StructType.of(declared);
-        this.fields = JsonStreamWriter.Fields.of(declaredColumns);
+        this.fields = JsonStreamWriter.Fields.of(declaredColumns, declared.stream().map(column -> JsonFieldNames.jsonName(column, tableProperties)).toList());
     }
 
     @Override
@@ -58,8 +66,9 @@ public final class JsonRecordDecoder
         }
         if (vectors != cachedVectors) {
             // a builder fills one set of vectors for many rows: look the columns up once per set
+            Map<Integer, FieldVector> byFieldId = ArrowSchemas.byFieldId(vectors.getFieldVectors());
             cachedColumns = declaredColumns.fields().stream()
-                    .map(field -> vectors.getVector(field.name()))
+                    .map(field -> ArrowSchemas.require(byFieldId, field))
                     .toList();
             cachedVectors = vectors;
         }

@@ -292,7 +292,7 @@ final class JsonStreamWriter
         private final byte[] matched;
         private final BadRecordException[] errors;
 
-        private Fields(List<NestedField> fields)
+        private Fields(List<NestedField> fields, List<String> jsonNames)
         {
             int count = fields.size();
             names = new String[count];
@@ -302,16 +302,22 @@ final class JsonStreamWriter
             errors = new BadRecordException[count];
             for (int i = 0; i < count; i++) {
                 NestedField field = fields.get(i);
-                names[i] = field.name();
+                names[i] = jsonNames.get(i);
                 types[i] = field.type();
                 children[i] = shapeBelow(field.type());
-                byName.putIfAbsent(field.name(), i);
+                byName.putIfAbsent(names[i], i);
             }
         }
 
         static Fields of(Types.StructType struct)
         {
-            return new Fields(struct.fields());
+            return new Fields(struct.fields(), struct.fields().stream().map(NestedField::name).toList());
+        }
+
+        /** The fields of a row type read from the JSON fields named, in field order. */
+        static Fields of(Types.StructType struct, List<String> jsonNames)
+        {
+            return new Fields(struct.fields(), jsonNames);
         }
 
         /** The fields of the first row type below a type (through lists and map values), or null. */

@@ -5,6 +5,7 @@ import io.freshet.ingest.schema.KafkaMetadataColumns;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -31,7 +32,7 @@ import java.util.TreeMap;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Bin-packs the small data files of each Kafka partition into files of the target size, in offset order,
+ * Bin-packs the small data files of each Kafka partition, within each Iceberg partition, into files of the target size, in offset order,
  * and rewrites fragmented manifests. Commits go through Iceberg's rewrite with validation from the
  * planned snapshot: an ingest commit racing it keeps its rows, and a file already rewritten by someone
  * else fails the rewrite instead of coming back. Rewrite commits carry no offset watermark; it is read
@@ -64,12 +65,12 @@ public final class Compactor
             return CompactionResult.NONE;
         }
         long smallFileBytes = targetFileSizeBytes * 3 / 4;
-        Map<Integer, List<DataFile>> smallFiles = smallFilesByPartition(snapshot, smallFileBytes);
+        Map<GroupKey, List<DataFile>> smallFiles = smallFilesByPartition(snapshot, smallFileBytes);
         CompactionResult result = CompactionResult.NONE;
-        for (Map.Entry<Integer, List<DataFile>> entry : smallFiles.entrySet()) {
+        for (Map.Entry<GroupKey, List<DataFile>> entry : smallFiles.entrySet()) {
             List<DataFile> group = selectGroup(entry.getValue(), targetFileSizeBytes);
             if (group.size() >= minInputFiles) {
-                result = result.plus(rewrite(snapshot.snapshotId(), entry.getKey(), group, targetFileSizeBytes));
+                result = result.plus(rewrite(snapshot.snapshotId(), entry.getKey().kafkaPartition(), group, targetFileSizeBytes));
             }
         }
         return result;
@@ -95,9 +96,13 @@ public final class Compactor
         return manifests.size();
     }
 
-    private Map<Integer, List<DataFile>> smallFilesByPartition(Snapshot snapshot, long smallFileBytes)
+    /**
+     * Small files by Kafka partition and Iceberg partition (spec and partition values): a rewrite never merges
+     * rows of two Iceberg partitions, so its output keeps its inputs' partition and their tight offset ranges.
+     */
+    private Map<GroupKey, List<DataFile>> smallFilesByPartition(Snapshot snapshot, long smallFileBytes)
     {
-        Map<Integer, List<DataFile>> files = new TreeMap<>();
+        Map<GroupKey, List<DataFile>> files = new TreeMap<>();
         try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId()).includeColumnStats().planFiles()) {
             for (FileScanTask task : tasks) {
                 DataFile file = task.file();
@@ -105,7 +110,8 @@ public final class Compactor
                     continue;
                 }
                 int kafkaPartition = KafkaMetadataColumns.kafkaPartition(table.schema(), file).orElse(MIXED_PARTITIONS);
-                files.computeIfAbsent(kafkaPartition, _ -> new ArrayList<>()).add(file);
+                PartitionSpec spec = table.specs().get(file.specId());
+                files.computeIfAbsent(new GroupKey(kafkaPartition, file.specId(), spec.partitionToPath(file.partition())), _ -> new ArrayList<>()).add(file);
             }
         }
         catch (IOException e) {
@@ -193,8 +199,9 @@ public final class Compactor
                         .build()) {
                     for (Record row : rows) {
                         if (output == null) {
-                            outputLocation = writer.newLocation(Math.max(kafkaPartition, 0));
-                            output = writer.newDataFile(outputLocation);
+                            PartitionSpec spec = table.specs().get(input.specId());
+                            outputLocation = writer.newLocation(Math.max(kafkaPartition, 0), spec, input.partition());
+                            output = writer.newDataFile(outputLocation, spec, input.partition());
                         }
                         output.write(row);
                         if (output.length() >= targetFileSizeBytes) {
@@ -224,6 +231,19 @@ public final class Compactor
                 }
                 writer.discard(outputLocation);
             }
+        }
+    }
+
+    private record GroupKey(int kafkaPartition, int specId, String partition)
+            implements Comparable<GroupKey>
+    {
+        @Override
+        public int compareTo(GroupKey other)
+        {
+            return Comparator.comparingInt(GroupKey::kafkaPartition)
+                    .thenComparingInt(GroupKey::specId)
+                    .thenComparing(GroupKey::partition)
+                    .compare(this, other);
         }
     }
 

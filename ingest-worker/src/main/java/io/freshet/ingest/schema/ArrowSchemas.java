@@ -1,5 +1,6 @@
 package io.freshet.ingest.schema;
 
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.types.DateUnit;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
@@ -11,12 +12,50 @@ import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Maps an Iceberg schema to the Arrow schema of the hot buffer. */
+/**
+ * Maps an Iceberg schema to the Arrow schema of the hot buffer. Every Arrow field carries its Iceberg field id
+ * as field metadata (the key Arrow's Parquet bindings use), so that every path from decoding to the flush
+ * matches vectors to columns by field id: a column renamed, dropped, added or reordered never shifts values.
+ */
 public final class ArrowSchemas
 {
+    public static final String FIELD_ID = "PARQUET:field_id";
+
     private ArrowSchemas() {}
+
+    /** The Iceberg field id an Arrow field carries, or -1 (the entries of a map have none). */
+    public static int fieldId(Field field)
+    {
+        String id = field.getMetadata().get(FIELD_ID);
+        return id == null ? -1 : Integer.parseInt(id);
+    }
+
+    /** The vectors of a batch by Iceberg field id. */
+    public static Map<Integer, FieldVector> byFieldId(List<FieldVector> vectors)
+    {
+        Map<Integer, FieldVector> byId = new HashMap<>();
+        for (FieldVector vector : vectors) {
+            int id = fieldId(vector.getField());
+            if (id >= 0) {
+                byId.put(id, vector);
+            }
+        }
+        return byId;
+    }
+
+    /** The vector of a field among siblings, by field id; fails when the batch has none, which means it follows another schema. */
+    public static FieldVector require(Map<Integer, FieldVector> vectors, NestedField field)
+    {
+        FieldVector vector = vectors.get(field.fieldId());
+        if (vector == null) {
+            throw new IllegalStateException("hot batch has no vector for column %s (field id %s)".formatted(field.name(), field.fieldId()));
+        }
+        return vector;
+    }
 
     public static org.apache.arrow.vector.types.pojo.Schema toArrow(Schema schema)
     {
@@ -25,26 +64,27 @@ public final class ArrowSchemas
 
     public static Field toArrow(NestedField field)
     {
-        return toArrow(field.name(), field.type(), true);
+        return toArrow(field.fieldId(), field.name(), field.type(), true);
     }
 
-    private static Field toArrow(String name, Type type, boolean nullable)
+    private static Field toArrow(int fieldId, String name, Type type, boolean nullable)
     {
+        Map<String, String> metadata = Map.of(FIELD_ID, Integer.toString(fieldId));
         return switch (type.typeId()) {
             case LIST -> {
                 Types.ListType list = (Types.ListType) type;
-                yield new Field(name, FieldType.nullable(ArrowType.List.INSTANCE), List.of(toArrow("element", list.elementType(), true)));
+                yield new Field(name, new FieldType(true, ArrowType.List.INSTANCE, null, metadata), List.of(toArrow(list.elementId(), "element", list.elementType(), true)));
             }
-            case STRUCT -> new Field(name, FieldType.nullable(ArrowType.Struct.INSTANCE),
+            case STRUCT -> new Field(name, new FieldType(true, ArrowType.Struct.INSTANCE, null, metadata),
                     type.asStructType().fields().stream().map(ArrowSchemas::toArrow).toList());
             case MAP -> {
                 Types.MapType map = (Types.MapType) type;
                 Field entries = new Field("entries", FieldType.notNullable(ArrowType.Struct.INSTANCE), List.of(
-                        toArrow("key", map.keyType(), false),
-                        toArrow("value", map.valueType(), true)));
-                yield new Field(name, FieldType.nullable(new ArrowType.Map(false)), List.of(entries));
+                        toArrow(map.keyId(), "key", map.keyType(), false),
+                        toArrow(map.valueId(), "value", map.valueType(), true)));
+                yield new Field(name, new FieldType(true, new ArrowType.Map(false), null, metadata), List.of(entries));
             }
-            default -> new Field(name, new FieldType(nullable, primitive(type), null), null);
+            default -> new Field(name, new FieldType(nullable, primitive(type), null, metadata), null);
         };
     }
 

@@ -69,7 +69,7 @@ public final class TableContents
             checkedUntil.merge(range.partition(), range.endOffset(), Math::max);
             OffsetList partitionOffsets = offsets.computeIfAbsent(range.partition(), _ -> new OffsetList());
             for (HotBatch batch : cut.batches(range.partition(), range.startOffset(), range.endOffset())) {
-                BigIntVector vector = (BigIntVector) batch.root().getVector(KafkaMetadataColumns.PARTITION_OFFSET);
+                BigIntVector vector = (BigIntVector) batch.vector(batch.schema().findField(KafkaMetadataColumns.PARTITION_OFFSET).fieldId());
                 for (int row = batch.firstRowAtOrAfter(range.startOffset()); row < batch.rowCount(); row++) {
                     long offset = vector.get(row);
                     if (offset >= range.endOffset()) {

@@ -95,9 +95,9 @@ class TestArrowParquetWriter
                     TableProperties.PARQUET_PAGE_SIZE_BYTES, "8192",
                     TableProperties.DEFAULT_WRITE_METRICS_MODE, "full"));
             List<HotBatch> batches = new ArrayList<>();
-            batches.add(batch(allocator, 0, 0, 2500));
-            batches.add(batch(allocator, 0, 2500, 700));
-            batches.add(batch(allocator, 1, 0, 1));
+            batches.add(batch(allocator, table.schema(), 0, 0, 2500));
+            batches.add(batch(allocator, table.schema(), 0, 2500, 700));
+            batches.add(batch(allocator, table.schema(), 1, 0, 1));
             List<List<Object>> expected = new ArrayList<>();
             for (HotBatch batch : batches) {
                 for (int row = 0; row < batch.rowCount(); row++) {
@@ -256,11 +256,12 @@ class TestArrowParquetWriter
         };
     }
 
-    private static HotBatch batch(BufferAllocator allocator, int partition, long firstOffset, int rows)
+    /** A batch decoded with the table's schema, whose field ids the catalog assigned afresh. */
+    private static HotBatch batch(BufferAllocator allocator, Schema schema, int partition, long firstOffset, int rows)
             throws BadRecordException
     {
-        JsonRecordDecoder decoder = new JsonRecordDecoder(SCHEMA);
-        HotBatchBuilder builder = new HotBatchBuilder(allocator, SCHEMA, partition, firstOffset);
+        JsonRecordDecoder decoder = new JsonRecordDecoder(schema);
+        HotBatchBuilder builder = new HotBatchBuilder(allocator, schema, partition, firstOffset);
         for (long offset = firstOffset; offset < firstOffset + rows; offset++) {
             decoder.decode(json(offset).getBytes(StandardCharsets.UTF_8), builder.vectors(), builder.nextRow());
             RecordHeaders headers = new RecordHeaders();

@@ -134,7 +134,8 @@ public class FreshetFunctionProvider
             if (ingester.isPresent()) {
                 // the same cut a SELECT takes: committed rows and the hot rows above them
                 try (HotCut cut = ingester.get().buffer().cut(leaseId)) {
-                    contents = TableContents.of(ingester.get().table(), cut);
+                    // the table just loaded knows every snapshot up to the cut's, upkeep commits included
+                    contents = TableContents.of(table, cut);
                 }
                 finally {
                     ingester.get().buffer().releaseLeases(leaseId);

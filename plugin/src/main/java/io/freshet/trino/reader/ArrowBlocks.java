@@ -32,13 +32,14 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.StructVector;
 
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.Optional;
 
 import static io.trino.spi.type.TimestampType.TIMESTAMP_MICROS;
@@ -55,6 +56,21 @@ public final class ArrowBlocks
     public static Block toBlock(Type type, FieldVector vector, int from, int to)
     {
         int count = to - from;
+        // a batch decoded before a column was widened (integer to bigint, real to double) keeps its narrower vector
+        if (type instanceof BigintType && vector instanceof IntVector narrower) {
+            long[] values = new long[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = narrower.isNull(from + i) ? 0 : narrower.get(from + i);
+            }
+            return new LongArrayBlock(count, nulls(vector, from, count), values);
+        }
+        if (type instanceof DoubleType && vector instanceof Float4Vector narrower) {
+            long[] values = new long[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = narrower.isNull(from + i) ? 0 : Double.doubleToRawLongBits(narrower.get(from + i));
+            }
+            return new LongArrayBlock(count, nulls(vector, from, count), values);
+        }
         if (type instanceof BigintType || type.equals(TIMESTAMP_MICROS) || type instanceof DoubleType) {
             return longs(vector, from, count);
         }
@@ -135,10 +151,12 @@ public final class ArrowBlocks
         }
         switch (type) {
             case BooleanType booleanType -> booleanType.writeBoolean(builder, ((BitVector) vector).get(index) != 0);
+            case BigintType bigint when vector instanceof IntVector narrower -> bigint.writeLong(builder, narrower.get(index));
             case BigintType bigint -> bigint.writeLong(builder, ((BaseFixedWidthVector) vector).getDataBuffer().getLong((long) index * Long.BYTES));
             case IntegerType integer -> integer.writeLong(builder, ((BaseFixedWidthVector) vector).getDataBuffer().getInt((long) index * Integer.BYTES));
             case DateType date -> date.writeLong(builder, ((BaseFixedWidthVector) vector).getDataBuffer().getInt((long) index * Integer.BYTES));
             case RealType real -> real.writeLong(builder, ((BaseFixedWidthVector) vector).getDataBuffer().getInt((long) index * Integer.BYTES));
+            case DoubleType doubleType when vector instanceof Float4Vector narrower -> doubleType.writeDouble(builder, narrower.get(index));
             case DoubleType doubleType -> doubleType.writeDouble(builder, Double.longBitsToDouble(((BaseFixedWidthVector) vector).getDataBuffer().getLong((long) index * Long.BYTES)));
             case DecimalType decimal -> {
                 BigDecimal value = ((DecimalVector) vector).getObject(index);
@@ -177,10 +195,18 @@ public final class ArrowBlocks
                 });
             }
             case RowType row -> {
-                List<FieldVector> children = ((StructVector) vector).getChildrenFromFields();
+                // nested fields match by name, as in the Parquet reader: a field added since the batch was decoded is null
+                StructVector struct = (StructVector) vector;
                 ((RowBlockBuilder) builder).buildEntry(fieldBuilders -> {
                     for (int field = 0; field < fieldBuilders.size(); field++) {
-                        write(fieldBuilders.get(field), row.getFields().get(field).getType(), children.get(field), index);
+                        RowType.Field rowField = row.getFields().get(field);
+                        FieldVector child = rowField.getName().map(struct::getChild).orElse(null);
+                        if (child == null) {
+                            fieldBuilders.get(field).appendNull();
+                        }
+                        else {
+                            write(fieldBuilders.get(field), rowField.getType(), child, index);
+                        }
                     }
                 });
             }

@@ -49,7 +49,7 @@ public final class HotBatchPredicate
                 continue;
             }
             FreshetColumnHandle column = entry.getKey();
-            Optional<ColumnStatistics> statistics = batch.statistics(column.name());
+            Optional<ColumnStatistics> statistics = batch.statistics(column.fieldId());
             if (statistics.isPresent() && !domain.overlaps(toDomain(column.type(), statistics.get()))) {
                 return false;
             }

@@ -10,6 +10,7 @@ import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -18,6 +19,8 @@ import org.apache.iceberg.io.CloseableIterable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
@@ -34,7 +37,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Metadata tables of one Freshet table, read as {@code "orders$commits"}: the commit log with each
- * commit's offset watermark, and the Iceberg-style {@code $snapshots} and {@code $files}.
+ * commit's offset watermark, the Iceberg-style {@code $snapshots} and {@code $files}, and {@code $partitions}
+ * with the Iceberg and Kafka partitions of the data files side by side.
  */
 public final class TableMetadataTables
 {
@@ -42,7 +46,7 @@ public final class TableMetadataTables
 
     public enum Kind
     {
-        COMMITS, SNAPSHOTS, FILES
+        COMMITS, SNAPSHOTS, FILES, PARTITIONS
     }
 
     /** The kind named after the {@code $} of a table name, if it names one. */
@@ -73,6 +77,7 @@ public final class TableMetadataTables
             case COMMITS -> new MetadataTable(name, COMMITS_COLUMNS, table, TableMetadataTables::commits);
             case SNAPSHOTS -> new MetadataTable(name, SNAPSHOTS_COLUMNS, table, TableMetadataTables::snapshots);
             case FILES -> new MetadataTable(name, FILES_COLUMNS, table, TableMetadataTables::files);
+            case PARTITIONS -> new MetadataTable(name, PARTITIONS_COLUMNS, table, TableMetadataTables::partitions);
         };
     }
 
@@ -162,6 +167,64 @@ public final class TableMetadataTables
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final List<ColumnMetadata> PARTITIONS_COLUMNS = List.of(
+            new ColumnMetadata("partition", VARCHAR),
+            new ColumnMetadata("spec_id", INTEGER),
+            new ColumnMetadata("kafka_partition", INTEGER),
+            new ColumnMetadata("record_count", BIGINT),
+            new ColumnMetadata("file_count", BIGINT),
+            new ColumnMetadata("total_size", BIGINT),
+            new ColumnMetadata("min_offset", BIGINT),
+            new ColumnMetadata("max_offset", BIGINT));
+
+    /**
+     * One row per Iceberg partition and Kafka partition of the current snapshot: both layouts side by side. The
+     * partition is Iceberg's partition path ({@code ts_day=2026-11-28/id_bucket=3}, empty when unpartitioned).
+     */
+    private static void partitions(Table table, InMemoryRecordSet.Builder rows)
+    {
+        if (table.currentSnapshot() == null) {
+            return;
+        }
+        Schema schema = table.schema();
+        Map<PartitionKey, long[]> partitions = new TreeMap<>();
+        try (CloseableIterable<FileScanTask> tasks = table.newScan().includeColumnStats().planFiles()) {
+            for (FileScanTask task : tasks) {
+                DataFile file = task.file();
+                PartitionSpec spec = table.specs().get(file.specId());
+                PartitionKey key = new PartitionKey(spec.partitionToPath(file.partition()), file.specId(), KafkaMetadataColumns.kafkaPartition(schema, file).orElse(-1));
+                long[] totals = partitions.computeIfAbsent(key, _ -> new long[] {0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE});
+                totals[0] += file.recordCount();
+                totals[1]++;
+                totals[2] += file.fileSizeInBytes();
+                totals[3] = Math.min(totals[3], KafkaMetadataColumns.minOffset(schema, file).orElse(Long.MAX_VALUE));
+                totals[4] = Math.max(totals[4], KafkaMetadataColumns.maxOffset(schema, file).orElse(Long.MIN_VALUE));
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        partitions.forEach((key, totals) -> rows.addRow(
+                key.path(),
+                key.specId(),
+                key.kafkaPartition() < 0 ? null : key.kafkaPartition(),
+                totals[0],
+                totals[1],
+                totals[2],
+                totals[3] == Long.MAX_VALUE ? null : totals[3],
+                totals[4] == Long.MIN_VALUE ? null : totals[4]));
+    }
+
+    private record PartitionKey(String path, int specId, int kafkaPartition)
+            implements Comparable<PartitionKey>
+    {
+        @Override
+        public int compareTo(PartitionKey other)
+        {
+            return java.util.Comparator.comparing(PartitionKey::path).thenComparingInt(PartitionKey::specId).thenComparingInt(PartitionKey::kafkaPartition).compare(this, other);
         }
     }
 

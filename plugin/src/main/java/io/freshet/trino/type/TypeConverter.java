@@ -82,6 +82,12 @@ public final class TypeConverter
         return fields;
     }
 
+    /** The Iceberg type of a Trino type; nested field ids are placeholders that a schema update reassigns. */
+    public static org.apache.iceberg.types.Type toIcebergType(Type type)
+    {
+        return toIcebergType(type, new AtomicInteger(1));
+    }
+
     private static org.apache.iceberg.types.Type toIcebergType(Type type, AtomicInteger nextId)
     {
         if (type instanceof BooleanType) {

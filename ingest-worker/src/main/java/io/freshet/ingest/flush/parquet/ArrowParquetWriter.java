@@ -13,6 +13,7 @@ import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SchemaParser;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.parquet.ParquetSchemaUtil;
@@ -95,8 +96,17 @@ public final class ArrowParquetWriter
         }
     }
 
-    /** Appends the first {@code rowCount} rows of a batch whose vectors follow the schema's columns. */
+    /** Appends the first {@code rowCount} rows of a batch whose vectors carry the schema's field ids. */
     public void write(VectorSchemaRoot batch, int rowCount)
+    {
+        write(batch, null, rowCount);
+    }
+
+    /**
+     * Appends the rows {@code rows[0..count)} of a batch whose vectors carry the schema's field ids, in that order;
+     * with {@code rows} null, the first {@code count} rows.
+     */
+    public void write(VectorSchemaRoot batch, int[] rows, int rowCount)
     {
         if (rowCount == 0) {
             return;
@@ -117,7 +127,12 @@ public final class ArrowParquetWriter
             }
             int end = Math.min(rowCount, start + SLICE_ROWS);
             for (RowWriter rowWriter : rowWriters) {
-                rowWriter.write(start, end);
+                if (rows == null) {
+                    rowWriter.write(start, end);
+                }
+                else {
+                    rowWriter.write(rows, start, end);
+                }
             }
             for (int row = start; row < end; row++) {
                 columnStore.endRecord();
@@ -133,6 +148,12 @@ public final class ArrowParquetWriter
     /** Finishes the file and describes it as an Iceberg data file of an unpartitioned table. */
     public DataFile close()
     {
+        return close(PartitionSpec.unpartitioned(), null);
+    }
+
+    /** Finishes the file and describes it as an Iceberg data file of one partition of {@code spec}. */
+    public DataFile close(PartitionSpec spec, StructLike partition)
+    {
         try {
             if (columnStore != null) {
                 flushRowGroup();
@@ -143,7 +164,11 @@ public final class ArrowParquetWriter
                     .filter(metrics -> metrics != null)
                     .map(FloatingPointMetrics::toFieldMetrics);
             Metrics metrics = ParquetUtil.footerMetrics(footer, fieldMetrics, metricsConfig);
-            return DataFiles.builder(PartitionSpec.unpartitioned())
+            DataFiles.Builder builder = DataFiles.builder(spec);
+            if (spec.isPartitioned()) {
+                builder.withPartition(partition);
+            }
+            return builder
                     .withPath(location)
                     .withFormat(FileFormat.PARQUET)
                     .withFileSizeInBytes(writer.getPos())

@@ -1,5 +1,6 @@
 package io.freshet.ingest.flush.parquet;
 
+import io.freshet.ingest.schema.ArrowSchemas;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
@@ -22,6 +23,7 @@ import org.apache.parquet.io.api.Binary;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Shreds Arrow vectors into Parquet leaf columns, one column at a time: for each leaf, a chain of levels from the
@@ -33,15 +35,16 @@ final class LeafColumns
 {
     private LeafColumns() {}
 
-    /** The leaves of the table's columns in Parquet column order (depth first), each bound to its vectors. */
+    /**
+     * The leaves of the schema's columns in Parquet column order (depth first), each bound to its vectors, which
+     * are found by Iceberg field id, never by position.
+     */
     static List<Leaf> leaves(List<NestedField> fields, List<FieldVector> vectors)
     {
-        if (fields.size() != vectors.size()) {
-            throw new IllegalStateException("hot batch has %s columns, table schema has %s".formatted(vectors.size(), fields.size()));
-        }
+        Map<Integer, FieldVector> byFieldId = ArrowSchemas.byFieldId(vectors);
         List<Leaf> leaves = new ArrayList<>();
-        for (int i = 0; i < fields.size(); i++) {
-            collect(fields.get(i), vectors.get(i), 0, new ArrayList<>(), leaves);
+        for (NestedField field : fields) {
+            collect(field, ArrowSchemas.require(byFieldId, field), 0, new ArrayList<>(), leaves);
         }
         return leaves;
     }
@@ -58,10 +61,9 @@ final class LeafColumns
         Type type = field.type();
         switch (type.typeId()) {
             case STRUCT -> {
-                List<NestedField> children = type.asStructType().fields();
-                List<FieldVector> childVectors = ((StructVector) vector).getChildrenFromFields();
-                for (int i = 0; i < children.size(); i++) {
-                    collect(children.get(i), childVectors.get(i), repetitionLevel, here, leaves);
+                Map<Integer, FieldVector> childVectors = ArrowSchemas.byFieldId(((StructVector) vector).getChildrenFromFields());
+                for (NestedField child : type.asStructType().fields()) {
+                    collect(child, ArrowSchemas.require(childVectors, child), repetitionLevel, here, leaves);
                 }
             }
             case LIST -> {
@@ -206,9 +208,22 @@ final class LeafColumns
                 }
             }
             Level top = level;
-            return (start, end) -> {
-                for (int row = start; row < end; row++) {
-                    top.write(row, 0, 0);
+            return new RowWriter()
+            {
+                @Override
+                public void write(int startRow, int endRow)
+                {
+                    for (int row = startRow; row < endRow; row++) {
+                        top.write(row, 0, 0);
+                    }
+                }
+
+                @Override
+                public void write(int[] rows, int from, int to)
+                {
+                    for (int i = from; i < to; i++) {
+                        top.write(rows[i], 0, 0);
+                    }
                 }
             };
         }
@@ -217,6 +232,9 @@ final class LeafColumns
     interface RowWriter
     {
         void write(int startRow, int endRow);
+
+        /** Writes the rows {@code rows[from..to)}, in that order. */
+        void write(int[] rows, int from, int to);
     }
 
     /** Writes present values (and nulls at any level) of one leaf to its column writer. */
