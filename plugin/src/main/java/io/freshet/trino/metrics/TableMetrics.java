@@ -18,12 +18,12 @@ import static java.util.Objects.requireNonNull;
 public final class TableMetrics
 {
     private final TableIngester ingester;
-    private final Optional<TableMaintenance> maintenance;
+    private final Optional<TableMaintenance> upkeep;
 
-    public TableMetrics(TableIngester ingester, Optional<TableMaintenance> maintenance)
+    public TableMetrics(TableIngester ingester, Optional<TableMaintenance> upkeep)
     {
         this.ingester = requireNonNull(ingester, "ingester is null");
-        this.maintenance = requireNonNull(maintenance, "maintenance is null");
+        this.upkeep = requireNonNull(upkeep, "upkeep is null");
     }
 
     @Managed(description = "STARTING, RUNNING, WAITING_FOR_TOPIC, FAILED or STOPPED")
@@ -164,33 +164,33 @@ public final class TableMetrics
     }
 
     @Managed(description = "Scheduled upkeep runs")
-    public long getMaintenanceRuns()
+    public long getUpkeepRuns()
     {
-        return maintenance.map(TableMaintenance::scheduledRuns).orElse(0L);
+        return upkeep.map(TableMaintenance::scheduledRuns).orElse(0L);
     }
 
     @Managed(description = "Scheduled upkeep runs in which a task failed")
-    public long getMaintenanceFailedRuns()
+    public long getUpkeepFailedRuns()
     {
-        return maintenance.map(TableMaintenance::failedRuns).orElse(0L);
+        return upkeep.map(TableMaintenance::failedRuns).orElse(0L);
     }
 
     @Managed(description = "Compactions by upkeep and CALL")
     public long getCompactions()
     {
-        return maintenance.map(upkeep -> upkeep.status().compactions()).orElse(0L);
+        return upkeep.map(maintenance -> maintenance.status().compactions()).orElse(0L);
     }
 
     @Managed(description = "Snapshots expired by upkeep and CALL")
     public long getExpiredSnapshots()
     {
-        return maintenance.map(upkeep -> upkeep.status().expiredSnapshots()).orElse(0L);
+        return upkeep.map(maintenance -> maintenance.status().expiredSnapshots()).orElse(0L);
     }
 
     @Managed(description = "Orphan files deleted by upkeep and CALL")
     public long getOrphanFilesDeleted()
     {
-        return maintenance.map(upkeep -> upkeep.status().orphanFilesDeleted()).orElse(0L);
+        return upkeep.map(maintenance -> maintenance.status().orphanFilesDeleted()).orElse(0L);
     }
 
     private IngestStages stages()

@@ -189,13 +189,7 @@ class TestObjectStorageCatalog
     void objectStorageOutageKeepsHotReadsAndLosesAndDuplicatesNothing()
             throws Exception
     {
-        kafka.createTopic("outage", PARTITIONS);
-        queryRunner.execute("CREATE TABLE outage (id bigint, note varchar) WITH (kafka_topic = 'outage')");
-        kafka.sendAll("outage", PARTITIONS, events(0, 100));
-        waitForCount("outage", 100);
-        queryRunner.execute("CALL freshet.system.flush('shop', 'outage')");
-        // no query between the commit and the outage: the metadata and files of the new snapshot are loaded right after the commit
-        Thread.sleep(2_000);
+        createTableWithCommittedRows("outage", 100);
 
         long outageStart = System.nanoTime();
         s3.stop();
@@ -249,13 +243,8 @@ class TestObjectStorageCatalog
     void catalogOutageRetriesTheCommitWithTheSameDataFiles()
             throws Exception
     {
-        kafka.createTopic("catalog_outage", PARTITIONS);
-        queryRunner.execute("CREATE TABLE catalog_outage (id bigint, note varchar) WITH (kafka_topic = 'catalog_outage')");
-        kafka.sendAll("catalog_outage", PARTITIONS, events(0, 100));
-        waitForCount("catalog_outage", 100);
-        queryRunner.execute("CALL freshet.system.flush('shop', 'catalog_outage')");
+        createTableWithCommittedRows("catalog_outage", 100);
         String location = tableLocation("catalog_outage");
-        Thread.sleep(2_000);
 
         postgres.close();
         CompletableFuture<?> flush;
@@ -333,6 +322,21 @@ class TestObjectStorageCatalog
         List<MaterializedRow> partitions = queryRunner.execute("SELECT missing, duplicated, extra FROM TABLE(freshet.system.verify(schema_name => 'shop', table_name => '%s'))".formatted(table)).getMaterializedRows();
         assertThat(partitions).hasSize(PARTITIONS);
         assertThat(partitions).allSatisfy(row -> assertThat(row.getFields()).containsOnly(0L));
+    }
+
+    /**
+     * A table whose first {@code rows} records are committed, and no query after the commit: the metadata and files of
+     * the new snapshot must come from what the connector loaded right after the commit (it needs well under the wait).
+     */
+    private void createTableWithCommittedRows(String table, int rows)
+            throws InterruptedException
+    {
+        kafka.createTopic(table, PARTITIONS);
+        queryRunner.execute("CREATE TABLE %s (id bigint, note varchar) WITH (kafka_topic = '%s')".formatted(table, table));
+        kafka.sendAll(table, PARTITIONS, events(0, rows));
+        waitForCount(table, rows);
+        queryRunner.execute("CALL freshet.system.flush('shop', '%s')".formatted(table));
+        Thread.sleep(5_000);
     }
 
     /** The bucket holds exactly the data files the current snapshot references: none written twice, none left over. */

@@ -165,8 +165,8 @@ class TestFreshetUpkeep
             // the same runs in the table's metrics, as exported to Trino's MBean server
             ObjectName metrics = new ObjectName("trino.plugin.freshet.metrics:type=TableMetrics,catalog=freshet,table=shop.orders");
             MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
-            assertThat((long) mbeans.getAttribute(metrics, "MaintenanceRuns")).isPositive();
-            assertThat((long) mbeans.getAttribute(metrics, "MaintenanceFailedRuns")).isZero();
+            assertThat((long) mbeans.getAttribute(metrics, "UpkeepRuns")).isPositive();
+            assertThat((long) mbeans.getAttribute(metrics, "UpkeepFailedRuns")).isZero();
             assertThat((long) mbeans.getAttribute(metrics, "Compactions")).isGreaterThanOrEqualTo((long) status.getField(0));
             assertThat((long) mbeans.getAttribute(metrics, "Commits")).isEqualTo(4);
             assertThat((long) mbeans.getAttribute(metrics, "HotRows")).isZero();
