@@ -458,11 +458,24 @@ public final class TableIngester
             checks.add(check);
         }
         try {
-            if (!checks.isEmpty() || System.nanoTime() >= nextTableChangeCheckNanos) {
-                nextTableChangeCheckNanos = System.nanoTime() + TABLE_CHANGE_CHECK_NANOS;
-                table.refresh();
+            Schema current;
+            PartitionSpec spec;
+            try {
+                if (!checks.isEmpty() || System.nanoTime() >= nextTableChangeCheckNanos) {
+                    nextTableChangeCheckNanos = System.nanoTime() + TABLE_CHANGE_CHECK_NANOS;
+                    table.refresh();
+                }
+                // after a commit whose outcome was unknown, reading the metadata refreshes it too
+                current = table.schema();
+                spec = table.spec();
             }
-            adoptCurrentTable();
+            catch (RuntimeException e) {
+                // a catalog or storage outage only delays the check: ingestion goes on with the schema it has
+                nextTableChangeCheckNanos = System.nanoTime() + TABLE_CHANGE_CHECK_NANOS;
+                log.warn("Cannot look for schema changes of {}: {}; trying again in {} s", identifier, e.getMessage(), TimeUnit.NANOSECONDS.toSeconds(TABLE_CHANGE_CHECK_NANOS));
+                return;
+            }
+            adoptCurrentTable(current, spec);
         }
         finally {
             // a failure stops the table: the callers learn it from its status
@@ -470,18 +483,25 @@ public final class TableIngester
         }
     }
 
-    private void adoptCurrentTable()
+    private void adoptCurrentTable(Schema current, PartitionSpec spec)
     {
-        Schema current = table.schema();
-        PartitionSpec spec = table.spec();
         if (current.schemaId() == schema.schemaId() && spec.specId() == specId) {
             return;
         }
         SchemaChanges.requireAdoptable(schema, current);
         SchemaChanges.requireWritable(current, spec);
         if (current.schemaId() != schema.schemaId()) {
-            keepJsonFieldsOfRenamedColumns(current);
-            decoder = new JsonRecordDecoder(current, table.properties());
+            RecordDecoder newDecoder;
+            try {
+                keepJsonFieldsOfRenamedColumns(current);
+                newDecoder = new JsonRecordDecoder(current, table.properties());
+            }
+            catch (RuntimeException e) {
+                // the schema is adopted only with its JSON mapping: the next check tries again
+                log.warn("Cannot record the JSON fields of renamed columns of {}: {}; trying again in {} s", identifier, e.getMessage(), TimeUnit.NANOSECONDS.toSeconds(TABLE_CHANGE_CHECK_NANOS));
+                return;
+            }
+            decoder = newDecoder;
             for (Map.Entry<Integer, HotBatchBuilder> entry : builders.entrySet()) {
                 HotBatchBuilder previous = entry.getValue();
                 if (previous.hasRows()) {
