@@ -87,11 +87,24 @@ final class SchemaAdoption
             checks.add(check);
         }
         try {
-            if (!checks.isEmpty() || System.nanoTime() >= nextCheckNanos) {
-                nextCheckNanos = System.nanoTime() + CHECK_NANOS;
-                table.refresh();
+            Schema current;
+            PartitionSpec spec;
+            try {
+                if (!checks.isEmpty() || System.nanoTime() >= nextCheckNanos) {
+                    nextCheckNanos = System.nanoTime() + CHECK_NANOS;
+                    table.refresh();
+                }
+                // after a commit whose outcome was unknown, reading the metadata refreshes it too
+                current = table.schema();
+                spec = table.spec();
             }
-            adoptCurrentTable();
+            catch (RuntimeException e) {
+                // a catalog or storage outage only delays the check: ingestion goes on with the schema it has
+                nextCheckNanos = System.nanoTime() + CHECK_NANOS;
+                log.warn("Cannot look for schema changes of {}: {}; trying again in {} s", tableName, e.getMessage(), TimeUnit.NANOSECONDS.toSeconds(CHECK_NANOS));
+                return;
+            }
+            adoptCurrentTable(current, spec);
         }
         finally {
             // the statement that asked returns either way: a change that cannot be adopted stops the table
@@ -105,17 +118,22 @@ final class SchemaAdoption
         return timePartitions.timeRangeKey(batch);
     }
 
-    private void adoptCurrentTable()
+    private void adoptCurrentTable(Schema current, PartitionSpec spec)
     {
-        Schema current = table.schema();
-        PartitionSpec spec = table.spec();
         if (current.schemaId() == schema.schemaId() && spec.specId() == specId) {
             return;
         }
         SchemaChanges.requireAdoptable(schema, current);
         SchemaChanges.requireWritable(current, spec);
         if (current.schemaId() != schema.schemaId()) {
-            keepJsonFieldsOfRenamedColumns(current);
+            try {
+                keepJsonFieldsOfRenamedColumns(current);
+            }
+            catch (RuntimeException e) {
+                // the schema is adopted only with its JSON mapping: the next check tries again
+                log.warn("Cannot record the JSON fields of renamed columns of {}: {}; trying again in {} s", tableName, e.getMessage(), TimeUnit.NANOSECONDS.toSeconds(CHECK_NANOS));
+                return;
+            }
             router.adopt(current, table.properties());
             partitions.adopt(current);
             log.info("Ingestion of {} adopted schema {}: {}", tableName, current.schemaId(), current.asStruct());
