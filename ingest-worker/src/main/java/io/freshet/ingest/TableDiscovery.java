@@ -61,7 +61,7 @@ final class TableDiscovery
                 }
                 CatalogConnection.Status status = catalog.status();
                 if (!status.open()) {
-                    log.warn("Waiting for the Iceberg catalog (attempt {}), trying again in {}: {}", status.failedAttempts(), retryDelay, e.getMessage());
+                    log.warn("Waiting for the Iceberg catalog (attempt {}), trying again in {} s: {}", status.failedAttempts(), retryDelay.toSeconds(), e.getMessage());
                     wait = retryDelay;
                     retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_CATALOG_RETRY_DELAY) > 0 ? MAX_CATALOG_RETRY_DELAY : retryDelay.multipliedBy(2);
                 }

@@ -32,7 +32,9 @@ public final class IcebergCatalogFactory
                         .formatted(settings.restUri().orElseThrow(), redact(messages(e), settings)));
             }
             if (settings.jdbcConnectionUrl().isEmpty()) {
-                throw e;
+                // nodes that create the embedded catalog at the same instant race for its tables; the loser tries again
+                throw new IllegalStateException("Cannot open the embedded Iceberg catalog in %s: %s; check iceberg.jdbc-catalog.default-warehouse-dir"
+                        .formatted(settings.warehouseLocation(), messages(e)), e);
             }
             // the driver's messages repeat the connection URL, which may carry a password: neither reaches a log or a user
             throw new IllegalStateException("Cannot open the Iceberg JDBC catalog at %s: %s; check iceberg.jdbc-catalog.connection-url, connection-user and connection-password"
