@@ -1,6 +1,7 @@
 package io.freshet.trino.cluster;
 
 import com.google.inject.Inject;
+import io.freshet.ingest.cluster.PartitionEpochs;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.TableBinding;
@@ -26,7 +27,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Plans a query's cut on a node that does not own every partition of the table (the coordinator of a
  * cluster): the newest snapshot it knows, at most {@code freshet.cluster.snapshot-max-age} old, and per Kafka
- * partition a hot range from that snapshot's offset watermark with an open end, which the partition's owner
+ * partition claimed at that snapshot a hot range from its offset watermark with an open end, which the partition's owner
  * closes at its high-water mark. The owners keep committed batches longer than that age, so the range's
  * start is still in their hot buffers.
  */
@@ -65,8 +66,10 @@ public final class ClusterCuts
     {
         Snapshot snapshot = table.currentSnapshot();
         OffsetWatermark watermark;
+        PartitionEpochs epochs;
         try {
             watermark = snapshot == null ? OffsetWatermark.EMPTY : new TransactionLog(table).watermark(snapshot);
+            epochs = snapshot == null ? PartitionEpochs.EMPTY : new TransactionLog(table).epochs(snapshot);
         }
         catch (IllegalStateException e) {
             throw new TrinoException(FRESHET_CATALOG_ERROR, e.getMessage(), e);
@@ -82,7 +85,11 @@ public final class ClusterCuts
         int partitionLimit = Math.max(partitions, watermark.nextOffsets().keySet().stream().mapToInt(partition -> partition + 1).max().orElse(0));
         List<HotRange> ranges = new ArrayList<>();
         for (int partition = 0; partition < partitionLimit; partition++) {
-            ranges.add(new HotRange(partition, watermark.nextOffset(partition), HotRange.OPEN_END));
+            // a node consumes a partition only after its claim commit: a partition no one had claimed at the snapshot
+            // has no row above the watermark in any hot buffer the query must read, so it gets no hot split
+            if (epochs.epochs().containsKey(partition)) {
+                ranges.add(new HotRange(partition, watermark.nextOffset(partition), HotRange.OPEN_END));
+            }
         }
         return new FreshetTableHandle(name.getSchemaName(), name.getTableName(), Optional.ofNullable(snapshot).map(Snapshot::snapshotId), Optional.of(leaseId), ranges,
                 TupleDomain.all(), Optional.empty());

@@ -67,12 +67,6 @@ public final class ClusterNodes
                 .flatMap(identifier -> workers.stream().filter(node -> node.getNodeIdentifier().equals(identifier)).findFirst());
     }
 
-    /** Whether this node owns the partition in its own view of the workers. */
-    public boolean ownsHere(TableIdentifier table, int partition)
-    {
-        return owner(table, partition).map(node -> node.getNodeIdentifier().equals(nodeManager.getCurrentNode().getNodeIdentifier())).orElse(false);
-    }
-
     /** The table name that ownership hashes: the same on every node. */
     public static String ownershipKey(TableIdentifier table)
     {
