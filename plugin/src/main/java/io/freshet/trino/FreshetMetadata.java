@@ -12,7 +12,7 @@ import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.cluster.ClusterCuts;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.procedure.FreshetTableExecuteHandle;
-import io.freshet.trino.procedure.UpkeepProcedure;
+import io.freshet.trino.procedure.TableExecutes;
 import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.schema.SchemaEvolution;
 import io.freshet.trino.schema.TableChanges;
@@ -295,29 +295,13 @@ public class FreshetMetadata
             Map<String, Object> executeProperties,
             RetryMode retryMode)
     {
-        FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
-        UpkeepProcedure procedure = UpkeepProcedure.fromName(procedureName)
-                .orElseThrow(() -> new TrinoException(NOT_SUPPORTED, "Freshet has no table procedure " + procedureName));
-        TableUpkeep.checkAccess(accessControl, handle.schemaTableName());
-        return Optional.of(new FreshetTableExecuteHandle(
-                handle.schemaName(),
-                handle.tableName(),
-                procedure,
-                Optional.ofNullable((String) executeProperties.get("file_size_threshold")),
-                Optional.ofNullable((String) executeProperties.get("retention_threshold")),
-                Optional.ofNullable((Integer) executeProperties.get("retain_last"))));
+        return Optional.of(TableExecutes.handle(accessControl, (FreshetTableHandle) tableHandle, procedureName, executeProperties));
     }
 
     @Override
     public void executeTableExecute(ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle)
     {
-        FreshetTableExecuteHandle handle = (FreshetTableExecuteHandle) tableExecuteHandle;
-        SchemaTableName name = handle.schemaTableName();
-        switch (handle.procedure()) {
-            case OPTIMIZE -> upkeep.compact(name, TableUpkeep.dataSize("file_size_threshold", handle.fileSizeThreshold().orElse(null)));
-            case EXPIRE_SNAPSHOTS -> upkeep.expireSnapshots(name, TableUpkeep.duration("retention_threshold", handle.retentionThreshold().orElse(null)), handle.retainLast());
-            case REMOVE_ORPHAN_FILES -> upkeep.removeOrphanFiles(name, TableUpkeep.duration("retention_threshold", handle.retentionThreshold().orElse(null)));
-        }
+        TableExecutes.execute(upkeep, (FreshetTableExecuteHandle) tableExecuteHandle);
     }
 
     @Override
