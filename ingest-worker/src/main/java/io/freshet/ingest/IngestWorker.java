@@ -5,11 +5,9 @@ import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.freshet.ingest.cluster.ClusterSettings;
-import io.freshet.ingest.cluster.PartitionOwnership;
 import io.freshet.ingest.consumer.KafkaTopics;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
-import io.freshet.ingest.maintenance.MaintenanceScheduler;
 import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.ingest.schema.ArrowSchemas;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
@@ -26,7 +24,6 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.Types.NestedField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,41 +62,15 @@ public final class IngestWorker
     private final Set<TableIdentifier> suspended = ConcurrentHashMap.newKeySet();
     // the ingestion properties each running table started with: discovery restarts a table whose properties changed elsewhere
     private final Map<TableIdentifier, Map<String, String>> startedWith = new ConcurrentHashMap<>();
-    private final Set<TableIdentifier> scheduledUpkeep = ConcurrentHashMap.newKeySet();
     private final TableDiscovery discovery;
     private volatile boolean closed;
     // hot batches are sealed at their used size (UsedSize); rounding each buffer to a power of two would undo that
     private final BufferAllocator allocator = new RootAllocator(AllocationListener.NOOP, Long.MAX_VALUE, new SegmentRoundingPolicy(SegmentRoundingPolicy.MIN_SEGMENT_SIZE));
     private final Map<TableIdentifier, TableIngester> ingesters = new ConcurrentHashMap<>();
     private final Map<TableIdentifier, TableIngester> stopping = new ConcurrentHashMap<>();
-    private final Map<TableIdentifier, TableMaintenance> maintenance = new ConcurrentHashMap<>();
-    private final MaintenanceScheduler maintenanceScheduler;
+    private final UpkeepPlacement upkeep;
     private IngestionListener listener = IngestionListener.PLATFORM_MBEAN_SERVER;
     private volatile LongSupplier committedBatchRetention = () -> 0;
-
-    /** Told when a table's ingestion starts and stops on this worker, so that metrics follow the running tables. */
-    public interface IngestionListener
-    {
-        /** Publishes each table's {@code IngestStages} on the platform MBean server: the standalone worker's default. */
-        IngestionListener PLATFORM_MBEAN_SERVER = new IngestionListener()
-        {
-            @Override
-            public void started(TableIngester ingester, TableMaintenance maintenance)
-            {
-                ingester.stages().register(ingester.identifier().toString());
-            }
-
-            @Override
-            public void stopped(TableIngester ingester)
-            {
-                ingester.stages().unregister();
-            }
-        };
-
-        void started(TableIngester ingester, TableMaintenance maintenance);
-
-        void stopped(TableIngester ingester);
-    }
 
     /** A standalone worker: the only writer of its tables, holding every partition. */
     public IngestWorker(IngestSettings settings)
@@ -117,7 +88,7 @@ public final class IngestWorker
         this.membership = requireNonNull(membership, "membership is null");
         this.clusterSettings = requireNonNull(clusterSettings, "clusterSettings is null");
         this.catalogConnection = new CatalogConnection(settings.catalog(), storageCheck);
-        this.maintenanceScheduler = new MaintenanceScheduler(settings.maintenance());
+        this.upkeep = new UpkeepPlacement(membership, settings.maintenance());
         this.discovery = new TableDiscovery(catalogConnection, clusterSettings.tableDiscoveryInterval(), () -> {
             if (ingestsHere()) {
                 followCatalog();
@@ -204,32 +175,9 @@ public final class IngestWorker
         followUpkeepOwnership();
     }
 
-    /**
-     * Background upkeep of a table runs on one node: the owner of its Kafka partition 0 (the standalone worker runs
-     * it for all its tables). Compactions and expiries of several nodes would only conflict with each other.
-     */
-    private boolean runsUpkeepHere(TableIdentifier identifier)
-    {
-        return membership.exclusive() || new PartitionOwnership(membership.ingestingNodes()).owns(membership.currentNode(), identifier.toString(), 0);
-    }
-
     private synchronized void followUpkeepOwnership()
     {
-        for (Map.Entry<TableIdentifier, TableMaintenance> entry : maintenance.entrySet()) {
-            TableIdentifier identifier = entry.getKey();
-            if (!ingesters.containsKey(identifier)) {
-                continue;
-            }
-            boolean here = runsUpkeepHere(identifier);
-            if (here && scheduledUpkeep.add(identifier)) {
-                maintenanceScheduler.schedule(entry.getValue());
-                log.info("Background upkeep of {} runs on this node now", identifier);
-            }
-            else if (!here && scheduledUpkeep.remove(identifier)) {
-                maintenanceScheduler.cancel(identifier);
-                log.info("Background upkeep of {} runs on another node now", identifier);
-            }
-        }
+        upkeep.follow(ingesters::containsKey);
     }
 
     /** Leaves a table to the caller while it drops or alters it: table discovery neither starts nor stops it meanwhile. */
@@ -264,13 +212,13 @@ public final class IngestWorker
         requireNonNull(listener, "listener is null");
         ingesters.values().forEach(this::notifyStopped);
         this.listener = listener;
-        ingesters.values().forEach(ingester -> notifyStarted(ingester, maintenance.get(ingester.identifier())));
+        ingesters.values().forEach(ingester -> notifyStarted(ingester, upkeep.get(ingester.identifier())));
     }
 
-    private void notifyStarted(TableIngester ingester, TableMaintenance upkeep)
+    private void notifyStarted(TableIngester ingester, TableMaintenance tableUpkeep)
     {
         try {
-            listener.started(ingester, upkeep);
+            listener.started(ingester, tableUpkeep);
         }
         catch (RuntimeException e) {
             log.warn("Cannot publish the metrics of {}: {}", ingester.identifier(), e.getMessage(), e);
@@ -316,38 +264,7 @@ public final class IngestWorker
     /** The table properties that shape ingestion ({@code freshet.*}: binding, data-loss policy), of the tables bound to a Kafka topic. */
     private Map<TableIdentifier, Map<String, String>> ingestPropertiesOfTables()
     {
-        Catalog catalog = catalog();
-        Map<TableIdentifier, Map<String, String>> tables = new TreeMap<>(Comparator.comparing(TableIdentifier::toString));
-        if (!(catalog instanceof SupportsNamespaces namespaces)) {
-            return tables;
-        }
-        for (Namespace namespace : namespaces.listNamespaces()) {
-            for (TableIdentifier identifier : catalog.listTables(namespace)) {
-                Table table;
-                try {
-                    table = catalog.loadTable(identifier);
-                }
-                catch (NoSuchTableException e) {
-                    // dropped since it was listed
-                    continue;
-                }
-                if (TableBinding.fromTableProperties(table.properties()).isPresent()) {
-                    tables.put(identifier, ingestProperties(table.properties()));
-                }
-            }
-        }
-        return tables;
-    }
-
-    private static Map<String, String> ingestProperties(Map<String, String> tableProperties)
-    {
-        Map<String, String> properties = new TreeMap<>();
-        tableProperties.forEach((name, value) -> {
-            if (name.startsWith("freshet.")) {
-                properties.put(name, value);
-            }
-        });
-        return properties;
+        return FreshetTableListing.ingestPropertiesOfTables(catalog());
     }
 
     public TableIngester start(TableIdentifier identifier)
@@ -373,16 +290,12 @@ public final class IngestWorker
         TableIngester ingester = new TableIngester(identifier, table, binding, settings, allocator, membership, clusterSettings);
         ingester.buffer().retainCommittedBatches(committedBatchRetention);
         ingesters.put(identifier, ingester);
-        startedWith.put(identifier, ingestProperties(table.properties()));
+        startedWith.put(identifier, FreshetTableListing.ingestProperties(table.properties()));
         ingester.start();
         // upkeep uses its own table object: Iceberg tables are not safe to share between threads
-        TableMaintenance upkeep = new TableMaintenance(identifier, catalog.loadTable(identifier), Optional.of(ingester), settings.maintenance());
-        maintenance.put(identifier, upkeep);
-        if (runsUpkeepHere(identifier)) {
-            maintenanceScheduler.schedule(upkeep);
-            scheduledUpkeep.add(identifier);
-        }
-        notifyStarted(ingester, upkeep);
+        TableMaintenance tableUpkeep = new TableMaintenance(identifier, catalog.loadTable(identifier), Optional.of(ingester), settings.maintenance());
+        upkeep.started(identifier, tableUpkeep);
+        notifyStarted(ingester, tableUpkeep);
         return ingester;
     }
 
@@ -392,12 +305,12 @@ public final class IngestWorker
      */
     public TableMaintenance maintenance(TableIdentifier identifier)
     {
-        return maintenance.computeIfAbsent(identifier, _ -> new TableMaintenance(identifier, catalog().loadTable(identifier), Optional.empty(), settings.maintenance()));
+        return upkeep.computeIfAbsent(identifier, _ -> new TableMaintenance(identifier, catalog().loadTable(identifier), Optional.empty(), settings.maintenance()));
     }
 
     public Optional<TableMaintenance> runningMaintenance(TableIdentifier identifier)
     {
-        return Optional.ofNullable(maintenance.get(identifier));
+        return Optional.ofNullable(upkeep.get(identifier));
     }
 
     /** Memory the hot buffers of all tables hold now, in bytes, counting batches only running queries still read. */
@@ -430,9 +343,7 @@ public final class IngestWorker
     {
         TableIngester ingester;
         synchronized (this) {
-            maintenanceScheduler.cancel(identifier);
-            scheduledUpkeep.remove(identifier);
-            maintenance.remove(identifier);
+            upkeep.stopped(identifier);
             ingester = ingesters.remove(identifier);
             if (ingester == null) {
                 return;
@@ -534,7 +445,7 @@ public final class IngestWorker
         closed = true;
         // no table starts after this: the discovery thread has ended
         discovery.close();
-        maintenanceScheduler.close();
+        upkeep.close();
         List<TableIdentifier> running = new ArrayList<>(ingesters.keySet());
         running.parallelStream().forEach(this::stop);
         catalogConnection.close();

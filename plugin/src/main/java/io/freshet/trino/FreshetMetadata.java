@@ -4,21 +4,18 @@ import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.catalog.SafeNames;
-import io.freshet.ingest.consumer.DataLossPolicy;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
-import io.freshet.ingest.consumer.UnknownTopicException;
-import io.freshet.ingest.schema.KafkaMetadataColumns;
 import io.freshet.ingest.schema.Partitioning;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.cluster.ClusterCuts;
-import io.freshet.trino.filesystem.WarehouseProbe;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.procedure.FreshetTableExecuteHandle;
-import io.freshet.trino.procedure.UpkeepProcedure;
+import io.freshet.trino.procedure.TableExecutes;
 import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.schema.SchemaEvolution;
+import io.freshet.trino.schema.TableChanges;
 import io.freshet.trino.system.TableMetadataTables;
 import io.freshet.trino.type.TypeConverter;
 import io.freshet.trino.upkeep.TableUpkeep;
@@ -39,7 +36,6 @@ import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.ConstraintApplicationResult;
 import io.trino.spi.connector.RetryMode;
 import io.trino.spi.connector.SaveMode;
-import io.trino.spi.connector.SchemaNotFoundException;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.connector.TableNotFoundException;
@@ -58,7 +54,6 @@ import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.Types.NestedField;
 
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,15 +62,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_FILESYSTEM_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_NAME;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_SCHEMA_CHANGE;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.FreshetErrorCode.FRESHET_NOT_FRESHET_TABLE;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
-import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
-import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static io.trino.spi.StandardErrorCode.SCHEMA_NOT_EMPTY;
 import static java.util.Objects.requireNonNull;
@@ -87,14 +76,14 @@ import static java.util.Objects.requireNonNull;
 public class FreshetMetadata
         implements ConnectorMetadata
 {
-    private static final long TABLE_CHANGE_ADOPTION_TIMEOUT_SECONDS = 30;
-
     private final IngestionManager ingestion;
     private final TableUpkeep upkeep;
     private final TypeManager typeManager;
     private final TableCache tableCache;
     private final AllowedTopics allowedTopics;
     private final ClusterCuts clusterCuts;
+    private final TableCreation tableCreation;
+    private final TablePropertyChanges tablePropertyChanges;
     private final Map<SchemaTableName, Table> tables = new ConcurrentHashMap<>();
 
     public FreshetMetadata(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, TableCache tableCache, AllowedTopics allowedTopics, ClusterCuts clusterCuts)
@@ -105,6 +94,8 @@ public class FreshetMetadata
         this.typeManager = requireNonNull(typeManager, "typeManager is null");
         this.allowedTopics = requireNonNull(allowedTopics, "allowedTopics is null");
         this.tableCache = requireNonNull(tableCache, "tableCache is null");
+        this.tableCreation = new TableCreation(ingestion, tableCache, allowedTopics, this::namespaces);
+        this.tablePropertyChanges = new TablePropertyChanges(ingestion, tableCache, allowedTopics, this::loadTable);
     }
 
     private Catalog catalog()
@@ -304,29 +295,13 @@ public class FreshetMetadata
             Map<String, Object> executeProperties,
             RetryMode retryMode)
     {
-        FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
-        UpkeepProcedure procedure = UpkeepProcedure.fromName(procedureName)
-                .orElseThrow(() -> new TrinoException(NOT_SUPPORTED, "Freshet has no table procedure " + procedureName));
-        TableUpkeep.checkAccess(accessControl, handle.schemaTableName());
-        return Optional.of(new FreshetTableExecuteHandle(
-                handle.schemaName(),
-                handle.tableName(),
-                procedure,
-                Optional.ofNullable((String) executeProperties.get("file_size_threshold")),
-                Optional.ofNullable((String) executeProperties.get("retention_threshold")),
-                Optional.ofNullable((Integer) executeProperties.get("retain_last"))));
+        return Optional.of(TableExecutes.handle(accessControl, (FreshetTableHandle) tableHandle, procedureName, executeProperties));
     }
 
     @Override
     public void executeTableExecute(ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle)
     {
-        FreshetTableExecuteHandle handle = (FreshetTableExecuteHandle) tableExecuteHandle;
-        SchemaTableName name = handle.schemaTableName();
-        switch (handle.procedure()) {
-            case OPTIMIZE -> upkeep.compact(name, TableUpkeep.dataSize("file_size_threshold", handle.fileSizeThreshold().orElse(null)));
-            case EXPIRE_SNAPSHOTS -> upkeep.expireSnapshots(name, TableUpkeep.duration("retention_threshold", handle.retentionThreshold().orElse(null)), handle.retainLast());
-            case REMOVE_ORPHAN_FILES -> upkeep.removeOrphanFiles(name, TableUpkeep.duration("retention_threshold", handle.retentionThreshold().orElse(null)));
-        }
+        TableExecutes.execute(upkeep, (FreshetTableExecuteHandle) tableExecuteHandle);
     }
 
     @Override
@@ -381,58 +356,7 @@ public class FreshetMetadata
     @Override
     public void createTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, SaveMode saveMode)
     {
-        if (saveMode == SaveMode.REPLACE) {
-            throw new TrinoException(NOT_SUPPORTED, "CREATE OR REPLACE TABLE is not supported: drop the table first");
-        }
-        SchemaTableName name = tableMetadata.getTable();
-        try {
-            SafeNames.requireSafeTableName(toIdentifier(name));
-        }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(FRESHET_INVALID_NAME, e.getMessage(), e);
-        }
-        TableBinding binding = FreshetTableProperties.binding(tableMetadata.getProperties());
-        allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
-        Optional<String> dataLossPolicy = FreshetTableProperties.dataLossPolicy(tableMetadata.getProperties());
-        List<NestedField> columns = TypeConverter.toIcebergColumns(tableMetadata.getColumns());
-        List<String> partitioning = FreshetTableProperties.partitioning(tableMetadata.getProperties());
-        try {
-            Partitioning.toSpec(KafkaMetadataColumns.withMetadataColumns(columns), partitioning);
-        }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
-        }
-        TableIdentifier identifier = toIdentifier(name);
-        if (!namespaces().namespaceExists(identifier.namespace())) {
-            throw new SchemaNotFoundException(name.getSchemaName());
-        }
-        if (catalog().tableExists(identifier)) {
-            if (saveMode == SaveMode.IGNORE) {
-                return;
-            }
-            throw new TrinoException(ALREADY_EXISTS, "Table already exists: " + name);
-        }
-        Map<String, String> extra = new LinkedHashMap<>();
-        tableMetadata.getComment().ifPresent(comment -> extra.put("comment", comment));
-        dataLossPolicy.ifPresent(policy -> extra.put(DataLossPolicy.PROPERTY, policy));
-        try {
-            tableCache.invalidate(identifier);
-            ingestion.worker().createTable(identifier, columns, partitioning, binding, extra, ingestion.isIngesting());
-        }
-        catch (UnknownTopicException e) {
-            throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
-        }
-        catch (IllegalArgumentException e) {
-            // reserved column names and column types the hot buffer cannot hold
-            throw new TrinoException(NOT_SUPPORTED, e.getMessage(), e);
-        }
-        catch (IllegalStateException e) {
-            throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
-        }
-        catch (UncheckedIOException e) {
-            throw new TrinoException(FRESHET_FILESYSTEM_ERROR, "Cannot write the metadata of table %s: %s; check iceberg.jdbc-catalog.default-warehouse-dir and the storage settings %s"
-                    .formatted(name, e.getMessage(), WarehouseProbe.STORAGE_PROPERTIES), e);
-        }
+        tableCreation.createTable(tableMetadata, saveMode);
     }
 
     @Override
@@ -459,12 +383,7 @@ public class FreshetMetadata
     public void setTableProperties(ConnectorSession session, ConnectorTableHandle tableHandle, Map<String, Optional<Object>> properties)
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
-        for (String name : properties.keySet()) {
-            if (!name.equals(FreshetTableProperties.BAD_RECORD_POLICY) && !name.equals(FreshetTableProperties.DEAD_LETTER_TOPIC) && !name.equals(FreshetTableProperties.DATA_LOSS_POLICY)
-                    && !name.equals(FreshetTableProperties.PARTITIONING)) {
-                throw new TrinoException(INVALID_TABLE_PROPERTY, "Table property %s cannot be changed; only bad_record_policy, dead_letter_topic, data_loss_policy and partitioning can".formatted(name));
-            }
-        }
+        TablePropertyChanges.checkChangeable(properties);
         if (properties.containsKey(FreshetTableProperties.PARTITIONING)) {
             // the spec changes for new data: no restart, the next flush writes it
             List<String> partitioning = properties.get(FreshetTableProperties.PARTITIONING).map(value -> FreshetTableProperties.partitioning(Map.of(FreshetTableProperties.PARTITIONING, value))).orElse(List.of());
@@ -480,61 +399,7 @@ public class FreshetMetadata
                 return;
             }
         }
-        Optional<Optional<String>> dataLossPolicy = Optional.ofNullable(properties.get(FreshetTableProperties.DATA_LOSS_POLICY))
-                .map(value -> value.flatMap(policy -> FreshetTableProperties.dataLossPolicy(Map.of(FreshetTableProperties.DATA_LOSS_POLICY, policy))));
-        Table table = loadTable(handle.schemaTableName());
-        Map<String, Object> current = new java.util.HashMap<>(TableBinding.fromTableProperties(table.properties())
-                .map(FreshetTableProperties::toProperties)
-                .orElseThrow(() -> FreshetErrors.notFreshetTable(handle.schemaTableName())));
-        properties.forEach((name, value) -> {
-            if (name.equals(FreshetTableProperties.DATA_LOSS_POLICY) || name.equals(FreshetTableProperties.PARTITIONING)) {
-                return;
-            }
-            if (value.isPresent()) {
-                current.put(name, value.get());
-            }
-            else {
-                current.remove(name);
-            }
-        });
-        TableBinding binding = FreshetTableProperties.binding(current);
-        allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
-        if (binding.badRecordPolicy().orElse(ingestion.worker().settings().badRecordPolicy()) == io.freshet.ingest.decoding.BadRecordPolicy.DEAD_LETTER) {
-            try {
-                ingestion.worker().requireTopic(binding.effectiveDeadLetterTopic());
-            }
-            catch (UnknownTopicException e) {
-                throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
-            }
-            catch (RuntimeException e) {
-                throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
-            }
-        }
-        Map<String, String> updated = binding.toTableProperties();
-        org.apache.iceberg.UpdateProperties update = table.updateProperties();
-        for (String key : List.of(TableBinding.BAD_RECORD_POLICY_PROPERTY, TableBinding.DEAD_LETTER_TOPIC_PROPERTY)) {
-            if (updated.containsKey(key)) {
-                update.set(key, updated.get(key));
-            }
-            else {
-                update.remove(key);
-            }
-        }
-        dataLossPolicy.ifPresent(policy -> policy.ifPresentOrElse(value -> update.set(DataLossPolicy.PROPERTY, value), () -> update.remove(DataLossPolicy.PROPERTY)));
-        update.commit();
-        TableIdentifier identifier = toIdentifier(handle.schemaTableName());
-        // a property change makes no snapshot: the cached metadata would not notice it
-        tableCache.invalidate(identifier);
-        if (ingestion.ingester(identifier).isPresent()) {
-            ingestion.worker().suspendDiscovery(identifier);
-            try {
-                ingestion.worker().stop(identifier);
-                ingestion.startIngestion(identifier);
-            }
-            finally {
-                ingestion.worker().resumeDiscovery(identifier);
-            }
-        }
+        tablePropertyChanges.setIngestionProperties(handle.schemaTableName(), properties);
     }
 
     @Override
@@ -594,38 +459,12 @@ public class FreshetMetadata
      */
     private void changeTable(FreshetTableHandle handle, java.util.function.Consumer<Table> change)
     {
-        Table table = loadTable(handle.schemaTableName());
-        if (TableBinding.fromTableProperties(table.properties()).isEmpty()) {
-            throw FreshetErrors.notFreshetTable(handle.schemaTableName());
-        }
-        try {
-            change.accept(table);
-        }
-        catch (TrinoException e) {
-            throw e;
-        }
-        catch (IllegalArgumentException | org.apache.iceberg.exceptions.ValidationException e) {
-            throw new TrinoException(FRESHET_INVALID_SCHEMA_CHANGE, "Cannot change table %s: %s".formatted(handle.schemaTableName(), e.getMessage()), e);
-        }
-        catch (RuntimeException e) {
-            throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot change table %s: %s".formatted(handle.schemaTableName(), e.getMessage()), e);
-        }
+        TableChanges.apply(handle.schemaTableName(), loadTable(handle.schemaTableName()), change);
         TableIdentifier identifier = toIdentifier(handle.schemaTableName());
         // a schema or spec change makes no snapshot: the cached metadata would not notice it
         tableCache.invalidate(identifier);
         tables.remove(handle.schemaTableName());
-        // records consumed after the statement returns are decoded with the new schema; a flush in flight may delay that
-        ingestion.ingester(identifier).ifPresent(ingester -> {
-            try {
-                ingester.checkTableChanges().get(TABLE_CHANGE_ADOPTION_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // committed either way: ingestion adopts the change at its next check
-            }
-        });
+        TableChanges.awaitAdoption(ingestion, identifier);
     }
 
     @Override

@@ -7,9 +7,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,17 +28,13 @@ import static java.util.Objects.requireNonNull;
 public final class HotBuffer
         implements AutoCloseable
 {
-    // separates a query's lease id from the partition in the lease of one partition taken for a query planned elsewhere
-    private static final String PARTITION_LEASE_MARKER = "#partition=";
-
     private final BufferAllocator allocator;
     private final Map<Integer, Deque<HotBatch>> batches = new TreeMap<>();
     private final Map<Integer, Long> highWaterMarks = new TreeMap<>();
     private final Map<Integer, IngestLag> ingestLags = new TreeMap<>();
-    private final Map<String, HotCut> leases = new HashMap<>();
+    private final HotCutLeases leases = new HotCutLeases();
     // batches of recent commits, kept for queries planned on the snapshot before them (see retainCommittedBatches)
-    private final Deque<RetainedCommit> retainedCommits = new ArrayDeque<>();
-    private LongSupplier committedBatchRetention = () -> 0;
+    private final RetainedCommits retainedCommits = new RetainedCommits();
     // dropped since the last commit was published: a partition lease must not find them empty while the writer is still giving them up
     private final Set<Integer> droppedPartitions = new HashSet<>();
     private CommittedState committed;
@@ -135,7 +129,7 @@ public final class HotBuffer
     public synchronized void publishCommit(CommittedState state)
     {
         OffsetWatermark base = committed.watermark();
-        long retentionMillis = committedBatchRetention.getAsLong();
+        long retentionMillis = retainedCommits.retentionMillis();
         Set<Integer> heldBeforeCommit = new HashSet<>(highWaterMarks.keySet());
         committed = state;
         droppedPartitions.clear();
@@ -162,7 +156,7 @@ public final class HotBuffer
             for (Integer partition : heldBeforeCommit) {
                 coveredFrom.put(partition, base.nextOffset(partition));
             }
-            retainedCommits.addLast(new RetainedCommit(System.currentTimeMillis(), coveredFrom, evictedBatches));
+            retainedCommits.add(System.currentTimeMillis(), coveredFrom, evictedBatches);
         }
         expireRetainedCommits();
         unflushedSinceNanos = -1;
@@ -199,27 +193,7 @@ public final class HotBuffer
             if (partitionBatches == null || partitionBatches.size() < minimumBatches) {
                 return false;
             }
-            int rows = 0;
-            Object key = null;
-            for (HotBatch batch : partitionBatches) {
-                Object batchKey = batch.rowCount() >= maximumRows ? null : runKey.apply(batch);
-                // a merged batch follows one schema: batches decoded before and after a schema change stay apart
-                boolean joins = batchKey != null && !small.isEmpty() && rows + batch.rowCount() <= maximumRows
-                        && batch.schema().schemaId() == small.getFirst().schema().schemaId() && batchKey.equals(key);
-                if (!joins) {
-                    if (small.size() >= minimumBatches) {
-                        break;
-                    }
-                    small.clear();
-                    rows = 0;
-                    key = batchKey;
-                    if (batchKey == null) {
-                        continue;
-                    }
-                }
-                rows += batch.rowCount();
-                small.add(batch);
-            }
+            BatchCoalescing.findSmallRun(partitionBatches, minimumBatches, maximumRows, runKey, small);
             if (small.size() < minimumBatches) {
                 return false;
             }
@@ -238,15 +212,7 @@ public final class HotBuffer
                 merged.release();
                 return false;
             }
-            List<HotBatch> current = new ArrayList<>(partitionBatches);
-            int first = -1;
-            for (int i = 0; i < current.size(); i++) {
-                if (current.get(i) == small.getFirst()) {
-                    first = i;
-                    break;
-                }
-            }
-            if (first < 0 || first + small.size() > current.size() || !current.subList(first, first + small.size()).equals(small)) {
+            if (!BatchCoalescing.replaceRun(partitionBatches, small, merged)) {
                 // a commit dropped some of them meanwhile
                 merged.release();
                 return false;
@@ -255,10 +221,6 @@ public final class HotBuffer
                 bufferedBytes -= replaced.sizeInBytes();
                 replaced.release();
             }
-            current.subList(first, first + small.size()).clear();
-            current.add(first, merged);
-            partitionBatches.clear();
-            partitionBatches.addAll(current);
             merged.whenFreed(this::batchFreed);
             bufferedBytes += merged.sizeInBytes();
             return true;
@@ -284,9 +246,7 @@ public final class HotBuffer
     {
         Set<Long> snapshots = new HashSet<>();
         committed.snapshotId().ifPresent(snapshots::add);
-        for (HotCut cut : leases.values()) {
-            cut.snapshotId().ifPresent(snapshots::add);
-        }
+        leases.addSnapshotsTo(snapshots);
         return snapshots;
     }
 
@@ -327,7 +287,7 @@ public final class HotBuffer
      */
     public synchronized void retainCommittedBatches(LongSupplier retentionMillis)
     {
-        committedBatchRetention = requireNonNull(retentionMillis, "retentionMillis is null");
+        retainedCommits.retainFor(retentionMillis);
         expireRetainedCommits();
     }
 
@@ -342,19 +302,17 @@ public final class HotBuffer
     public synchronized Optional<HotCut> leasePartition(String queryLeaseId, int partition, long startOffset, Optional<Long> snapshotId)
     {
         expireRetainedCommits();
-        String leaseId = queryLeaseId + PARTITION_LEASE_MARKER + partition;
+        String leaseId = HotCutLeases.partitionLeaseId(queryLeaseId, partition);
         HotCut leased = leases.get(leaseId);
         if (leased != null) {
             leased.touch();
             return Optional.of(leased);
         }
-        if (droppedPartitions.contains(partition) || startOffset < heldFrom(partition)) {
+        if (droppedPartitions.contains(partition) || startOffset < retainedCommits.heldFrom(partition, committed.watermark().nextOffset(partition))) {
             return Optional.empty();
         }
         List<HotBatch> partitionBatches = new ArrayList<>();
-        for (RetainedCommit retained : retainedCommits) {
-            retainOverlapping(retained.batches().getOrDefault(partition, List.of()), startOffset, partitionBatches);
-        }
+        retainedCommits.retainOverlapping(partition, startOffset, partitionBatches);
         retainOverlapping(batches.getOrDefault(partition, new ArrayDeque<>()), startOffset, partitionBatches);
         long highWaterMark = Math.max(startOffset, highWaterMarks.getOrDefault(partition, startOffset));
         HotCut cut = new HotCut(leaseId, snapshotId, new OffsetWatermark(Map.of(partition, startOffset)), Map.of(partition, highWaterMark), Map.of(partition, partitionBatches));
@@ -362,33 +320,13 @@ public final class HotBuffer
         return Optional.of(cut);
     }
 
-    /**
-     * The first offset of the partition whose rows this buffer still holds: the committed watermark, or the
-     * start of the oldest retained commit from which on it held the partition without a break.
-     */
-    private long heldFrom(int partition)
-    {
-        long heldFrom = committed.watermark().nextOffset(partition);
-        for (Iterator<RetainedCommit> newestFirst = retainedCommits.descendingIterator(); newestFirst.hasNext(); ) {
-            Long coveredFrom = newestFirst.next().coveredFrom().get(partition);
-            if (coveredFrom == null) {
-                break;
-            }
-            heldFrom = coveredFrom;
-        }
-        return heldFrom;
-    }
-
     /** Releases one partition's cut taken by {@link #leasePartition}. */
     public synchronized void releasePartitionLease(String queryLeaseId, int partition)
     {
-        HotCut cut = leases.remove(queryLeaseId + PARTITION_LEASE_MARKER + partition);
-        if (cut != null) {
-            cut.close();
-        }
+        leases.release(HotCutLeases.partitionLeaseId(queryLeaseId, partition));
     }
 
-    private static void retainOverlapping(Iterable<HotBatch> candidates, long startOffset, List<HotBatch> retained)
+    static void retainOverlapping(Iterable<HotBatch> candidates, long startOffset, List<HotBatch> retained)
     {
         for (HotBatch batch : candidates) {
             if (batch.endOffset() > startOffset && batch.retain()) {
@@ -397,81 +335,36 @@ public final class HotBuffer
         }
     }
 
-    /**
-     * Releases partition cuts that no split has asked for within the retention of committed batches. The node
-     * that planned the query releases its own leases when the query ends; an owner hears of no query's end,
-     * so it lets a partition cut go once its splits stopped coming. Running page sources hold their batches
-     * themselves.
-     */
-    private void releaseIdlePartitionLeases(long maxIdleMillis)
-    {
-        long oldest = System.currentTimeMillis() - maxIdleMillis;
-        for (Iterator<Map.Entry<String, HotCut>> iterator = leases.entrySet().iterator(); iterator.hasNext(); ) {
-            Map.Entry<String, HotCut> entry = iterator.next();
-            if (entry.getKey().contains(PARTITION_LEASE_MARKER) && entry.getValue().lastUsedMillis() < oldest) {
-                entry.getValue().close();
-                iterator.remove();
-            }
-        }
-    }
-
     public synchronized long committedBatchRetentionMillis()
     {
-        return committedBatchRetention.getAsLong();
+        return retainedCommits.retentionMillis();
     }
 
     /** Bytes of committed batches kept for queries planned on an older snapshot. */
     public synchronized long retainedCommittedBytes()
     {
-        long bytes = 0;
-        for (RetainedCommit retained : retainedCommits) {
-            for (List<HotBatch> partitionBatches : retained.batches().values()) {
-                for (HotBatch batch : partitionBatches) {
-                    bytes += batch.sizeInBytes();
-                }
-            }
-        }
-        return bytes;
+        return retainedCommits.bytes();
     }
 
     private void expireRetainedCommits()
     {
-        long retentionMillis = committedBatchRetention.getAsLong();
-        long oldest = System.currentTimeMillis() - retentionMillis;
-        while (!retainedCommits.isEmpty() && (closed || retentionMillis == 0 || retainedCommits.peekFirst().committedMillis() < oldest)) {
-            retainedCommits.removeFirst().release();
-        }
+        long retentionMillis = retainedCommits.retentionMillis();
+        retainedCommits.expire(retentionMillis, closed);
         if (retentionMillis > 0) {
-            releaseIdlePartitionLeases(retentionMillis);
+            leases.releaseIdlePartitionLeases(retentionMillis);
         }
     }
 
     /** Releases every cut whose lease id starts with the prefix (all cuts of one query). */
     public synchronized void releaseLeases(String leaseIdPrefix)
     {
-        for (Iterator<Map.Entry<String, HotCut>> iterator = leases.entrySet().iterator(); iterator.hasNext(); ) {
-            Map.Entry<String, HotCut> entry = iterator.next();
-            if (entry.getKey().startsWith(leaseIdPrefix)) {
-                entry.getValue().close();
-                iterator.remove();
-            }
-        }
+        leases.releaseLeases(leaseIdPrefix);
     }
 
     /** Releases cuts older than the limit: a safety net for queries whose end was never reported. */
     public synchronized int expireLeases(long maxAgeMillis)
     {
-        long oldest = System.currentTimeMillis() - maxAgeMillis;
-        int expired = 0;
-        for (Iterator<HotCut> iterator = leases.values().iterator(); iterator.hasNext(); ) {
-            HotCut cut = iterator.next();
-            if (cut.createdMillis() < oldest) {
-                cut.close();
-                iterator.remove();
-                expired++;
-            }
-        }
-        return expired;
+        return leases.expireLeases(maxAgeMillis);
     }
 
     /** Nanoseconds since the oldest row not yet committed arrived, or -1 when all is committed. */
@@ -523,12 +416,10 @@ public final class HotBuffer
             return;
         }
         closed = true;
-        leases.values().forEach(HotCut::close);
-        leases.clear();
+        leases.closeAll();
         batches.values().forEach(partitionBatches -> partitionBatches.forEach(HotBatch::release));
         batches.clear();
-        retainedCommits.forEach(RetainedCommit::release);
-        retainedCommits.clear();
+        retainedCommits.releaseAll();
         bufferedBytes = 0;
         batchFreed();
     }
@@ -537,41 +428,6 @@ public final class HotBuffer
     {
         if (closed && allocator.getAllocatedMemory() == 0) {
             allocator.close();
-        }
-    }
-
-    /**
-     * The batches one commit took out of the buffer, kept a while for queries planned before it, with the offset
-     * each partition's rows start at for the partitions the buffer held before the commit.
-     */
-    private record RetainedCommit(long committedMillis, Map<Integer, Long> coveredFrom, Map<Integer, List<HotBatch>> batches)
-    {
-        void release()
-        {
-            batches.values().forEach(partitionBatches -> partitionBatches.forEach(HotBatch::release));
-        }
-    }
-
-    /** The batches of one flush and the watermark its commit moves to. */
-    public record FlushPlan(OffsetWatermark base, OffsetWatermark target, List<HotBatch> batches)
-            implements AutoCloseable
-    {
-        public FlushPlan
-        {
-            requireNonNull(base, "base is null");
-            requireNonNull(target, "target is null");
-            batches = List.copyOf(batches);
-        }
-
-        public long rowCount()
-        {
-            return batches.stream().mapToLong(HotBatch::rowCount).sum();
-        }
-
-        @Override
-        public void close()
-        {
-            batches.forEach(HotBatch::release);
         }
     }
 

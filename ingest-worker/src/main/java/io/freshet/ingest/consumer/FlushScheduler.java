@@ -1,11 +1,11 @@
 package io.freshet.ingest.consumer;
 
 import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.buffer.FlushPlan;
 import io.freshet.ingest.buffer.HotBuffer;
-import io.freshet.ingest.buffer.HotBuffer.FlushPlan;
-import io.freshet.ingest.commit.FlushCommitter;
 import io.freshet.ingest.commit.TransactionLog.CommitResult;
 import io.freshet.ingest.commit.TransactionLog.CommittedState;
+import io.freshet.ingest.flush.FlushCommitter;
 import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.ParquetFlusher;
 import org.apache.iceberg.DataFile;

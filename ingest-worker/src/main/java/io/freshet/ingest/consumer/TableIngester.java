@@ -6,13 +6,11 @@ import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.freshet.ingest.cluster.ClusterSettings;
 import io.freshet.ingest.cluster.PartitionAssignment;
-import io.freshet.ingest.commit.FlushCommitter;
 import io.freshet.ingest.commit.LostOffsets;
 import io.freshet.ingest.commit.TransactionLog;
-import io.freshet.ingest.commit.TransactionLog.Claim;
-import io.freshet.ingest.commit.TransactionLog.CommitResult;
 import io.freshet.ingest.commit.TransactionLog.CommittedState;
 import io.freshet.ingest.consumer.IngestionStatus.State;
+import io.freshet.ingest.flush.FlushCommitter;
 import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
@@ -34,8 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +62,6 @@ public final class TableIngester
     private final Table table;
     private final TableBinding binding;
     private final IngestSettings settings;
-    private final ClusterSettings clusterSettings;
     private final TransactionLog transactionLog;
     private final HotBuffer buffer;
     private final PartitionAssignment assignment;
@@ -79,6 +74,7 @@ public final class TableIngester
     private final FlushCommitter committer;
     private final IngestStages stages = new IngestStages();
     private final FlushScheduler flushes;
+    private final PartitionClaims claims;
     private final Thread thread;
     private final FlushRequests flushRequests = new FlushRequests();
     private final AtomicLong consumedRecords = new AtomicLong();
@@ -89,7 +85,6 @@ public final class TableIngester
     private volatile String failure;
     private volatile List<Integer> topicPartitions = List.of();
     private long nextPartitionRefreshNanos;
-    private long nextOwnershipRefreshNanos;
 
     public TableIngester(TableIdentifier identifier, Table table, TableBinding binding, IngestSettings settings, BufferAllocator rootAllocator, ClusterMembership membership, ClusterSettings clusterSettings)
     {
@@ -97,7 +92,7 @@ public final class TableIngester
         this.table = requireNonNull(table, "table is null");
         this.binding = requireNonNull(binding, "binding is null");
         this.settings = requireNonNull(settings, "settings is null");
-        this.clusterSettings = requireNonNull(clusterSettings, "clusterSettings is null");
+        requireNonNull(clusterSettings, "clusterSettings is null");
         requireNonNull(rootAllocator, "rootAllocator is null");
         this.transactionLog = new TransactionLog(table);
         this.buffer = new HotBuffer(rootAllocator.newChildAllocator("hot-buffer-" + identifier, 0, Long.MAX_VALUE), transactionLog.current());
@@ -111,6 +106,7 @@ public final class TableIngester
         ParquetFlusher flusher = new ParquetFlusher(table, inFlightFiles, flushThrottle);
         this.committer = new FlushCommitter(transactionLog, flusher);
         this.flushes = new FlushScheduler(identifier.toString(), settings, buffer, flusher, flushThrottle, committer, stages, backpressure, flushRequests, assignment::holds);
+        this.claims = new PartitionClaims(identifier, binding.topic(), clusterSettings, assignment, partitions, transactionLog, buffer, backpressure, committer);
         this.thread = new Thread(this::run, "freshet-ingest-" + identifier);
         this.thread.setDaemon(true);
         this.thread.setContextClassLoader(TableIngester.class.getClassLoader());
@@ -198,9 +194,9 @@ public final class TableIngester
             }
             state = State.RUNNING;
             while (running) {
-                refreshOwnershipIfDue();
+                claims.refreshIfDue(flushes.inFlight(), topicPartitions);
                 pollOnce();
-                flushes.completed().ifPresent(this::committed);
+                flushes.completed().ifPresent(claims::committed);
                 if (!flushes.inFlight()) {
                     // the flush thread uses the table object; its commit refreshes it, and the check follows that commit
                     schemaAdoption.adoptChanges();
@@ -248,8 +244,7 @@ public final class TableIngester
             }
             if (!found.get().equals(topicPartitions)) {
                 topicPartitions = found.get();
-                // new partitions are claimed at once by their owners
-                nextOwnershipRefreshNanos = 0;
+                claims.refreshSoon();
             }
             return true;
         }
@@ -265,86 +260,6 @@ public final class TableIngester
         if (System.nanoTime() >= nextPartitionRefreshNanos) {
             refreshTopicPartitions();
         }
-    }
-
-    /**
-     * Claims the partitions this node owns now and releases those another node owns. Runs between flushes only,
-     * so that the table object is not shared with a commit in flight.
-     */
-    private void refreshOwnershipIfDue()
-    {
-        if (flushes.inFlight() || System.nanoTime() < nextOwnershipRefreshNanos) {
-            return;
-        }
-        nextOwnershipRefreshNanos = System.nanoTime() + clusterSettings.ownershipRefreshInterval().toNanos();
-        PartitionAssignment.Change change = assignment.plan(topicPartitions);
-        if (!change.release().isEmpty()) {
-            release(change.release());
-            log.info("{} released partitions {} of {}: another node owns them now", assignment.currentNode(), change.release(), identifier);
-        }
-        if (!change.claim().isEmpty()) {
-            claim(change.claim());
-        }
-    }
-
-    private void release(Set<Integer> released)
-    {
-        partitions.remove(released);
-        assignment.released(released);
-        committer.forget(released);
-    }
-
-    private void claim(Set<Integer> claimed)
-    {
-        Claim claim;
-        try {
-            claim = transactionLog.claim(assignment.currentNode(), claimed);
-        }
-        catch (RuntimeException e) {
-            // the next refresh tries again; partitions not claimed are not consumed
-            log.warn("{} cannot claim partitions {} of {} yet: {}", assignment.currentNode(), claimed, identifier, e.getMessage());
-            return;
-        }
-        // the claim's snapshot carries every watermark as it is now: the claimed partitions resume there
-        buffer.publishCommit(claim.committed());
-        assignment.claimed(claim.claimedEpochs());
-        List<TopicPartition> added = partitions.add(claimed, claim.committed().watermark());
-        backpressure.assigned(partitions.consumer(), added);
-        Map<Integer, Long> resumed = new TreeMap<>();
-        claimed.forEach(partition -> resumed.put(partition, claim.committed().watermark().nextOffset(partition)));
-        log.info("{} ingests topic {} partitions {} into {} from offsets {} (epochs {})", assignment.currentNode(), binding.topic(), claimed, identifier, resumed, claim.claimedEpochs());
-    }
-
-    private void committed(CommitResult result)
-    {
-        if (!result.fenced().isEmpty()) {
-            handleFenced(result.fenced(), result.epochs());
-        }
-        partitions.commitGroupOffsets(result.committed().watermark());
-    }
-
-    /** Another writer claimed partitions this node committed: stop them, drop their hot rows, never commit them. */
-    private void handleFenced(Map<Integer, String> fenced, Map<Integer, Long> epochsOfCommit)
-    {
-        Map<Integer, Long> held = assignment.epochs();
-        Set<Integer> stopped = new TreeSet<>();
-        for (Map.Entry<Integer, String> entry : fenced.entrySet()) {
-            int partition = entry.getKey();
-            Long heldEpoch = held.get(partition);
-            if (heldEpoch != null && !heldEpoch.equals(epochsOfCommit.get(partition))) {
-                // this node released and claimed the partition again since the commit: its newer claim is in force
-                continue;
-            }
-            if (heldEpoch != null) {
-                stopped.add(partition);
-            }
-            String reason = "Ingestion of %s stopped on node %s: %s. Its uncommitted rows were dropped; the holder ingests them from the committed watermark"
-                    .formatted(identifier, assignment.currentNode(), entry.getValue());
-            log.error(reason);
-            assignment.fenced(partition, reason);
-        }
-        partitions.remove(stopped);
-        committer.forget(stopped);
     }
 
     private void pollOnce()

@@ -2,7 +2,7 @@ package io.freshet.trino.metrics;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
-import io.freshet.ingest.IngestWorker.IngestionListener;
+import io.freshet.ingest.IngestionListener;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.trino.ingestion.IngestionManager;

@@ -1,7 +1,9 @@
-package io.freshet.ingest.commit;
+package io.freshet.ingest.flush;
 
+import io.freshet.ingest.commit.IngestCommit;
+import io.freshet.ingest.commit.LostOffsets;
+import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.commit.TransactionLog.CommitResult;
-import io.freshet.ingest.flush.ParquetFlusher;
 import org.apache.iceberg.DataFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

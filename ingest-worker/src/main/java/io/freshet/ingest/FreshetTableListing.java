@@ -1,0 +1,55 @@
+package io.freshet.ingest;
+
+import io.freshet.ingest.consumer.TableBinding;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Finds the tables of a catalog that are bound to a Kafka topic, with the table properties that shape their ingestion. */
+final class FreshetTableListing
+{
+    private FreshetTableListing() {}
+
+    /** The table properties that shape ingestion ({@code freshet.*}: binding, data-loss policy), of the tables bound to a Kafka topic. */
+    static Map<TableIdentifier, Map<String, String>> ingestPropertiesOfTables(Catalog catalog)
+    {
+        Map<TableIdentifier, Map<String, String>> tables = new TreeMap<>(Comparator.comparing(TableIdentifier::toString));
+        if (!(catalog instanceof SupportsNamespaces namespaces)) {
+            return tables;
+        }
+        for (Namespace namespace : namespaces.listNamespaces()) {
+            for (TableIdentifier identifier : catalog.listTables(namespace)) {
+                Table table;
+                try {
+                    table = catalog.loadTable(identifier);
+                }
+                catch (NoSuchTableException e) {
+                    // dropped since it was listed
+                    continue;
+                }
+                if (TableBinding.fromTableProperties(table.properties()).isPresent()) {
+                    tables.put(identifier, ingestProperties(table.properties()));
+                }
+            }
+        }
+        return tables;
+    }
+
+    static Map<String, String> ingestProperties(Map<String, String> tableProperties)
+    {
+        Map<String, String> properties = new TreeMap<>();
+        tableProperties.forEach((name, value) -> {
+            if (name.startsWith("freshet.")) {
+                properties.put(name, value);
+            }
+        });
+        return properties;
+    }
+}

@@ -1,0 +1,103 @@
+package io.freshet.ingest;
+
+import io.freshet.ingest.cluster.ClusterMembership;
+import io.freshet.ingest.cluster.PartitionOwnership;
+import io.freshet.ingest.maintenance.MaintenanceScheduler;
+import io.freshet.ingest.maintenance.MaintenanceSettings;
+import io.freshet.ingest.maintenance.TableMaintenance;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The upkeep of the tables an {@link IngestWorker} knows, and on which node each table's background upkeep runs.
+ * The worker changes it under its own lock; look-ups need none.
+ */
+final class UpkeepPlacement
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(UpkeepPlacement.class);
+
+    private final ClusterMembership membership;
+    private final MaintenanceScheduler maintenanceScheduler;
+    private final Map<TableIdentifier, TableMaintenance> maintenance = new ConcurrentHashMap<>();
+    private final Set<TableIdentifier> scheduledUpkeep = ConcurrentHashMap.newKeySet();
+
+    UpkeepPlacement(ClusterMembership membership, MaintenanceSettings settings)
+    {
+        this.membership = requireNonNull(membership, "membership is null");
+        this.maintenanceScheduler = new MaintenanceScheduler(settings);
+    }
+
+    /**
+     * Background upkeep of a table runs on one node: the owner of its Kafka partition 0 (the standalone worker runs
+     * it for all its tables). Compactions and expiries of several nodes would only conflict with each other.
+     */
+    private boolean runsUpkeepHere(TableIdentifier identifier)
+    {
+        return membership.exclusive() || new PartitionOwnership(membership.ingestingNodes()).owns(membership.currentNode(), identifier.toString(), 0);
+    }
+
+    /** Schedules or cancels the background upkeep of each running table as the owner of its partition 0 changes. */
+    void follow(Predicate<TableIdentifier> running)
+    {
+        for (Map.Entry<TableIdentifier, TableMaintenance> entry : maintenance.entrySet()) {
+            TableIdentifier identifier = entry.getKey();
+            if (!running.test(identifier)) {
+                continue;
+            }
+            boolean here = runsUpkeepHere(identifier);
+            if (here && scheduledUpkeep.add(identifier)) {
+                maintenanceScheduler.schedule(entry.getValue());
+                log.info("Background upkeep of {} runs on this node now", identifier);
+            }
+            else if (!here && scheduledUpkeep.remove(identifier)) {
+                maintenanceScheduler.cancel(identifier);
+                log.info("Background upkeep of {} runs on another node now", identifier);
+            }
+        }
+    }
+
+    /** Keeps the upkeep of a table whose ingestion started, scheduled when it runs on this node. */
+    void started(TableIdentifier identifier, TableMaintenance upkeep)
+    {
+        maintenance.put(identifier, upkeep);
+        if (runsUpkeepHere(identifier)) {
+            maintenanceScheduler.schedule(upkeep);
+            scheduledUpkeep.add(identifier);
+        }
+    }
+
+    /** Cancels and forgets the upkeep of a table whose ingestion stops. */
+    void stopped(TableIdentifier identifier)
+    {
+        maintenanceScheduler.cancel(identifier);
+        scheduledUpkeep.remove(identifier);
+        maintenance.remove(identifier);
+    }
+
+    TableMaintenance computeIfAbsent(TableIdentifier identifier, Function<TableIdentifier, TableMaintenance> upkeep)
+    {
+        return maintenance.computeIfAbsent(identifier, upkeep);
+    }
+
+    /** The upkeep kept for the table, or null. */
+    TableMaintenance get(TableIdentifier identifier)
+    {
+        return maintenance.get(identifier);
+    }
+
+    @Override
+    public void close()
+    {
+        maintenanceScheduler.close();
+    }
+}
