@@ -20,6 +20,7 @@ public final class TestingIcebergRestServer
     private final Process process;
     private final int port;
     private final Path log;
+    private final Path database;
 
     public TestingIcebergRestServer(TestingS3Server s3, String warehouse)
     {
@@ -40,6 +41,9 @@ public final class TestingIcebergRestServer
             Map<String, String> environment = builder.environment();
             environment.put("CATALOG_REST_PORT", Integer.toString(port));
             environment.put("CATALOG_WAREHOUSE", warehouse);
+            // a file, not the default in-memory SQLite database, which vanishes whenever its connection pool closes its last connection
+            database = Files.createTempFile("iceberg-rest", ".db");
+            environment.put("CATALOG_URI", "jdbc:sqlite:" + database);
             environment.put("CATALOG_IO__IMPL", "org.apache.iceberg.aws.s3.S3FileIO");
             environment.put("CATALOG_S3_ENDPOINT", s3.endpoint());
             environment.put("CATALOG_S3_PATH__STYLE__ACCESS", "true");
@@ -73,5 +77,11 @@ public final class TestingIcebergRestServer
     public void close()
     {
         ChildProcesses.stop(process);
+        try {
+            Files.deleteIfExists(database);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
