@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static io.freshet.ingest.cluster.TestingClusterNodes.COLUMNS;
 import static io.freshet.ingest.cluster.TestingClusterNodes.FAST;
 import static io.freshet.ingest.cluster.TestingClusterNodes.assertExactlyOnce;
+import static io.freshet.ingest.cluster.TestingClusterNodes.createOrdersTable;
 import static io.freshet.ingest.cluster.TestingClusterNodes.membership;
 import static io.freshet.ingest.cluster.TestingClusterNodes.orders;
 import static io.freshet.ingest.testing.TestingIngest.committedOffsets;
@@ -104,8 +105,7 @@ class TestClusterIngest
                     () -> nodes.stream().map(IngestWorker::catalogStatus).toList());
 
             IngestWorker nodeA = nodes.get(0);
-            ((SupportsNamespaces) nodeA.catalog()).createNamespace(Namespace.of("shop"));
-            nodeA.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            createOrdersTable(nodeA, identifier, topic);
             int sent = 0;
             kafka.sendAll(topic, PARTITIONS, orders(sent, 800));
             sent += 800;

@@ -4,14 +4,11 @@ import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.IngestionStatus;
-import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.testing.KafkaExtension;
 import io.freshet.ingest.testing.TestingKafka;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static io.freshet.ingest.cluster.TestingClusterNodes.COLUMNS;
 import static io.freshet.ingest.cluster.TestingClusterNodes.FAST;
 import static io.freshet.ingest.cluster.TestingClusterNodes.assertExactlyOnce;
+import static io.freshet.ingest.cluster.TestingClusterNodes.createOrdersTable;
 import static io.freshet.ingest.cluster.TestingClusterNodes.membership;
 import static io.freshet.ingest.cluster.TestingClusterNodes.orders;
 import static io.freshet.ingest.testing.TestingIngest.settings;
@@ -75,8 +72,7 @@ class TestConcurrentWriters
         int sent = 0;
         try (IngestWorker nodeA = new IngestWorker(settings, membership("node-a", viewOfA), FAST, () -> {});
                 IngestWorker nodeB = new IngestWorker(settings, membership("node-b", viewOfB), FAST, () -> {})) {
-            ((SupportsNamespaces) nodeA.catalog()).createNamespace(Namespace.of("shop"));
-            nodeA.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            createOrdersTable(nodeA, identifier, topic);
             nodeB.start(identifier);
             long deadline = System.nanoTime() + Duration.ofSeconds(12).toNanos();
             while (System.nanoTime() < deadline) {
@@ -121,8 +117,7 @@ class TestConcurrentWriters
         IngestSettings settings = settings(kafka.bootstrapServers(), warehouse.resolve("standalone"), Duration.ofMillis(200), BadRecordPolicy.SKIP);
         int sent = 0;
         try (IngestWorker old = new IngestWorker(settings)) {
-            ((SupportsNamespaces) old.catalog()).createNamespace(Namespace.of("shop"));
-            old.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            createOrdersTable(old, identifier, topic);
             TableIngester oldIngester = old.ingester(identifier).orElseThrow();
             kafka.sendAll(topic, PARTITIONS, orders(sent, 200));
             sent += 200;

@@ -1,6 +1,7 @@
 package io.freshet.ingest.cluster;
 
 import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.TableBinding;
@@ -8,6 +9,9 @@ import io.freshet.ingest.verify.TableContents;
 import io.freshet.ingest.verify.TableVerification;
 import io.freshet.ingest.verify.TableVerifier;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
 
@@ -51,6 +55,13 @@ final class TestingClusterNodes
                 return nodes.get();
             }
         };
+    }
+
+    /** Creates the {@code shop} namespace and an orders table on the topic through the given node. */
+    static void createOrdersTable(IngestWorker worker, TableIdentifier identifier, String topic)
+    {
+        ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
+        worker.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
     }
 
     static List<String> orders(int first, int count)
