@@ -40,6 +40,8 @@ public final class TestingIcebergRestServer
             Map<String, String> environment = builder.environment();
             environment.put("CATALOG_REST_PORT", Integer.toString(port));
             environment.put("CATALOG_WAREHOUSE", warehouse);
+            // the backing catalog is an in-memory SQLite database, one per connection: a single pooled connection keeps one database
+            environment.put("CATALOG_CLIENTS", "1");
             environment.put("CATALOG_IO__IMPL", "org.apache.iceberg.aws.s3.S3FileIO");
             environment.put("CATALOG_S3_ENDPOINT", s3.endpoint());
             environment.put("CATALOG_S3_PATH__STYLE__ACCESS", "true");
