@@ -1,7 +1,10 @@
 package io.freshet.trino;
 
 import io.freshet.ingest.testing.TestingKafka;
-import io.freshet.trino.testing.RestCatalogLake;
+import io.freshet.trino.testing.FreshetQueryRunner;
+import io.freshet.trino.testing.TestingIcebergRestServer;
+import io.freshet.trino.testing.TestingS3Server;
+import io.freshet.trino.testing.TestingTrinoPlugins;
 import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.AfterAll;
@@ -9,13 +12,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
 import static io.freshet.ingest.testing.TestingIngest.waitUntil;
+import static io.freshet.trino.testing.TestingTrinoPlugins.ICEBERG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,21 +35,31 @@ class TestPartitioningAndSchemaEvolution
     private static final String BUCKET = "lake";
     private static final Instant FIRST_DAY = Instant.parse("2026-11-01T00:00:00Z");
 
-    private RestCatalogLake lake;
     private TestingKafka kafka;
+    private TestingS3Server s3;
+    private TestingIcebergRestServer rest;
     private DistributedQueryRunner queryRunner;
 
     @BeforeAll
     void setUp()
             throws Exception
     {
-        lake = new RestCatalogLake(BUCKET);
-        kafka = lake.kafka();
-        queryRunner = lake.createQueryRunner(Map.of(
-                "freshet.flush.interval", "1h",
-                "freshet.maintenance.enabled", "false"));
+        kafka = new TestingKafka();
+        s3 = new TestingS3Server(BUCKET);
+        rest = new TestingIcebergRestServer(s3, "s3://%s/rest".formatted(BUCKET));
+        Map<String, String> properties = new HashMap<>(s3.trinoProperties());
+        properties.put("iceberg.catalog.type", "REST");
+        properties.put("iceberg.rest-catalog.uri", rest.uri());
+        properties.put("iceberg.rest-catalog.warehouse", "s3://%s/rest".formatted(BUCKET));
+        properties.put("freshet.flush.interval", "1h");
+        properties.put("freshet.maintenance.enabled", "false");
+        queryRunner = FreshetQueryRunner.create(kafka.bootstrapServers(), Path.of("unused"), properties);
         queryRunner.execute("CREATE SCHEMA freshet.shop");
-        lake.createIcebergCatalog(queryRunner, "iceberg");
+        TestingTrinoPlugins.installPlugin(queryRunner, ICEBERG);
+        Map<String, String> iceberg = new HashMap<>(s3.trinoProperties());
+        iceberg.put("iceberg.catalog.type", "rest");
+        iceberg.put("iceberg.rest-catalog.uri", rest.uri());
+        queryRunner.createCatalog("iceberg", "iceberg", iceberg);
     }
 
     @AfterAll
@@ -53,8 +69,14 @@ class TestPartitioningAndSchemaEvolution
         if (queryRunner != null) {
             queryRunner.close();
         }
-        if (lake != null) {
-            lake.close();
+        if (rest != null) {
+            rest.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (kafka != null) {
+            kafka.close();
         }
     }
 
