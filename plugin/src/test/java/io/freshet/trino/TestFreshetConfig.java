@@ -31,6 +31,7 @@ import static io.airlift.configuration.testing.ConfigAssertions.assertRecordedDe
 import static io.airlift.configuration.testing.ConfigAssertions.recordDefaults;
 import static io.airlift.units.DataSize.Unit.KILOBYTE;
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
+import static io.freshet.trino.testing.ConfigurationDocumentation.assertDocumentsProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TestFreshetConfig
@@ -101,10 +102,7 @@ class TestFreshetConfig
     void documentationMatchesConfiguration()
             throws Exception
     {
-        String documentation = Files.readString(Path.of("..", "docs", "configuration.md"));
-        for (String property : EXPLICIT.keySet()) {
-            assertThat(documentation).as("docs/configuration.md documents %s", property).contains("`" + property + "`");
-        }
+        String documentation = assertDocumentsProperties(EXPLICIT.keySet());
         // each default is written once (IngestDefaults), and the documentation shows that value
         IngestDefaults.byProperty().forEach((property, value) -> assertThat(documentation)
                 .as("docs/configuration.md gives %s the default %s", property, value)

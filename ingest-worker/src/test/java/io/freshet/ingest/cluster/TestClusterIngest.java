@@ -3,25 +3,20 @@ package io.freshet.ingest.cluster;
 import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.catalog.CatalogConnection;
-import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.testing.KafkaExtension;
 import io.freshet.ingest.testing.TestingKafka;
-import io.freshet.ingest.verify.TableContents;
-import io.freshet.ingest.verify.TableVerification;
-import io.freshet.ingest.verify.TableVerifier;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.types.Types;
-import org.apache.iceberg.types.Types.NestedField;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -37,6 +32,12 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.freshet.ingest.cluster.TestingClusterNodes.COLUMNS;
+import static io.freshet.ingest.cluster.TestingClusterNodes.FAST;
+import static io.freshet.ingest.cluster.TestingClusterNodes.assertExactlyOnce;
+import static io.freshet.ingest.cluster.TestingClusterNodes.createOrdersTable;
+import static io.freshet.ingest.cluster.TestingClusterNodes.membership;
+import static io.freshet.ingest.cluster.TestingClusterNodes.orders;
 import static io.freshet.ingest.testing.TestingIngest.committedOffsets;
 import static io.freshet.ingest.testing.TestingIngest.settings;
 import static io.freshet.ingest.testing.TestingIngest.waitUntil;
@@ -50,11 +51,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestClusterIngest
 {
-    private static final List<NestedField> COLUMNS = List.of(
-            NestedField.optional(1, "id", Types.LongType.get()),
-            NestedField.optional(2, "customer", Types.StringType.get()));
     private static final int PARTITIONS = 8;
-    private static final ClusterSettings FAST = new ClusterSettings(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    @RegisterExtension
+    static final KafkaExtension environment = new KafkaExtension();
 
     private TestingKafka kafka;
 
@@ -62,16 +62,9 @@ class TestClusterIngest
     Path directory;
 
     @BeforeAll
-    void startKafka()
+    void setUp()
     {
-        kafka = new TestingKafka();
-    }
-
-    @AfterAll
-    void stopKafka()
-            throws Exception
-    {
-        kafka.close();
+        kafka = environment.kafka();
     }
 
     @Test
@@ -112,8 +105,7 @@ class TestClusterIngest
                     () -> nodes.stream().map(IngestWorker::catalogStatus).toList());
 
             IngestWorker nodeA = nodes.get(0);
-            ((SupportsNamespaces) nodeA.catalog()).createNamespace(Namespace.of("shop"));
-            nodeA.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            createOrdersTable(nodeA, identifier, topic);
             int sent = 0;
             kafka.sendAll(topic, PARTITIONS, orders(sent, 800));
             sent += 800;
@@ -218,55 +210,5 @@ class TestClusterIngest
             held.put(node.membership().currentNode(), node.ingester(identifier).map(TableIngester::status).map(Object.class::cast).orElse("not started"));
         }
         return held;
-    }
-
-    static void assertExactlyOnce(IngestSettings settings, Table table, String topic, int sent)
-    {
-        table.refresh();
-        TableVerification verification = new TableVerifier(settings)
-                .verify("shop." + table.name(), table.schema(), new TableBinding(topic, "json", Optional.empty(), Optional.empty()), TableContents.committed(table));
-        assertThat(verification.exactlyOnce()).as(verification.report()).isTrue();
-        assertThat(verification.tableRows()).isEqualTo(sent);
-        assertThat(committedOffsets(table)).hasSize(sent).doesNotHaveDuplicates();
-        Map<Integer, Long> highest = new HashMap<>();
-        List<String> regressions = new ArrayList<>();
-        for (TransactionLog.LogEntry entry : new TransactionLog(table).history()) {
-            OffsetWatermark watermark = entry.watermark();
-            watermark.nextOffsets().forEach((partition, offset) -> {
-                long before = highest.getOrDefault(partition, 0L);
-                if (offset < before) {
-                    regressions.add("snapshot %s: partition %s from %s to %s".formatted(entry.snapshotId(), partition, before, offset));
-                }
-                highest.put(partition, Math.max(before, offset));
-            });
-        }
-        assertThat(regressions).as("watermarks that moved back").isEmpty();
-    }
-
-    private static List<String> orders(int first, int count)
-    {
-        List<String> orders = new ArrayList<>();
-        for (int id = first; id < first + count; id++) {
-            orders.add("{\"id\": %s, \"customer\": \"customer-%s\"}".formatted(id, id));
-        }
-        return orders;
-    }
-
-    private static ClusterMembership membership(String node, AtomicReference<Set<String>> nodes)
-    {
-        return new ClusterMembership()
-        {
-            @Override
-            public String currentNode()
-            {
-                return node;
-            }
-
-            @Override
-            public Set<String> ingestingNodes()
-            {
-                return nodes.get();
-            }
-        };
     }
 }

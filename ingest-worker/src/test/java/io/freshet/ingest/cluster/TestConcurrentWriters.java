@@ -2,40 +2,34 @@ package io.freshet.ingest.cluster;
 
 import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.IngestWorker;
-import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.IngestionStatus;
-import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.testing.KafkaExtension;
 import io.freshet.ingest.testing.TestingKafka;
-import io.freshet.ingest.verify.TableContents;
-import io.freshet.ingest.verify.TableVerification;
-import io.freshet.ingest.verify.TableVerifier;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.types.Types;
-import org.apache.iceberg.types.Types.NestedField;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.freshet.ingest.testing.TestingIngest.committedOffsets;
+import static io.freshet.ingest.cluster.TestingClusterNodes.COLUMNS;
+import static io.freshet.ingest.cluster.TestingClusterNodes.FAST;
+import static io.freshet.ingest.cluster.TestingClusterNodes.assertExactlyOnce;
+import static io.freshet.ingest.cluster.TestingClusterNodes.createOrdersTable;
+import static io.freshet.ingest.cluster.TestingClusterNodes.membership;
+import static io.freshet.ingest.cluster.TestingClusterNodes.orders;
 import static io.freshet.ingest.testing.TestingIngest.settings;
 import static io.freshet.ingest.testing.TestingIngest.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,11 +42,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestConcurrentWriters
 {
-    private static final List<NestedField> COLUMNS = List.of(
-            NestedField.optional(1, "id", Types.LongType.get()),
-            NestedField.optional(2, "customer", Types.StringType.get()));
     private static final int PARTITIONS = 4;
-    private static final ClusterSettings FAST = new ClusterSettings(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    @RegisterExtension
+    static final KafkaExtension environment = new KafkaExtension();
 
     private TestingKafka kafka;
 
@@ -60,16 +53,9 @@ class TestConcurrentWriters
     Path warehouse;
 
     @BeforeAll
-    void startKafka()
+    void setUp()
     {
-        kafka = new TestingKafka();
-    }
-
-    @AfterAll
-    void stopKafka()
-            throws Exception
-    {
-        kafka.close();
+        kafka = environment.kafka();
     }
 
     @Test
@@ -80,14 +66,13 @@ class TestConcurrentWriters
         TableIdentifier identifier = TableIdentifier.of("shop", "orders");
         IngestSettings settings = settings(kafka.bootstrapServers(), warehouse.resolve("disagree"), Duration.ofMillis(200), BadRecordPolicy.SKIP);
         // each node first sees only itself: both own every partition
-        TestingMembership first = new TestingMembership("node-a", Set.of("node-a"));
-        TestingMembership second = new TestingMembership("node-b", Set.of("node-b"));
+        AtomicReference<Set<String>> viewOfA = new AtomicReference<>(Set.of("node-a"));
+        AtomicReference<Set<String>> viewOfB = new AtomicReference<>(Set.of("node-b"));
         Set<Integer> fencedSeen = new TreeSet<>();
         int sent = 0;
-        try (IngestWorker nodeA = new IngestWorker(settings, first, FAST, () -> {});
-                IngestWorker nodeB = new IngestWorker(settings, second, FAST, () -> {})) {
-            ((SupportsNamespaces) nodeA.catalog()).createNamespace(Namespace.of("shop"));
-            nodeA.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+        try (IngestWorker nodeA = new IngestWorker(settings, membership("node-a", viewOfA), FAST, () -> {});
+                IngestWorker nodeB = new IngestWorker(settings, membership("node-b", viewOfB), FAST, () -> {})) {
+            createOrdersTable(nodeA, identifier, topic);
             nodeB.start(identifier);
             long deadline = System.nanoTime() + Duration.ofSeconds(12).toNanos();
             while (System.nanoTime() < deadline) {
@@ -103,8 +88,8 @@ class TestConcurrentWriters
             assertThat(fencedSeen).as("the nodes took partitions from each other").isNotEmpty();
 
             // the nodes agree now: each holds its own partitions, and the fences end
-            first.nodes.set(Set.of("node-a", "node-b"));
-            second.nodes.set(Set.of("node-a", "node-b"));
+            viewOfA.set(Set.of("node-a", "node-b"));
+            viewOfB.set(Set.of("node-a", "node-b"));
             kafka.sendAll(topic, PARTITIONS, orders(sent, 40));
             sent += 40;
             Map<Integer, Long> end = kafka.endOffsets(topic);
@@ -132,8 +117,7 @@ class TestConcurrentWriters
         IngestSettings settings = settings(kafka.bootstrapServers(), warehouse.resolve("standalone"), Duration.ofMillis(200), BadRecordPolicy.SKIP);
         int sent = 0;
         try (IngestWorker old = new IngestWorker(settings)) {
-            ((SupportsNamespaces) old.catalog()).createNamespace(Namespace.of("shop"));
-            old.createTable(identifier, COLUMNS, new TableBinding(topic, "json", Optional.empty(), Optional.empty()), Map.of());
+            createOrdersTable(old, identifier, topic);
             TableIngester oldIngester = old.ingester(identifier).orElseThrow();
             kafka.sendAll(topic, PARTITIONS, orders(sent, 200));
             sent += 200;
@@ -166,40 +150,6 @@ class TestConcurrentWriters
         }
     }
 
-    private static void assertExactlyOnce(IngestSettings settings, Table table, String topic, int sent)
-    {
-        table.refresh();
-        TableVerification verification = new TableVerifier(settings)
-                .verify("shop." + table.name(), table.schema(), new TableBinding(topic, "json", Optional.empty(), Optional.empty()), TableContents.committed(table));
-        assertThat(verification.exactlyOnce()).as(verification.report()).isTrue();
-        assertThat(verification.tableRows()).isEqualTo(sent);
-        assertThat(committedOffsets(table)).hasSize(sent).doesNotHaveDuplicates();
-        // along the whole log, no partition's watermark ever moves back
-        Map<Integer, Long> highest = new HashMap<>();
-        List<String> regressions = new ArrayList<>();
-        for (TransactionLog.LogEntry entry : new TransactionLog(table).history()) {
-            OffsetWatermark watermark = entry.watermark();
-            for (int partition = 0; partition < PARTITIONS; partition++) {
-                long offset = watermark.nextOffset(partition);
-                long before = highest.getOrDefault(partition, 0L);
-                if (offset < before) {
-                    regressions.add("snapshot %s: partition %s from %s to %s".formatted(entry.snapshotId(), partition, before, offset));
-                }
-                highest.put(partition, Math.max(before, offset));
-            }
-        }
-        assertThat(regressions).isEmpty();
-    }
-
-    private static List<String> orders(int first, int count)
-    {
-        List<String> orders = new ArrayList<>();
-        for (int id = first; id < first + count; id++) {
-            orders.add("{\"id\": %s, \"customer\": \"customer-%s\"}".formatted(id, id));
-        }
-        return orders;
-    }
-
     private static void sleep(Duration duration)
     {
         try {
@@ -208,31 +158,6 @@ class TestConcurrentWriters
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
-        }
-    }
-
-    private static final class TestingMembership
-            implements ClusterMembership
-    {
-        private final String node;
-        private final AtomicReference<Set<String>> nodes;
-
-        TestingMembership(String node, Set<String> nodes)
-        {
-            this.node = node;
-            this.nodes = new AtomicReference<>(nodes);
-        }
-
-        @Override
-        public String currentNode()
-        {
-            return node;
-        }
-
-        @Override
-        public Set<String> ingestingNodes()
-        {
-            return nodes.get();
         }
     }
 }

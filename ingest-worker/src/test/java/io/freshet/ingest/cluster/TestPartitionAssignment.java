@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
+import static io.freshet.ingest.cluster.TestingClusterNodes.membership;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TestPartitionAssignment
@@ -78,23 +79,5 @@ class TestPartitionAssignment
     private static Map<Integer, Long> epochs(Set<Integer> partitions, long epoch)
     {
         return partitions.stream().collect(java.util.stream.Collectors.toMap(partition -> partition, _ -> epoch));
-    }
-
-    private static ClusterMembership membership(String node, AtomicReference<Set<String>> nodes)
-    {
-        return new ClusterMembership()
-        {
-            @Override
-            public String currentNode()
-            {
-                return node;
-            }
-
-            @Override
-            public Set<String> ingestingNodes()
-            {
-                return nodes.get();
-            }
-        };
     }
 }

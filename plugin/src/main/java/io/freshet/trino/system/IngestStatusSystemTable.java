@@ -24,7 +24,6 @@ import static io.trino.spi.type.IntegerType.INTEGER;
 import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
 import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
 import static io.trino.spi.type.VarcharType.VARCHAR;
-import static java.util.Objects.requireNonNull;
 
 /**
  * {@code system.ingest_status}: one row per Kafka partition of every table, from the node that ingests it, with
@@ -34,7 +33,7 @@ import static java.util.Objects.requireNonNull;
  * {@code FENCED} with the reason; while the catalog cannot be opened, one row {@code WAITING_FOR_CATALOG} says why.
  */
 public class IngestStatusSystemTable
-        extends CoordinatorSystemTable
+        extends RunningTablesSystemTable
 {
     private static final ConnectorTableMetadata METADATA = new ConnectorTableMetadata(
             new SchemaTableName("system", "ingest_status"),
@@ -61,23 +60,10 @@ public class IngestStatusSystemTable
                     new ColumnMetadata("lost_offsets", VARCHAR),
                     new ColumnMetadata("node", VARCHAR)));
 
-    private final IngestionManager ingestion;
-    private final String node;
-
     @Inject
     public IngestStatusSystemTable(IngestionManager ingestion, NodeManager nodeManager, ClusterNodes clusterNodes)
     {
-        super(METADATA, clusterNodes);
-        this.node = nodeManager.getCurrentNode().getNodeIdentifier();
-        this.ingestion = requireNonNull(ingestion, "ingestion is null");
-    }
-
-    @Override
-    protected Set<SchemaTableName> tables()
-    {
-        return ingestion.worker().listRunning().stream()
-                .map(CoordinatorSystemTable::schemaTableName)
-                .collect(Collectors.toUnmodifiableSet());
+        super(METADATA, ingestion, nodeManager, clusterNodes);
     }
 
     @Override
@@ -90,10 +76,7 @@ public class IngestStatusSystemTable
                     "Waiting for the Iceberg catalog (%s failed attempts): %s".formatted(catalog.failedAttempts(), catalog.failure().get()),
                     null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, node);
         }
-        for (TableIdentifier identifier : ingestion.worker().listRunning()) {
-            if (!visibleTables.contains(schemaTableName(identifier))) {
-                continue;
-            }
+        for (TableIdentifier identifier : visibleRunningTables(visibleTables)) {
             TableIngester ingester = ingestion.ingester(identifier).orElse(null);
             if (ingester == null) {
                 continue;

@@ -14,18 +14,16 @@ import org.apache.iceberg.catalog.TableIdentifier;
 
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
 import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
 import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
 import static io.trino.spi.type.VarcharType.VARCHAR;
-import static java.util.Objects.requireNonNull;
 
 /** {@code system.upkeep}: one row per table each node keeps up, with what upkeep has done there since start. */
 public class UpkeepSystemTable
-        extends CoordinatorSystemTable
+        extends RunningTablesSystemTable
 {
     private static final ConnectorTableMetadata METADATA = new ConnectorTableMetadata(
             new SchemaTableName("system", "upkeep"),
@@ -44,32 +42,16 @@ public class UpkeepSystemTable
                     new ColumnMetadata("last_failure", VARCHAR),
                     new ColumnMetadata("node", VARCHAR)));
 
-    private final IngestionManager ingestion;
-    private final String node;
-
     @Inject
     public UpkeepSystemTable(IngestionManager ingestion, NodeManager nodeManager, ClusterNodes clusterNodes)
     {
-        super(METADATA, clusterNodes);
-        this.node = nodeManager.getCurrentNode().getNodeIdentifier();
-        this.ingestion = requireNonNull(ingestion, "ingestion is null");
-    }
-
-    @Override
-    protected Set<SchemaTableName> tables()
-    {
-        return ingestion.worker().listRunning().stream()
-                .map(CoordinatorSystemTable::schemaTableName)
-                .collect(Collectors.toUnmodifiableSet());
+        super(METADATA, ingestion, nodeManager, clusterNodes);
     }
 
     @Override
     protected void addRows(InMemoryRecordSet.Builder rows, Set<SchemaTableName> visibleTables)
     {
-        for (TableIdentifier identifier : ingestion.worker().listRunning()) {
-            if (!visibleTables.contains(schemaTableName(identifier))) {
-                continue;
-            }
+        for (TableIdentifier identifier : visibleRunningTables(visibleTables)) {
             TableMaintenance maintenance = ingestion.worker().runningMaintenance(identifier).orElse(null);
             if (maintenance == null) {
                 continue;

@@ -3,14 +3,13 @@ package io.freshet.trino.cluster;
 import io.airlift.units.Duration;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.airlift.configuration.testing.ConfigAssertions.assertFullMapping;
 import static io.airlift.configuration.testing.ConfigAssertions.assertRecordedDefaults;
 import static io.airlift.configuration.testing.ConfigAssertions.recordDefaults;
+import static io.freshet.trino.testing.ConfigurationDocumentation.assertDocumentsProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 public class TestClusterReadConfig
@@ -46,9 +45,6 @@ public class TestClusterReadConfig
     void documented()
             throws Exception
     {
-        String documentation = Files.readString(Path.of("..", "docs", "configuration.md"));
-        for (String property : EXPLICIT.keySet()) {
-            assertThat(documentation).as("docs/configuration.md documents %s", property).contains("`" + property + "`");
-        }
+        assertDocumentsProperties(EXPLICIT.keySet());
     }
 }

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import static io.freshet.trino.testing.TestingPostgres.jdbcCatalogProperties;
+
 /**
  * Ingest throughput of a single node against a coordinator with two workers on the same box: once every owner
  * has claimed the partitions of a table on a topic of 8 partitions, the time from the first record sent until
@@ -51,10 +53,7 @@ class ClusterIngestMeasurement
             Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "cluster-measurement");
             Map<String, String> catalog = new LinkedHashMap<>();
             catalog.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-            catalog.put("iceberg.jdbc-catalog.connection-url", postgres.getJdbcUrl("postgres", "postgres"));
-            catalog.put("iceberg.jdbc-catalog.connection-user", "postgres");
-            catalog.put("iceberg.jdbc-catalog.connection-password", "postgres");
-            catalog.put("iceberg.jdbc-catalog.driver-class", "org.postgresql.Driver");
+            catalog.putAll(jdbcCatalogProperties(postgres));
             catalog.put("iceberg.jdbc-catalog.default-warehouse-dir", dir.resolve("warehouse").toString());
             catalog.put("freshet.maintenance.enabled", "false");
             kafka.createTopic(name, PARTITIONS);

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import static io.freshet.trino.testing.TestingPostgres.jdbcCatalogProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -58,10 +59,7 @@ class TestRealTrinoCluster
         Path clusterDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "real-trino-cluster");
         Map<String, String> catalog = new LinkedHashMap<>();
         catalog.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        catalog.put("iceberg.jdbc-catalog.connection-url", postgres.getJdbcUrl("postgres", "postgres"));
-        catalog.put("iceberg.jdbc-catalog.connection-user", "postgres");
-        catalog.put("iceberg.jdbc-catalog.connection-password", "postgres");
-        catalog.put("iceberg.jdbc-catalog.driver-class", "org.postgresql.Driver");
+        catalog.putAll(jdbcCatalogProperties(postgres));
         // one directory every node reads and writes, as a shared file system or an object store would be
         catalog.put("iceberg.jdbc-catalog.default-warehouse-dir", clusterDir.resolve("warehouse").toString());
         // commits every few seconds: queries run across commits, and a killed owner leaves little to re-read

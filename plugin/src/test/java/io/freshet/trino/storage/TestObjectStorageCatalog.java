@@ -32,6 +32,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static io.freshet.ingest.testing.TestingIngest.waitUntil;
+import static io.freshet.trino.testing.TestingPostgres.jdbcCatalogProperties;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static io.freshet.trino.testing.TestingTrinoPlugins.ICEBERG;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,10 +104,7 @@ class TestObjectStorageCatalog
     {
         Map<String, String> properties = new HashMap<>(s3.trinoProperties());
         properties.put("iceberg.jdbc-catalog.default-warehouse-dir", "s3://%s/warehouse".formatted(BUCKET));
-        properties.put("iceberg.jdbc-catalog.connection-url", postgres.getJdbcUrl("postgres", "postgres"));
-        properties.put("iceberg.jdbc-catalog.connection-user", "postgres");
-        properties.put("iceberg.jdbc-catalog.connection-password", "postgres");
-        properties.put("iceberg.jdbc-catalog.driver-class", "org.postgresql.Driver");
+        properties.putAll(jdbcCatalogProperties(postgres));
         properties.put("freshet.flush.interval", "1h");
         // during the outage test, a commit gives up after a few retries instead of the default's minutes of backoff
         properties.put("s3.max-error-retries", "2");
@@ -166,10 +164,7 @@ class TestObjectStorageCatalog
         TestingTrinoPlugins.installPlugin(queryRunner, ICEBERG);
         Map<String, String> iceberg = new HashMap<>(s3.trinoProperties());
         iceberg.put("iceberg.catalog.type", "jdbc");
-        iceberg.put("iceberg.jdbc-catalog.driver-class", "org.postgresql.Driver");
-        iceberg.put("iceberg.jdbc-catalog.connection-url", postgres.getJdbcUrl("postgres", "postgres"));
-        iceberg.put("iceberg.jdbc-catalog.connection-user", "postgres");
-        iceberg.put("iceberg.jdbc-catalog.connection-password", "postgres");
+        iceberg.putAll(jdbcCatalogProperties(postgres));
         iceberg.put("iceberg.jdbc-catalog.catalog-name", "freshet");
         iceberg.put("iceberg.jdbc-catalog.default-warehouse-dir", "s3://%s/warehouse".formatted(BUCKET));
         queryRunner.createCatalog("iceberg", "iceberg", iceberg);

@@ -2,9 +2,7 @@ package io.freshet.trino.storage;
 
 import io.freshet.ingest.testing.TestingKafka;
 import io.freshet.trino.testing.FreshetQueryRunner;
-import io.freshet.trino.testing.TestingIcebergRestServer;
-import io.freshet.trino.testing.TestingS3Server;
-import io.freshet.trino.testing.TestingTrinoPlugins;
+import io.freshet.trino.testing.RestCatalogLake;
 import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.AfterAll;
@@ -14,13 +12,11 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
 import static io.freshet.ingest.testing.TestingIngest.waitUntil;
-import static io.freshet.trino.testing.TestingTrinoPlugins.ICEBERG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,24 +30,17 @@ class TestRestCatalog
     private static final String BUCKET = "lake";
     private static final int PARTITIONS = 2;
 
+    private RestCatalogLake lake;
     private TestingKafka kafka;
-    private TestingS3Server s3;
-    private TestingIcebergRestServer rest;
     private DistributedQueryRunner queryRunner;
 
     @BeforeAll
     void setUp()
             throws Exception
     {
-        kafka = new TestingKafka();
-        s3 = new TestingS3Server(BUCKET);
-        rest = new TestingIcebergRestServer(s3, "s3://%s/rest".formatted(BUCKET));
-        Map<String, String> properties = new HashMap<>(s3.trinoProperties());
-        properties.put("iceberg.catalog.type", "REST");
-        properties.put("iceberg.rest-catalog.uri", rest.uri());
-        properties.put("iceberg.rest-catalog.warehouse", "s3://%s/rest".formatted(BUCKET));
-        properties.put("freshet.flush.interval", "1h");
-        queryRunner = FreshetQueryRunner.create(kafka.bootstrapServers(), Path.of("unused"), properties);
+        lake = new RestCatalogLake(BUCKET);
+        kafka = lake.kafka();
+        queryRunner = lake.createQueryRunner(Map.of("freshet.flush.interval", "1h"));
     }
 
     @AfterAll
@@ -61,14 +50,8 @@ class TestRestCatalog
         if (queryRunner != null) {
             queryRunner.close();
         }
-        if (rest != null) {
-            rest.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (lake != null) {
+            lake.close();
         }
     }
 
@@ -90,11 +73,7 @@ class TestRestCatalog
         assertThat(verified).hasSize(PARTITIONS).allSatisfy(row -> assertThat(row.getFields()).containsOnly(0L));
 
         // Trino's Iceberg connector reads the committed rows through the same REST catalog
-        TestingTrinoPlugins.installPlugin(queryRunner, ICEBERG);
-        Map<String, String> iceberg = new HashMap<>(s3.trinoProperties());
-        iceberg.put("iceberg.catalog.type", "rest");
-        iceberg.put("iceberg.rest-catalog.uri", rest.uri());
-        queryRunner.createCatalog("iceberg_rest", "iceberg", iceberg);
+        lake.createIcebergCatalog(queryRunner, "iceberg_rest");
         assertThat(queryRunner.execute("SELECT count(*) FROM iceberg_rest.shop.clicks").getOnlyValue()).isEqualTo(200L);
     }
 
@@ -103,9 +82,7 @@ class TestRestCatalog
     void unreachableRestCatalogFailsQueriesNamingTheProperty()
             throws Exception
     {
-        Map<String, String> properties = new HashMap<>(s3.trinoProperties());
-        properties.put("iceberg.catalog.type", "REST");
-        properties.put("iceberg.rest-catalog.uri", "http://127.0.0.1:1");
+        Map<String, String> properties = lake.freshetProperties("http://127.0.0.1:1", Map.of());
         try (DistributedQueryRunner unreachable = FreshetQueryRunner.create(kafka.bootstrapServers(), Path.of("unused"), properties)) {
             assertThatThrownBy(() -> unreachable.execute("SHOW SCHEMAS FROM freshet"))
                     .hasStackTraceContaining("iceberg.rest-catalog.uri");

@@ -6,8 +6,6 @@ import io.freshet.ingest.IngestProperties;
 import io.freshet.ingest.maintenance.MaintenanceSettings;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +16,7 @@ import static io.airlift.configuration.testing.ConfigAssertions.assertFullMappin
 import static io.airlift.configuration.testing.ConfigAssertions.assertRecordedDefaults;
 import static io.airlift.configuration.testing.ConfigAssertions.recordDefaults;
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
+import static io.freshet.trino.testing.ConfigurationDocumentation.assertDocumentsProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 public class TestUpkeepConfig
@@ -89,10 +88,7 @@ public class TestUpkeepConfig
     void documentationNamesEveryUpkeepProperty()
             throws Exception
     {
-        String documentation = Files.readString(Path.of("..", "docs", "configuration.md"));
-        for (String property : EXPLICIT.keySet()) {
-            assertThat(documentation).as("docs/configuration.md documents %s", property).contains("`" + property + "`");
-        }
+        assertDocumentsProperties(EXPLICIT.keySet());
     }
 
     private static UpkeepConfig explicitConfig()
