@@ -383,9 +383,11 @@ class TestIngestFaults
                 }
                 return commits;
             });
+            // records keep arriving for about two seconds, so that ingest commits and the other writer's interleave
+            // however fast either side is
             for (int sent = 0; sent < 6000; sent += 300) {
                 environment.kafka().sendAll(topic, 2, TestIngestWorker.orders(sent, 300));
-                Thread.sleep(20);
+                Thread.sleep(100);
             }
             waitUntil("everything is committed", Duration.ofSeconds(60),
                     () -> new TransactionLog(ingester.table()).current().watermark().nextOffsets().equals(environment.kafka().endOffsets(topic)), ingester::status);
