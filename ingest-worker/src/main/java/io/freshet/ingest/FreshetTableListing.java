@@ -1,6 +1,7 @@
 package io.freshet.ingest;
 
 import io.freshet.ingest.consumer.TableBinding;
+import io.freshet.ingest.decoding.JsonFieldNames;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
@@ -42,11 +43,16 @@ final class FreshetTableListing
         return tables;
     }
 
+    /**
+     * The {@code freshet.*} table properties whose change restarts ingestion. JSON field mappings are left out: the
+     * ingest loop adopts them between two polls, as it adopts a schema change, and Freshet itself writes them when
+     * a column is renamed, which must not restart ingestion and drop the hot buffer.
+     */
     static Map<String, String> ingestProperties(Map<String, String> tableProperties)
     {
         Map<String, String> properties = new TreeMap<>();
         tableProperties.forEach((name, value) -> {
-            if (name.startsWith("freshet.")) {
+            if (name.startsWith("freshet.") && !name.startsWith(JsonFieldNames.PROPERTY_PREFIX)) {
                 properties.put(name, value);
             }
         });

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ final class SchemaAdoption
     private final RecordRouter router;
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> requests = new ConcurrentLinkedQueue<>();
     private Schema schema;
+    private Map<String, String> jsonFields;
     private int specId;
     private PartitionRows timePartitions;
     private long nextCheckNanos = System.nanoTime() + CHECK_NANOS;
@@ -50,6 +52,7 @@ final class SchemaAdoption
         this.partitions = requireNonNull(partitions, "partitions is null");
         this.router = requireNonNull(router, "router is null");
         this.schema = table.schema();
+        this.jsonFields = jsonFields(table.properties());
         this.specId = table.spec().specId();
         this.timePartitions = new PartitionRows(table.spec());
     }
@@ -121,6 +124,7 @@ final class SchemaAdoption
     private void adoptCurrentTable(Schema current, PartitionSpec spec)
     {
         if (current.schemaId() == schema.schemaId() && spec.specId() == specId) {
+            adoptJsonFields();
             return;
         }
         SchemaChanges.requireAdoptable(schema, current);
@@ -135,6 +139,7 @@ final class SchemaAdoption
                 return;
             }
             router.adopt(current, table.properties());
+            jsonFields = jsonFields(table.properties());
             partitions.adopt(current);
             log.info("Ingestion of {} adopted schema {}: {}", tableName, current.schemaId(), current.asStruct());
         }
@@ -144,6 +149,31 @@ final class SchemaAdoption
         schema = current;
         specId = spec.specId();
         timePartitions = new PartitionRows(spec);
+    }
+
+    /**
+     * A JSON field mapping changed without a schema change (a user remapped a column): the next record decodes with
+     * it. The rows built so far keep their values; the layout of the rows does not change.
+     */
+    private void adoptJsonFields()
+    {
+        Map<String, String> current = jsonFields(table.properties());
+        if (!current.equals(jsonFields)) {
+            router.adopt(schema, table.properties());
+            jsonFields = current;
+            log.info("Ingestion of {} decodes with the JSON fields {}", tableName, current);
+        }
+    }
+
+    private static Map<String, String> jsonFields(Map<String, String> tableProperties)
+    {
+        Map<String, String> fields = new TreeMap<>();
+        tableProperties.forEach((name, value) -> {
+            if (name.startsWith(JsonFieldNames.PROPERTY_PREFIX)) {
+                fields.put(name, value);
+            }
+        });
+        return fields;
     }
 
     /** A column another engine renamed keeps decoding from the JSON field it decoded from, unless a mapping says otherwise. */
