@@ -100,6 +100,9 @@ public final class IcebergCatalogFactory
                     closeQuietly(jdbcCatalog(settings, properties, true));
                     yield jdbcCatalog(settings, properties, false);
                 }
+                // a restarted or failed-over PostgreSQL ends every pooled connection (admin or crash shutdown, SQL states
+                // 57P01-57P03): reconnect and run the statement again instead of failing it
+                properties.put("retryable_status_codes", "57P01,57P02,57P03");
                 yield jdbcCatalog(settings, properties, true);
             }
             case REST -> {
