@@ -16,6 +16,7 @@ import io.trino.plugin.base.classloader.ClassLoaderSafeTableFunctionProcessorPro
 import io.trino.spi.Page;
 import io.trino.spi.PageBuilder;
 import io.trino.spi.TrinoException;
+import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.block.BlockBuilder;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplit;
@@ -92,7 +93,12 @@ public class FreshetFunctionProvider
                 return TableFunctionProcessorState.Finished.FINISHED;
             }
             done = true;
-            TableVerification verification = verify();
+            TableVerification verification;
+            // the verifier's Kafka consumer loads its deserializers through the context class loader, and a worker runs
+            // this outside the provider's class-loader-safe call
+            try (ThreadContextClassLoader _ = new ThreadContextClassLoader(FreshetFunctionProvider.class.getClassLoader())) {
+                verification = verify();
+            }
             PageBuilder page = new PageBuilder(VerifyTableFunction.COLUMN_TYPES);
             for (PartitionVerification partition : verification.partitions()) {
                 page.declarePosition();
