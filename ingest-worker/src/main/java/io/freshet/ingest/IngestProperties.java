@@ -5,7 +5,7 @@ import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.catalog.RestCatalogProperties;
 import io.freshet.ingest.catalog.StandaloneStorage;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.maintenance.MaintenanceSettings;
+import io.freshet.ingest.upkeep.UpkeepSettings;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -105,12 +105,12 @@ public final class IngestProperties
                 BadRecordPolicy.fromString(properties.getOrDefault("freshet.bad-record-policy", IngestDefaults.BAD_RECORD_POLICY)),
                 dataSize(properties, "freshet.max-record-size", IngestDefaults.MAX_RECORD_SIZE),
                 duration(properties, "freshet.query-lease-timeout", IngestDefaults.QUERY_LEASE_TIMEOUT),
-                maintenance(properties));
+                upkeep(properties));
     }
 
-    private static MaintenanceSettings maintenance(Map<String, String> properties)
+    private static UpkeepSettings upkeep(Map<String, String> properties)
     {
-        return new MaintenanceSettings(
+        return new UpkeepSettings(
                 bool(properties, "freshet.upkeep.enabled", IngestDefaults.UPKEEP_ENABLED),
                 duration(properties, "freshet.upkeep.interval", IngestDefaults.UPKEEP_INTERVAL),
                 integer(properties, "freshet.upkeep.threads", IngestDefaults.UPKEEP_THREADS),

@@ -2,7 +2,7 @@ package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.maintenance.MaintenanceSettings;
+import io.freshet.ingest.upkeep.UpkeepSettings;
 
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +19,7 @@ import static java.util.Objects.requireNonNull;
  * @param badRecordPolicy what to do with a record that does not decode, unless the table says otherwise
  * @param maxRecordBytes larger record values are bad records
  * @param leaseTimeout longest time a query may hold rows of the hot buffer
- * @param maintenance background table upkeep: compaction, snapshot expiry, orphan cleanup
+ * @param upkeep background table upkeep: compaction, snapshot expiry, orphan cleanup
  */
 public record IngestSettings(
         Map<String, String> kafkaProperties,
@@ -30,7 +30,7 @@ public record IngestSettings(
         BadRecordPolicy badRecordPolicy,
         long maxRecordBytes,
         Duration leaseTimeout,
-        MaintenanceSettings maintenance)
+        UpkeepSettings upkeep)
 {
     public IngestSettings
     {
@@ -39,7 +39,7 @@ public record IngestSettings(
         requireNonNull(flushInterval, "flushInterval is null");
         requireNonNull(badRecordPolicy, "badRecordPolicy is null");
         requireNonNull(leaseTimeout, "leaseTimeout is null");
-        requireNonNull(maintenance, "maintenance is null");
+        requireNonNull(upkeep, "upkeep is null");
         if (!kafkaProperties.containsKey("bootstrap.servers")) {
             throw new IllegalArgumentException("kafka.bootstrap.servers is not set: name the Kafka brokers, for example kafka.bootstrap.servers=localhost:9092");
         }
@@ -51,18 +51,18 @@ public record IngestSettings(
     /** These settings with other Kafka client properties; everything else, upkeep included, stays. */
     public IngestSettings withKafkaProperties(Map<String, String> newKafkaProperties)
     {
-        return new IngestSettings(newKafkaProperties, catalog, hotBufferMaxBytes, flushMaxBytes, flushInterval, badRecordPolicy, maxRecordBytes, leaseTimeout, maintenance);
+        return new IngestSettings(newKafkaProperties, catalog, hotBufferMaxBytes, flushMaxBytes, flushInterval, badRecordPolicy, maxRecordBytes, leaseTimeout, upkeep);
     }
 
     /** These settings with another Iceberg catalog; everything else, upkeep included, stays. */
     public IngestSettings withCatalog(CatalogSettings newCatalog)
     {
-        return new IngestSettings(kafkaProperties, newCatalog, hotBufferMaxBytes, flushMaxBytes, flushInterval, badRecordPolicy, maxRecordBytes, leaseTimeout, maintenance);
+        return new IngestSettings(kafkaProperties, newCatalog, hotBufferMaxBytes, flushMaxBytes, flushInterval, badRecordPolicy, maxRecordBytes, leaseTimeout, upkeep);
     }
 
     /** These settings with another hot-buffer memory limit; everything else, upkeep included, stays. */
     public IngestSettings withHotBufferMaxBytes(long newHotBufferMaxBytes)
     {
-        return new IngestSettings(kafkaProperties, catalog, newHotBufferMaxBytes, flushMaxBytes, flushInterval, badRecordPolicy, maxRecordBytes, leaseTimeout, maintenance);
+        return new IngestSettings(kafkaProperties, catalog, newHotBufferMaxBytes, flushMaxBytes, flushInterval, badRecordPolicy, maxRecordBytes, leaseTimeout, upkeep);
     }
 }

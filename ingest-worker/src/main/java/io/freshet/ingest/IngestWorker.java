@@ -8,12 +8,12 @@ import io.freshet.ingest.cluster.ClusterSettings;
 import io.freshet.ingest.consumer.KafkaTopics;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
-import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.ingest.schema.ArrowSchemas;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import io.freshet.ingest.schema.Partitioning;
-import org.apache.arrow.memory.BufferAllocator;
+import io.freshet.ingest.upkeep.TableUpkeepTasks;
 import org.apache.arrow.memory.AllocationListener;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.rounding.SegmentRoundingPolicy;
 import org.apache.iceberg.PartitionSpec;
@@ -88,7 +88,7 @@ public final class IngestWorker
         this.membership = requireNonNull(membership, "membership is null");
         this.clusterSettings = requireNonNull(clusterSettings, "clusterSettings is null");
         this.catalogConnection = new CatalogConnection(settings.catalog(), storageCheck);
-        this.upkeep = new UpkeepPlacement(membership, settings.maintenance());
+        this.upkeep = new UpkeepPlacement(membership, settings.upkeep());
         this.discovery = new TableDiscovery(catalogConnection, clusterSettings.tableDiscoveryInterval(), () -> {
             if (ingestsHere()) {
                 followCatalog();
@@ -215,7 +215,7 @@ public final class IngestWorker
         ingesters.values().forEach(ingester -> notifyStarted(ingester, upkeep.get(ingester.identifier())));
     }
 
-    private void notifyStarted(TableIngester ingester, TableMaintenance tableUpkeep)
+    private void notifyStarted(TableIngester ingester, TableUpkeepTasks tableUpkeep)
     {
         try {
             listener.started(ingester, tableUpkeep);
@@ -293,7 +293,7 @@ public final class IngestWorker
         startedWith.put(identifier, FreshetTableListing.ingestProperties(table.properties()));
         ingester.start();
         // upkeep uses its own table object: Iceberg tables are not safe to share between threads
-        TableMaintenance tableUpkeep = new TableMaintenance(identifier, catalog.loadTable(identifier), Optional.of(ingester), settings.maintenance());
+        TableUpkeepTasks tableUpkeep = new TableUpkeepTasks(identifier, catalog.loadTable(identifier), Optional.of(ingester), settings.upkeep());
         upkeep.started(identifier, tableUpkeep);
         notifyStarted(ingester, tableUpkeep);
         return ingester;
@@ -303,12 +303,12 @@ public final class IngestWorker
      * The upkeep of a table: the one that runs beside its ingestion on this node, or one for a table
      * ingested elsewhere (then only the age limits protect the other node's queries and flushes).
      */
-    public TableMaintenance maintenance(TableIdentifier identifier)
+    public TableUpkeepTasks upkeep(TableIdentifier identifier)
     {
-        return upkeep.computeIfAbsent(identifier, _ -> new TableMaintenance(identifier, catalog().loadTable(identifier), Optional.empty(), settings.maintenance()));
+        return upkeep.computeIfAbsent(identifier, _ -> new TableUpkeepTasks(identifier, catalog().loadTable(identifier), Optional.empty(), settings.upkeep()));
     }
 
-    public Optional<TableMaintenance> runningMaintenance(TableIdentifier identifier)
+    public Optional<TableUpkeepTasks> runningUpkeep(TableIdentifier identifier)
     {
         return Optional.ofNullable(upkeep.get(identifier));
     }

@@ -1,7 +1,7 @@
 package io.freshet.ingest;
 
 import io.freshet.ingest.consumer.TableIngester;
-import io.freshet.ingest.maintenance.TableMaintenance;
+import io.freshet.ingest.upkeep.TableUpkeepTasks;
 
 /** Told when a table's ingestion starts and stops on an {@link IngestWorker}, so that metrics follow the running tables. */
 public interface IngestionListener
@@ -10,7 +10,7 @@ public interface IngestionListener
     IngestionListener PLATFORM_MBEAN_SERVER = new IngestionListener()
     {
         @Override
-        public void started(TableIngester ingester, TableMaintenance maintenance)
+        public void started(TableIngester ingester, TableUpkeepTasks upkeep)
         {
             ingester.stages().register(ingester.identifier().toString());
         }
@@ -22,7 +22,7 @@ public interface IngestionListener
         }
     };
 
-    void started(TableIngester ingester, TableMaintenance maintenance);
+    void started(TableIngester ingester, TableUpkeepTasks upkeep);
 
     void stopped(TableIngester ingester);
 }

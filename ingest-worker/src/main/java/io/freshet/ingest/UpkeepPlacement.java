@@ -2,9 +2,9 @@ package io.freshet.ingest;
 
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.freshet.ingest.cluster.PartitionOwnership;
-import io.freshet.ingest.maintenance.MaintenanceScheduler;
-import io.freshet.ingest.maintenance.MaintenanceSettings;
-import io.freshet.ingest.maintenance.TableMaintenance;
+import io.freshet.ingest.upkeep.TableUpkeepTasks;
+import io.freshet.ingest.upkeep.UpkeepScheduler;
+import io.freshet.ingest.upkeep.UpkeepSettings;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +27,14 @@ final class UpkeepPlacement
     private static final Logger log = LoggerFactory.getLogger(UpkeepPlacement.class);
 
     private final ClusterMembership membership;
-    private final MaintenanceScheduler maintenanceScheduler;
-    private final Map<TableIdentifier, TableMaintenance> maintenance = new ConcurrentHashMap<>();
+    private final UpkeepScheduler scheduler;
+    private final Map<TableIdentifier, TableUpkeepTasks> tables = new ConcurrentHashMap<>();
     private final Set<TableIdentifier> scheduledUpkeep = ConcurrentHashMap.newKeySet();
 
-    UpkeepPlacement(ClusterMembership membership, MaintenanceSettings settings)
+    UpkeepPlacement(ClusterMembership membership, UpkeepSettings settings)
     {
         this.membership = requireNonNull(membership, "membership is null");
-        this.maintenanceScheduler = new MaintenanceScheduler(settings);
+        this.scheduler = new UpkeepScheduler(settings);
     }
 
     /**
@@ -49,29 +49,29 @@ final class UpkeepPlacement
     /** Schedules or cancels the background upkeep of each running table as the owner of its partition 0 changes. */
     void follow(Predicate<TableIdentifier> running)
     {
-        for (Map.Entry<TableIdentifier, TableMaintenance> entry : maintenance.entrySet()) {
+        for (Map.Entry<TableIdentifier, TableUpkeepTasks> entry : tables.entrySet()) {
             TableIdentifier identifier = entry.getKey();
             if (!running.test(identifier)) {
                 continue;
             }
             boolean here = runsUpkeepHere(identifier);
             if (here && scheduledUpkeep.add(identifier)) {
-                maintenanceScheduler.schedule(entry.getValue());
+                scheduler.schedule(entry.getValue());
                 log.info("Background upkeep of {} runs on this node now", identifier);
             }
             else if (!here && scheduledUpkeep.remove(identifier)) {
-                maintenanceScheduler.cancel(identifier);
+                scheduler.cancel(identifier);
                 log.info("Background upkeep of {} runs on another node now", identifier);
             }
         }
     }
 
     /** Keeps the upkeep of a table whose ingestion started, scheduled when it runs on this node. */
-    void started(TableIdentifier identifier, TableMaintenance upkeep)
+    void started(TableIdentifier identifier, TableUpkeepTasks upkeep)
     {
-        maintenance.put(identifier, upkeep);
+        tables.put(identifier, upkeep);
         if (runsUpkeepHere(identifier)) {
-            maintenanceScheduler.schedule(upkeep);
+            scheduler.schedule(upkeep);
             scheduledUpkeep.add(identifier);
         }
     }
@@ -79,25 +79,25 @@ final class UpkeepPlacement
     /** Cancels and forgets the upkeep of a table whose ingestion stops. */
     void stopped(TableIdentifier identifier)
     {
-        maintenanceScheduler.cancel(identifier);
+        scheduler.cancel(identifier);
         scheduledUpkeep.remove(identifier);
-        maintenance.remove(identifier);
+        tables.remove(identifier);
     }
 
-    TableMaintenance computeIfAbsent(TableIdentifier identifier, Function<TableIdentifier, TableMaintenance> upkeep)
+    TableUpkeepTasks computeIfAbsent(TableIdentifier identifier, Function<TableIdentifier, TableUpkeepTasks> upkeep)
     {
-        return maintenance.computeIfAbsent(identifier, upkeep);
+        return tables.computeIfAbsent(identifier, upkeep);
     }
 
     /** The upkeep kept for the table, or null. */
-    TableMaintenance get(TableIdentifier identifier)
+    TableUpkeepTasks get(TableIdentifier identifier)
     {
-        return maintenance.get(identifier);
+        return tables.get(identifier);
     }
 
     @Override
     public void close()
     {
-        maintenanceScheduler.close();
+        scheduler.close();
     }
 }

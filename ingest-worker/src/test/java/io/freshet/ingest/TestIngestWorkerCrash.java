@@ -7,13 +7,13 @@ import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.maintenance.MaintenanceSettings;
-import io.freshet.ingest.maintenance.OrphanFileCleaner.OrphanResult;
-import io.freshet.ingest.maintenance.TableMaintenance;
-import io.freshet.ingest.testing.FaultInjectingFileIO.FileKind;
 import io.freshet.ingest.testing.FaultInjectingFileIO;
+import io.freshet.ingest.testing.FaultInjectingFileIO.FileKind;
 import io.freshet.ingest.testing.FaultInjectingWorkerMain;
 import io.freshet.ingest.testing.TestingKafka;
+import io.freshet.ingest.upkeep.OrphanFileCleaner.OrphanResult;
+import io.freshet.ingest.upkeep.TableUpkeepTasks;
+import io.freshet.ingest.upkeep.UpkeepSettings;
 import io.freshet.ingest.verify.TableContents;
 import io.freshet.ingest.verify.TableVerification;
 import io.freshet.ingest.verify.TableVerifier;
@@ -22,8 +22,8 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.types.Types.NestedField;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -171,7 +171,7 @@ class TestIngestWorkerCrash
                         Files.setLastModifiedTime(file, FileTime.from(aged));
                     }
                 }
-                TableMaintenance upkeep = new TableMaintenance(identifier, table, Optional.empty(), MaintenanceSettings.DEFAULT);
+                TableUpkeepTasks upkeep = new TableUpkeepTasks(identifier, table, Optional.empty(), UpkeepSettings.DEFAULT);
                 OrphanResult orphans = upkeep.removeOrphanFiles(Duration.ofHours(1));
                 if (KILLS >= CRASHES.size()) {
                     assertThat(orphans.deletedFiles()).as("files left by crashes inside writes").isPositive();

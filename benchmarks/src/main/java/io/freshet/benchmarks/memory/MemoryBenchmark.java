@@ -1,9 +1,9 @@
 package io.freshet.benchmarks.memory;
 
-import io.freshet.benchmarks.report.Console;
 import io.freshet.benchmarks.BenchmarkEnvironment;
 import io.freshet.benchmarks.BenchmarkOptions;
 import io.freshet.benchmarks.ingest.IngestBenchmark;
+import io.freshet.benchmarks.report.Console;
 import io.freshet.benchmarks.report.Figure;
 import io.freshet.benchmarks.report.Machine;
 import io.freshet.benchmarks.report.Report;
@@ -15,7 +15,7 @@ import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.maintenance.MaintenanceSettings;
+import io.freshet.ingest.upkeep.UpkeepSettings;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -170,7 +170,7 @@ public final class MemoryBenchmark
                 BadRecordPolicy.SKIP,
                 8L << 20,
                 Duration.ofMinutes(10),
-                MaintenanceSettings.DEFAULT));
+                UpkeepSettings.DEFAULT));
         ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("bench"));
         return worker;
     }

@@ -228,7 +228,7 @@ public final class HotBuffer
     }
 
     /**
-     * Makes queries read a snapshot that a table-maintenance commit (compaction, manifest rewrite) made on
+     * Makes queries read a snapshot that an upkeep commit (compaction, manifest rewrite) made on
      * top of the committed one. It holds the same rows, so it is adopted only while the offset watermark is
      * still the one it carries; a newer ingest commit wins.
      */

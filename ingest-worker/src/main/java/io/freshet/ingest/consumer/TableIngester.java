@@ -14,7 +14,7 @@ import io.freshet.ingest.flush.FlushCommitter;
 import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
-import io.freshet.ingest.maintenance.IngestedTable;
+import io.freshet.ingest.upkeep.IngestedTable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;

@@ -3,13 +3,13 @@ package io.freshet.ingest.testing;
 import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.buffer.HotCut;
+import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.upkeep.UpkeepSettings;
 import io.freshet.ingest.verify.TableContents;
 import io.freshet.ingest.verify.TableVerification;
 import io.freshet.ingest.verify.TableVerifier;
-import io.freshet.ingest.catalog.CatalogSettings;
-import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.maintenance.MaintenanceSettings;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -46,7 +46,7 @@ public final class TestingIngest
                 policy,
                 maxRecordBytes,
                 Duration.ofMinutes(10),
-                MaintenanceSettings.DEFAULT);
+                UpkeepSettings.DEFAULT);
     }
 
     /** The (partition, offset) of every committed row, read with Iceberg's own generic reader. */

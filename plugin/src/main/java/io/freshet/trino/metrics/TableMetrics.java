@@ -3,7 +3,7 @@ package io.freshet.trino.metrics;
 import io.freshet.ingest.buffer.HotBuffer.PartitionStatus;
 import io.freshet.ingest.consumer.IngestStages;
 import io.freshet.ingest.consumer.TableIngester;
-import io.freshet.ingest.maintenance.TableMaintenance;
+import io.freshet.ingest.upkeep.TableUpkeepTasks;
 import org.weakref.jmx.Managed;
 
 import java.util.Optional;
@@ -18,9 +18,9 @@ import static java.util.Objects.requireNonNull;
 public final class TableMetrics
 {
     private final TableIngester ingester;
-    private final Optional<TableMaintenance> upkeep;
+    private final Optional<TableUpkeepTasks> upkeep;
 
-    public TableMetrics(TableIngester ingester, Optional<TableMaintenance> upkeep)
+    public TableMetrics(TableIngester ingester, Optional<TableUpkeepTasks> upkeep)
     {
         this.ingester = requireNonNull(ingester, "ingester is null");
         this.upkeep = requireNonNull(upkeep, "upkeep is null");
@@ -166,13 +166,13 @@ public final class TableMetrics
     @Managed(description = "Scheduled upkeep runs")
     public long getUpkeepRuns()
     {
-        return upkeep.map(TableMaintenance::scheduledRuns).orElse(0L);
+        return upkeep.map(TableUpkeepTasks::scheduledRuns).orElse(0L);
     }
 
     @Managed(description = "Scheduled upkeep runs in which a task failed")
     public long getUpkeepFailedRuns()
     {
-        return upkeep.map(TableMaintenance::failedRuns).orElse(0L);
+        return upkeep.map(TableUpkeepTasks::failedRuns).orElse(0L);
     }
 
     @Managed(description = "Compactions by upkeep and CALL")

@@ -4,7 +4,7 @@ import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.freshet.ingest.IngestionListener;
 import io.freshet.ingest.consumer.TableIngester;
-import io.freshet.ingest.maintenance.TableMaintenance;
+import io.freshet.ingest.upkeep.TableUpkeepTasks;
 import io.freshet.trino.ingestion.IngestionManager;
 import org.weakref.jmx.MBeanExporter;
 
@@ -32,7 +32,7 @@ public final class TableMetricsExporter
     }
 
     @Override
-    public void started(TableIngester ingester, TableMaintenance maintenance)
+    public void started(TableIngester ingester, TableUpkeepTasks maintenance)
     {
         exporter.exportWithGeneratedName(new TableMetrics(ingester, Optional.ofNullable(maintenance)), TableMetrics.class, nameProperties(ingester));
     }

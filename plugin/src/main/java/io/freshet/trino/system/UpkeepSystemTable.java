@@ -1,10 +1,10 @@
 package io.freshet.trino.system;
 
 import com.google.inject.Inject;
-import io.freshet.ingest.maintenance.TableMaintenance.MaintenanceStatus;
-import io.freshet.ingest.maintenance.TableMaintenance;
-import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.ingest.upkeep.TableUpkeepTasks;
+import io.freshet.ingest.upkeep.TableUpkeepTasks.UpkeepStatus;
 import io.freshet.trino.cluster.ClusterNodes;
+import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;
@@ -52,11 +52,11 @@ public class UpkeepSystemTable
     protected void addRows(InMemoryRecordSet.Builder rows, Set<SchemaTableName> visibleTables)
     {
         for (TableIdentifier identifier : visibleRunningTables(visibleTables)) {
-            TableMaintenance maintenance = ingestion.worker().runningMaintenance(identifier).orElse(null);
+            TableUpkeepTasks maintenance = ingestion.worker().runningUpkeep(identifier).orElse(null);
             if (maintenance == null) {
                 continue;
             }
-            MaintenanceStatus status = maintenance.status();
+            UpkeepStatus status = maintenance.status();
             rows.addRow(
                     identifier.namespace().level(0),
                     identifier.name(),

@@ -5,11 +5,11 @@ import io.airlift.log.Logger;
 import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
 import io.freshet.ingest.consumer.TableBinding;
-import io.freshet.ingest.maintenance.Compactor.CompactionResult;
-import io.freshet.ingest.maintenance.MaintenanceSettings;
-import io.freshet.ingest.maintenance.OrphanFileCleaner.OrphanResult;
-import io.freshet.ingest.maintenance.SnapshotExpirer.ExpiryResult;
-import io.freshet.ingest.maintenance.TableMaintenance;
+import io.freshet.ingest.upkeep.Compactor.CompactionResult;
+import io.freshet.ingest.upkeep.OrphanFileCleaner.OrphanResult;
+import io.freshet.ingest.upkeep.SnapshotExpirer.ExpiryResult;
+import io.freshet.ingest.upkeep.TableUpkeepTasks;
+import io.freshet.ingest.upkeep.UpkeepSettings;
 import io.freshet.trino.FreshetErrors;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.TrinoException;
@@ -85,22 +85,22 @@ public class TableUpkeep
     public OrphanResult removeOrphanFiles(SchemaTableName name, Optional<Duration> retention)
     {
         java.time.Duration effectiveRetention = java.time.Duration.ofMillis(retention.orElse(config.getOrphanRetention()).toMillis());
-        if (effectiveRetention.compareTo(MaintenanceSettings.MINIMUM_ORPHAN_RETENTION) < 0) {
+        if (effectiveRetention.compareTo(UpkeepSettings.MINIMUM_ORPHAN_RETENTION) < 0) {
             throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "retention_threshold must be at least 1h: a younger unreferenced file may belong to a commit in progress; got " + retention.orElseThrow());
         }
         return run(name, upkeep -> upkeep.removeOrphanFiles(effectiveRetention));
     }
 
-    private <T> T run(SchemaTableName name, Function<TableMaintenance, T> action)
+    private <T> T run(SchemaTableName name, Function<TableUpkeepTasks, T> action)
     {
         TableIdentifier identifier = TableIdentifier.of(name.getSchemaName(), name.getTableName());
-        TableMaintenance upkeep;
+        TableUpkeepTasks upkeep;
         try {
             Table table = ingestion.catalog().loadTable(identifier);
             if (TableBinding.fromTableProperties(table.properties()).isEmpty()) {
                 throw FreshetErrors.notFreshetTable(name);
             }
-            upkeep = ingestion.worker().maintenance(identifier);
+            upkeep = ingestion.worker().upkeep(identifier);
         }
         catch (NoSuchTableException e) {
             throw new TrinoException(TABLE_NOT_FOUND, "Table %s does not exist".formatted(name));

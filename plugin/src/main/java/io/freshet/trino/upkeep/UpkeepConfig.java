@@ -8,7 +8,7 @@ import io.airlift.units.Duration;
 import io.airlift.units.MinDataSize;
 import io.airlift.units.MinDuration;
 import io.freshet.ingest.IngestDefaults;
-import io.freshet.ingest.maintenance.MaintenanceSettings;
+import io.freshet.ingest.upkeep.UpkeepSettings;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
@@ -214,9 +214,9 @@ public class UpkeepConfig
         return this;
     }
 
-    public MaintenanceSettings toSettings()
+    public UpkeepSettings toSettings()
     {
-        return new MaintenanceSettings(
+        return new UpkeepSettings(
                 upkeepEnabled,
                 java.time.Duration.ofMillis(interval.toMillis()),
                 threads,

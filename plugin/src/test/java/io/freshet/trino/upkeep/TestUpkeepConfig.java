@@ -3,7 +3,7 @@ package io.freshet.trino.upkeep;
 import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
 import io.freshet.ingest.IngestProperties;
-import io.freshet.ingest.maintenance.MaintenanceSettings;
+import io.freshet.ingest.upkeep.UpkeepSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -53,7 +53,7 @@ public class TestUpkeepConfig
                 .setOrphanCleanupEnabled(true)
                 .setOrphanCleanupInterval(new Duration(1, TimeUnit.HOURS))
                 .setOrphanRetention(new Duration(1, TimeUnit.HOURS)));
-        assertThat(new UpkeepConfig().toSettings()).isEqualTo(MaintenanceSettings.DEFAULT);
+        assertThat(new UpkeepConfig().toSettings()).isEqualTo(UpkeepSettings.DEFAULT);
     }
 
     @Test
@@ -72,7 +72,7 @@ public class TestUpkeepConfig
         }
         assertDeprecatedEquivalence(UpkeepConfig.class, EXPLICIT, former);
         former.put("kafka.bootstrap.servers", "localhost:9092");
-        assertThat(IngestProperties.parse(former).maintenance()).isEqualTo(explicitConfig().toSettings());
+        assertThat(IngestProperties.parse(former).upkeep()).isEqualTo(explicitConfig().toSettings());
     }
 
     /** The standalone worker reads the same upkeep properties with the same meaning. */
@@ -81,7 +81,7 @@ public class TestUpkeepConfig
     {
         Map<String, String> properties = new HashMap<>(EXPLICIT);
         properties.put("kafka.bootstrap.servers", "localhost:9092");
-        assertThat(IngestProperties.parse(properties).maintenance()).isEqualTo(explicitConfig().toSettings());
+        assertThat(IngestProperties.parse(properties).upkeep()).isEqualTo(explicitConfig().toSettings());
     }
 
     @Test

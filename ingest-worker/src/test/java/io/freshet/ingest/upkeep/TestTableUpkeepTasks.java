@@ -1,4 +1,4 @@
-package io.freshet.ingest.maintenance;
+package io.freshet.ingest.upkeep;
 
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.buffer.HotCut;
@@ -7,10 +7,10 @@ import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.maintenance.Compactor.CompactionResult;
-import io.freshet.ingest.maintenance.OrphanFileCleaner.OrphanResult;
-import io.freshet.ingest.maintenance.SnapshotExpirer.ExpiryResult;
 import io.freshet.ingest.testing.KafkaExtension;
+import io.freshet.ingest.upkeep.Compactor.CompactionResult;
+import io.freshet.ingest.upkeep.OrphanFileCleaner.OrphanResult;
+import io.freshet.ingest.upkeep.SnapshotExpirer.ExpiryResult;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TestTableMaintenance
+class TestTableUpkeepTasks
 {
     private static final List<NestedField> COLUMNS = List.of(
             NestedField.optional(1, "id", Types.LongType.get()),
@@ -76,8 +76,8 @@ class TestTableMaintenance
 
             // ingest commits keep landing while compaction rewrites: both must survive
             CompletableFuture<Integer> racing = CompletableFuture.supplyAsync(() -> produceInFlushes(ingester, topic, produced, 4, 25));
-            TableMaintenance maintenance = worker.maintenance(identifier);
-            CompactionResult result = maintenance.compact(128L << 20, 2, true);
+            TableUpkeepTasks upkeep = worker.upkeep(identifier);
+            CompactionResult result = upkeep.compact(128L << 20, 2, true);
             int total = produced + racing.join();
 
             assertThat(result.inputFiles()).isGreaterThanOrEqualTo(6 * PARTITIONS);
@@ -86,7 +86,7 @@ class TestTableMaintenance
             assertThat(committedOffsets(table)).hasSize(total);
 
             // a second full pass leaves one file per Kafka partition, in offset order
-            maintenance.compact(128L << 20, 2, true);
+            upkeep.compact(128L << 20, 2, true);
             List<DataFile> files = dataFiles(table);
             assertThat(files).hasSize(PARTITIONS);
             assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(environment.kafka().endOffsets(topic)));
@@ -100,15 +100,15 @@ class TestTableMaintenance
             });
             // queries read the compacted snapshot at once, with the same watermark
             assertThat(ingester.buffer().committed().snapshotId()).contains(table.currentSnapshot().snapshotId());
-            assertThat(maintenance.status().compactions()).isGreaterThanOrEqualTo(PARTITIONS);
+            assertThat(upkeep.status().compactions()).isGreaterThanOrEqualTo(PARTITIONS);
 
             // every commit adds a manifest; past the limit they are rewritten into one
             assertThat(table.currentSnapshot().allManifests(table.io()).size()).isGreaterThan(2);
-            assertThat(maintenance.rewriteManifests(2)).isGreaterThan(2);
+            assertThat(upkeep.rewriteManifests(2)).isGreaterThan(2);
             table.refresh();
             assertThat(table.currentSnapshot().allManifests(table.io())).hasSize(1);
             assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(environment.kafka().endOffsets(topic)));
-            assertThat(maintenance.rewriteManifests(2)).isZero();
+            assertThat(upkeep.rewriteManifests(2)).isZero();
         }
     }
 
@@ -123,7 +123,7 @@ class TestTableMaintenance
             Table table = createTable(worker, identifier, topic);
             TableIngester ingester = worker.ingester(identifier).orElseThrow();
             int produced = produceInFlushes(ingester, topic, 0, 3, 20);
-            TableMaintenance maintenance = worker.maintenance(identifier);
+            TableUpkeepTasks upkeep = worker.upkeep(identifier);
 
             List<DataFile> smallFiles;
             // a query's cut stays leased until the query ends, as cleanupQuery reports it
@@ -132,9 +132,9 @@ class TestTableMaintenance
                 long first = new TransactionLog(table).history().getFirst().snapshotId();
                 produced += produceInFlushes(ingester, topic, produced, 2, 20);
                 smallFiles = dataFiles(table);
-                maintenance.compact(128L << 20, 2, true);
+                upkeep.compact(128L << 20, 2, true);
 
-                ExpiryResult expired = maintenance.expireSnapshots(Duration.ZERO, 1);
+                ExpiryResult expired = upkeep.expireSnapshots(Duration.ZERO, 1);
 
                 // snapshots older than the one a running query reads go; that one stays
                 table.refresh();
@@ -149,7 +149,7 @@ class TestTableMaintenance
             assertThat(compacted).hasSize(PARTITIONS);
 
             // the compaction commits (one per Kafka partition) keep the last ingest commit below them: recovery reads its watermark
-            maintenance.expireSnapshots(Duration.ZERO, 1);
+            upkeep.expireSnapshots(Duration.ZERO, 1);
             table.refresh();
             List<Long> chain = new TransactionLog(table).watermarkChain();
             assertThat(chain).hasSize(PARTITIONS + 1);
@@ -158,14 +158,14 @@ class TestTableMaintenance
 
             // after the next ingest commit nothing needs the small files any more
             produced += produceInFlushes(ingester, topic, produced, 1, 20);
-            ExpiryResult expired = maintenance.expireSnapshots(Duration.ZERO, 1);
+            ExpiryResult expired = upkeep.expireSnapshots(Duration.ZERO, 1);
             table.refresh();
             assertThat(table.snapshots()).hasSize(1);
             assertThat(expired.deletedFiles()).isGreaterThanOrEqualTo(smallFiles.size());
             assertThat(smallFiles).allSatisfy(file -> assertThat(toPath(file.location())).doesNotExist());
             assertThat(compacted).allSatisfy(file -> assertThat(toPath(file.location())).exists());
             assertThat(committedOffsets(table)).hasSize(produced);
-            assertThat(maintenance.status().expiredSnapshots()).isGreaterThan(2);
+            assertThat(upkeep.status().expiredSnapshots()).isGreaterThan(2);
         }
 
         // restart: the watermark is found through the kept chain, so nothing is ingested twice
@@ -204,7 +204,7 @@ class TestTableMaintenance
                 Files.setLastModifiedTime(toPath(file.location()), FileTime.from(twoHoursAgo));
             }
 
-            OrphanResult result = worker.maintenance(identifier).removeOrphanFiles(Duration.ofHours(1));
+            OrphanResult result = worker.upkeep(identifier).removeOrphanFiles(Duration.ofHours(1));
 
             assertThat(result.deletedFiles()).isEqualTo(1);
             assertThat(orphan).doesNotExist();
@@ -212,7 +212,7 @@ class TestTableMaintenance
             assertThat(inFlight).exists();
             assertThat(dataFiles(table)).allSatisfy(file -> assertThat(toPath(file.location())).exists());
             assertThat(committedOffsets(table)).containsExactlyInAnyOrderElementsOf(expectedOffsets(environment.kafka().endOffsets(topic)));
-            assertThatThrownBy(() -> worker.maintenance(identifier).removeOrphanFiles(Duration.ofMinutes(5)))
+            assertThatThrownBy(() -> worker.upkeep(identifier).removeOrphanFiles(Duration.ofMinutes(5)))
                     .hasMessageContaining("at least 1h");
         }
     }
@@ -246,9 +246,9 @@ class TestTableMaintenance
             // the next ingest commit heads the watermark chain, so expiry may drop the snapshot that referenced them
             produced += produceInFlushes(ingester, topic, produced, 1, 10);
 
-            TableMaintenance maintenance = worker.maintenance(identifier);
-            maintenance.expireSnapshots(Duration.ZERO, 1);
-            maintenance.removeOrphanFiles(Duration.ofHours(1));
+            TableUpkeepTasks upkeep = worker.upkeep(identifier);
+            upkeep.expireSnapshots(Duration.ZERO, 1);
+            upkeep.removeOrphanFiles(Duration.ofHours(1));
 
             table.refresh();
             assertThat(table.snapshots()).hasSize(1);

@@ -1,4 +1,4 @@
-package io.freshet.ingest.maintenance;
+package io.freshet.ingest.upkeep;
 
 import io.freshet.ingest.IngestDefaults;
 
@@ -24,7 +24,7 @@ import static java.util.Objects.requireNonNull;
  * @param orphanCleanupInterval how often orphan cleanup lists each table's files
  * @param orphanRetention age below which an unreferenced file is kept: it may belong to a commit in progress
  */
-public record MaintenanceSettings(
+public record UpkeepSettings(
         boolean enabled,
         Duration interval,
         int threads,
@@ -40,7 +40,7 @@ public record MaintenanceSettings(
         Duration orphanRetention)
 {
     public static final Duration MINIMUM_ORPHAN_RETENTION = Duration.ofHours(1);
-    public static final MaintenanceSettings DEFAULT = new MaintenanceSettings(
+    public static final UpkeepSettings DEFAULT = new UpkeepSettings(
             IngestDefaults.UPKEEP_ENABLED,
             IngestDefaults.parseDuration(IngestDefaults.UPKEEP_INTERVAL),
             IngestDefaults.UPKEEP_THREADS,
@@ -55,7 +55,7 @@ public record MaintenanceSettings(
             IngestDefaults.parseDuration(IngestDefaults.ORPHAN_CLEANUP_INTERVAL),
             IngestDefaults.parseDuration(IngestDefaults.ORPHAN_CLEANUP_RETENTION));
 
-    public MaintenanceSettings
+    public UpkeepSettings
     {
         requireNonNull(interval, "interval is null");
         requireNonNull(snapshotRetention, "snapshotRetention is null");

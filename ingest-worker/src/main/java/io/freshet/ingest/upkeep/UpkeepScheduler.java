@@ -1,4 +1,4 @@
-package io.freshet.ingest.maintenance;
+package io.freshet.ingest.upkeep;
 
 import org.apache.iceberg.catalog.TableIdentifier;
 
@@ -17,14 +17,14 @@ import static java.util.Objects.requireNonNull;
  * Runs every table's scheduled upkeep on one small pool, apart from the ingest and flush threads, with
  * start times spread over the interval so tables do not all compact at once.
  */
-public final class MaintenanceScheduler
+public final class UpkeepScheduler
         implements AutoCloseable
 {
-    private final MaintenanceSettings settings;
+    private final UpkeepSettings settings;
     private final ScheduledExecutorService executor;
     private final Map<TableIdentifier, ScheduledFuture<?>> scheduled = new ConcurrentHashMap<>();
 
-    public MaintenanceScheduler(MaintenanceSettings settings)
+    public UpkeepScheduler(UpkeepSettings settings)
     {
         this.settings = requireNonNull(settings, "settings is null");
         AtomicInteger threadNumber = new AtomicInteger();
@@ -32,20 +32,20 @@ public final class MaintenanceScheduler
             Thread thread = new Thread(runnable, "freshet-upkeep-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             thread.setPriority(Thread.MIN_PRIORITY);
-            thread.setContextClassLoader(MaintenanceScheduler.class.getClassLoader());
+            thread.setContextClassLoader(UpkeepScheduler.class.getClassLoader());
             return thread;
         });
     }
 
-    public void schedule(TableMaintenance maintenance)
+    public void schedule(TableUpkeepTasks upkeep)
     {
         if (!settings.enabled()) {
             return;
         }
         long intervalMillis = settings.interval().toMillis();
         long initialDelay = intervalMillis / 2 + ThreadLocalRandom.current().nextLong(Math.max(1, intervalMillis / 2));
-        ScheduledFuture<?> future = executor.scheduleWithFixedDelay(maintenance::runScheduled, initialDelay, intervalMillis, TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> previous = scheduled.put(maintenance.identifier(), future);
+        ScheduledFuture<?> future = executor.scheduleWithFixedDelay(upkeep::runScheduled, initialDelay, intervalMillis, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> previous = scheduled.put(upkeep.identifier(), future);
         if (previous != null) {
             previous.cancel(false);
         }

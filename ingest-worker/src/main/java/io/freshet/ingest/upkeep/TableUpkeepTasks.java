@@ -1,11 +1,11 @@
-package io.freshet.ingest.maintenance;
+package io.freshet.ingest.upkeep;
 
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
-import io.freshet.ingest.maintenance.Compactor.CompactionResult;
-import io.freshet.ingest.maintenance.OrphanFileCleaner.OrphanResult;
-import io.freshet.ingest.maintenance.SnapshotExpirer.ExpiryResult;
+import io.freshet.ingest.upkeep.Compactor.CompactionResult;
+import io.freshet.ingest.upkeep.OrphanFileCleaner.OrphanResult;
+import io.freshet.ingest.upkeep.SnapshotExpirer.ExpiryResult;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.slf4j.Logger;
@@ -25,14 +25,14 @@ import static java.util.Objects.requireNonNull;
  * the table's ingester, when this node runs one, to keep the snapshots queries read and the files a
  * flush is writing, and to let queries read a compacted snapshot at once.
  */
-public final class TableMaintenance
+public final class TableUpkeepTasks
 {
-    private static final Logger log = LoggerFactory.getLogger(TableMaintenance.class);
+    private static final Logger log = LoggerFactory.getLogger(TableUpkeepTasks.class);
 
     private final TableIdentifier identifier;
     private final Table table;
     private final Optional<IngestedTable> ingester;
-    private final MaintenanceSettings settings;
+    private final UpkeepSettings settings;
     private final InFlightFiles compactionFiles = new InFlightFiles();
     private final Compactor compactor;
     private final SnapshotExpirer expirer;
@@ -52,7 +52,7 @@ public final class TableMaintenance
     private volatile String lastFailure;
     private long nextOrphanCleanupMillis;
 
-    public TableMaintenance(TableIdentifier identifier, Table table, Optional<IngestedTable> ingester, MaintenanceSettings settings)
+    public TableUpkeepTasks(TableIdentifier identifier, Table table, Optional<IngestedTable> ingester, UpkeepSettings settings)
     {
         this.identifier = requireNonNull(identifier, "identifier is null");
         this.table = requireNonNull(table, "table is null");
@@ -112,7 +112,7 @@ public final class TableMaintenance
 
     public synchronized OrphanResult removeOrphanFiles(Duration retention)
     {
-        if (retention.compareTo(MaintenanceSettings.MINIMUM_ORPHAN_RETENTION) < 0) {
+        if (retention.compareTo(UpkeepSettings.MINIMUM_ORPHAN_RETENTION) < 0) {
             throw new IllegalArgumentException("Retention %s is too short: it must be at least 1h, as a younger unreferenced file may belong to a commit in progress".formatted(retention));
         }
         OrphanResult result = orphanCleaner.removeOrphans(retention);
@@ -160,9 +160,9 @@ public final class TableMaintenance
         return failedRuns.get();
     }
 
-    public MaintenanceStatus status()
+    public UpkeepStatus status()
     {
-        return new MaintenanceStatus(compactions.get(), compactedFiles.get(), writtenFiles.get(), rewrittenBytes.get(), manifestRewrites.get(),
+        return new UpkeepStatus(compactions.get(), compactedFiles.get(), writtenFiles.get(), rewrittenBytes.get(), manifestRewrites.get(),
                 expiredSnapshots.get(), expiryDeletedFiles.get(), orphanFilesDeleted.get(), Optional.ofNullable(lastRunMillis), Optional.ofNullable(lastFailure));
     }
 
@@ -183,7 +183,7 @@ public final class TableMaintenance
         ingester.ifPresent(running -> running.adoptSnapshot(new TransactionLog(table).current()));
     }
 
-    public record MaintenanceStatus(
+    public record UpkeepStatus(
             long compactions,
             long compactedFiles,
             long writtenFiles,
@@ -195,7 +195,7 @@ public final class TableMaintenance
             Optional<Long> lastRunMillis,
             Optional<String> lastFailure)
     {
-        public MaintenanceStatus
+        public UpkeepStatus
         {
             requireNonNull(lastRunMillis, "lastRunMillis is null");
             requireNonNull(lastFailure, "lastFailure is null");

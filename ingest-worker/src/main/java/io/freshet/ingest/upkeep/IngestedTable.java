@@ -1,4 +1,4 @@
-package io.freshet.ingest.maintenance;
+package io.freshet.ingest.upkeep;
 
 import io.freshet.ingest.commit.TransactionLog.CommittedState;
 

@@ -1,11 +1,11 @@
-package io.freshet.ingest.maintenance;
+package io.freshet.ingest.upkeep;
 
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.maintenance.Compactor.CompactionResult;
 import io.freshet.ingest.testing.TestingKafka;
+import io.freshet.ingest.upkeep.Compactor.CompactionResult;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
@@ -77,7 +77,7 @@ class CompactionBenchmark
             }
             FileStats before = fileStats(table);
 
-            CompactionResult result = worker.maintenance(identifier).compact(128L << 20, 2, true);
+            CompactionResult result = worker.upkeep(identifier).compact(128L << 20, 2, true);
 
             FileStats after = fileStats(table);
             assertThat(committedOffsets(table)).hasSize((int) produced);

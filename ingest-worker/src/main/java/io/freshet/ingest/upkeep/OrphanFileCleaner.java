@@ -1,4 +1,4 @@
-package io.freshet.ingest.maintenance;
+package io.freshet.ingest.upkeep;
 
 import org.apache.iceberg.ManifestContent;
 import org.apache.iceberg.ManifestFile;
