@@ -1,7 +1,7 @@
 package io.freshet.ingest;
 
-import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.decoding.JsonFieldNames;
+import io.freshet.ingest.settings.TableBinding;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;

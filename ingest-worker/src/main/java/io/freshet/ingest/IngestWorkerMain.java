@@ -1,7 +1,9 @@
 package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.IcebergCatalogFactory;
-import io.freshet.ingest.consumer.TableBinding;
+import io.freshet.ingest.settings.IngestProperties;
+import io.freshet.ingest.settings.IngestSettings;
+import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.verify.TableContents;
 import io.freshet.ingest.verify.TableVerification;
 import io.freshet.ingest.verify.TableVerifier;

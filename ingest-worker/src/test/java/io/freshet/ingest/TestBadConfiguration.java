@@ -2,9 +2,11 @@ package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.consumer.IngestionStatus;
-import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.settings.IngestProperties;
+import io.freshet.ingest.settings.IngestSettings;
+import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.testing.TestingKafka;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;

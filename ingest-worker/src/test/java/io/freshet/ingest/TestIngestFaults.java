@@ -2,9 +2,10 @@ package io.freshet.ingest;
 
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.IngestionStatus;
-import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.settings.IngestSettings;
+import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.testing.FaultInjectingFileIO;
 import io.freshet.ingest.testing.FaultInjectingFileIO.FileKind;
 import io.freshet.ingest.testing.KafkaExtension;

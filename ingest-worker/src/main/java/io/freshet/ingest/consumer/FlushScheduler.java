@@ -1,6 +1,5 @@
 package io.freshet.ingest.consumer;
 
-import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.buffer.FlushPlan;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.commit.TransactionLog.CommitResult;
@@ -8,6 +7,7 @@ import io.freshet.ingest.commit.TransactionLog.CommittedState;
 import io.freshet.ingest.flush.FlushCommitter;
 import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.ParquetFlusher;
+import io.freshet.ingest.settings.IngestSettings;
 import org.apache.iceberg.DataFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

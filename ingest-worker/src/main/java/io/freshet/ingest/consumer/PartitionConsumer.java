@@ -1,9 +1,10 @@
 package io.freshet.ingest.consumer;
 
-import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.commit.OffsetWatermark;
+import io.freshet.ingest.settings.IngestSettings;
+import io.freshet.ingest.settings.TableBinding;
 import org.apache.iceberg.Schema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;

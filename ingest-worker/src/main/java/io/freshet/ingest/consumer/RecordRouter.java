@@ -1,11 +1,12 @@
 package io.freshet.ingest.consumer;
 
-import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.decoding.BadRecordException;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.decoding.JsonRecordDecoder;
 import io.freshet.ingest.decoding.RecordDecoder;
+import io.freshet.ingest.settings.IngestSettings;
+import io.freshet.ingest.settings.TableBinding;
 import org.apache.iceberg.Schema;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 

@@ -1,6 +1,5 @@
 package io.freshet.ingest.consumer;
 
-import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.cluster.ClusterMembership;
@@ -14,6 +13,8 @@ import io.freshet.ingest.flush.FlushCommitter;
 import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
+import io.freshet.ingest.settings.IngestSettings;
+import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.upkeep.IngestedTable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.Table;

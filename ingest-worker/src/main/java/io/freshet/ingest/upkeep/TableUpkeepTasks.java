@@ -3,6 +3,7 @@ package io.freshet.ingest.upkeep;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
+import io.freshet.ingest.settings.UpkeepSettings;
 import io.freshet.ingest.upkeep.Compactor.CompactionResult;
 import io.freshet.ingest.upkeep.OrphanFileCleaner.OrphanResult;
 import io.freshet.ingest.upkeep.SnapshotExpirer.ExpiryResult;

@@ -1,5 +1,6 @@
 package io.freshet.ingest.upkeep;
 
+import io.freshet.ingest.settings.UpkeepSettings;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 import java.util.Map;

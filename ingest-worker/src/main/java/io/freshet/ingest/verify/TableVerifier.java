@@ -1,12 +1,12 @@
 package io.freshet.ingest.verify;
 
-import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.commit.LostOffsets;
-import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.decoding.BadRecordException;
 import io.freshet.ingest.decoding.JsonRecordDecoder;
 import io.freshet.ingest.decoding.RecordDecoder;
+import io.freshet.ingest.settings.IngestSettings;
+import io.freshet.ingest.settings.TableBinding;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.iceberg.Schema;

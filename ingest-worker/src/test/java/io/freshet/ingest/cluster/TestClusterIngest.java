@@ -1,12 +1,12 @@
 package io.freshet.ingest.cluster;
 
-import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.catalog.CatalogConnection;
 import io.freshet.ingest.commit.TransactionLog;
-import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.settings.IngestSettings;
+import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.testing.KafkaExtension;
 import io.freshet.ingest.testing.TestingKafka;
 import org.apache.iceberg.Table;

@@ -1,10 +1,10 @@
 package io.freshet.ingest.cluster;
 
-import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
-import io.freshet.ingest.consumer.TableBinding;
+import io.freshet.ingest.settings.IngestSettings;
+import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.verify.TableContents;
 import io.freshet.ingest.verify.TableVerification;
 import io.freshet.ingest.verify.TableVerifier;

@@ -1,7 +1,7 @@
 package io.freshet.ingest.testing;
 
-import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.catalog.LocalFileIO;
+import io.freshet.ingest.settings.IngestSettings;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;

@@ -1,12 +1,12 @@
 package io.freshet.ingest.testing;
 
-import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.upkeep.UpkeepSettings;
+import io.freshet.ingest.settings.IngestSettings;
+import io.freshet.ingest.settings.UpkeepSettings;
 import io.freshet.ingest.verify.TableContents;
 import io.freshet.ingest.verify.TableVerification;
 import io.freshet.ingest.verify.TableVerifier;

@@ -1,9 +1,9 @@
 package io.freshet.ingest.upkeep;
 
 import io.freshet.ingest.IngestWorker;
-import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.testing.TestingKafka;
 import io.freshet.ingest.upkeep.Compactor.CompactionResult;
 import org.apache.iceberg.FileScanTask;

@@ -4,7 +4,7 @@ import com.google.inject.Inject;
 import io.freshet.ingest.cluster.PartitionEpochs;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
-import io.freshet.ingest.consumer.TableBinding;
+import io.freshet.ingest.settings.TableBinding;
 import io.freshet.trino.FreshetConfig;
 import io.freshet.trino.FreshetTableHandle;
 import io.freshet.trino.FreshetTableHandle.HotRange;

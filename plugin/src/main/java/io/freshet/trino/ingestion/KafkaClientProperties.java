@@ -1,6 +1,6 @@
 package io.freshet.trino.ingestion;
 
-import io.freshet.ingest.IngestProperties;
+import io.freshet.ingest.settings.IngestProperties;
 
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.freshet.trino.schema;
 
-import io.freshet.ingest.consumer.TableBinding;
+import io.freshet.ingest.settings.TableBinding;
 import io.freshet.trino.FreshetErrors;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.TrinoException;

@@ -7,8 +7,8 @@ import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
 import io.airlift.units.MinDataSize;
 import io.airlift.units.MinDuration;
-import io.freshet.ingest.IngestDefaults;
-import io.freshet.ingest.upkeep.UpkeepSettings;
+import io.freshet.ingest.settings.IngestDefaults;
+import io.freshet.ingest.settings.UpkeepSettings;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 

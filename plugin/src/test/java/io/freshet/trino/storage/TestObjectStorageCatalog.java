@@ -1,7 +1,7 @@
 package io.freshet.trino.storage;
 
-import io.freshet.ingest.IngestProperties;
-import io.freshet.ingest.IngestSettings;
+import io.freshet.ingest.settings.IngestProperties;
+import io.freshet.ingest.settings.IngestSettings;
 import io.freshet.ingest.testing.TestingKafka;
 import io.freshet.trino.testing.FreshetQueryRunner;
 import io.freshet.trino.testing.TestingS3Server;
@@ -33,8 +33,8 @@ import java.util.stream.Stream;
 
 import static io.freshet.ingest.testing.TestingIngest.waitUntil;
 import static io.freshet.trino.testing.TestingPostgres.jdbcCatalogProperties;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static io.freshet.trino.testing.TestingTrinoPlugins.ICEBERG;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

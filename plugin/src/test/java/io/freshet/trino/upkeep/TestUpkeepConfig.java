@@ -2,8 +2,8 @@ package io.freshet.trino.upkeep;
 
 import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
-import io.freshet.ingest.IngestProperties;
-import io.freshet.ingest.upkeep.UpkeepSettings;
+import io.freshet.ingest.settings.IngestProperties;
+import io.freshet.ingest.settings.UpkeepSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

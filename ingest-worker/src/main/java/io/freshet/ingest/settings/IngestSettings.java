@@ -1,8 +1,7 @@
-package io.freshet.ingest;
+package io.freshet.ingest.settings;
 
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.upkeep.UpkeepSettings;
 
 import java.time.Duration;
 import java.util.Map;

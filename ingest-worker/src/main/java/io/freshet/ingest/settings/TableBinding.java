@@ -1,4 +1,4 @@
-package io.freshet.ingest.consumer;
+package io.freshet.ingest.settings;
 
 import io.freshet.ingest.decoding.BadRecordPolicy;
 

@@ -1,4 +1,4 @@
-package io.freshet.ingest;
+package io.freshet.ingest.settings;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,11 +1,10 @@
-package io.freshet.ingest;
+package io.freshet.ingest.settings;
 
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.catalog.RestCatalogProperties;
 import io.freshet.ingest.catalog.StandaloneStorage;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.upkeep.UpkeepSettings;
 
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
-package io.freshet.ingest.upkeep;
+package io.freshet.ingest.settings;
 
-import io.freshet.ingest.IngestDefaults;
 
 import java.time.Duration;
 

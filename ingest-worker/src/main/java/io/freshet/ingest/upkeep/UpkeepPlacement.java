@@ -1,10 +1,10 @@
-package io.freshet.ingest;
+package io.freshet.ingest.upkeep;
 
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.freshet.ingest.cluster.PartitionOwnership;
+import io.freshet.ingest.settings.UpkeepSettings;
 import io.freshet.ingest.upkeep.TableUpkeepTasks;
 import io.freshet.ingest.upkeep.UpkeepScheduler;
-import io.freshet.ingest.upkeep.UpkeepSettings;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +21,7 @@ import static java.util.Objects.requireNonNull;
  * The upkeep of the tables an {@link IngestWorker} knows, and on which node each table's background upkeep runs.
  * The worker changes it under its own lock; look-ups need none.
  */
-final class UpkeepPlacement
+public final class UpkeepPlacement
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(UpkeepPlacement.class);
@@ -31,7 +31,7 @@ final class UpkeepPlacement
     private final Map<TableIdentifier, TableUpkeepTasks> tables = new ConcurrentHashMap<>();
     private final Set<TableIdentifier> scheduledUpkeep = ConcurrentHashMap.newKeySet();
 
-    UpkeepPlacement(ClusterMembership membership, UpkeepSettings settings)
+    public UpkeepPlacement(ClusterMembership membership, UpkeepSettings settings)
     {
         this.membership = requireNonNull(membership, "membership is null");
         this.scheduler = new UpkeepScheduler(settings);
@@ -47,7 +47,7 @@ final class UpkeepPlacement
     }
 
     /** Schedules or cancels the background upkeep of each running table as the owner of its partition 0 changes. */
-    void follow(Predicate<TableIdentifier> running)
+    public void follow(Predicate<TableIdentifier> running)
     {
         for (Map.Entry<TableIdentifier, TableUpkeepTasks> entry : tables.entrySet()) {
             TableIdentifier identifier = entry.getKey();
@@ -67,7 +67,7 @@ final class UpkeepPlacement
     }
 
     /** Keeps the upkeep of a table whose ingestion started, scheduled when it runs on this node. */
-    void started(TableIdentifier identifier, TableUpkeepTasks upkeep)
+    public void started(TableIdentifier identifier, TableUpkeepTasks upkeep)
     {
         tables.put(identifier, upkeep);
         if (runsUpkeepHere(identifier)) {
@@ -77,20 +77,20 @@ final class UpkeepPlacement
     }
 
     /** Cancels and forgets the upkeep of a table whose ingestion stops. */
-    void stopped(TableIdentifier identifier)
+    public void stopped(TableIdentifier identifier)
     {
         scheduler.cancel(identifier);
         scheduledUpkeep.remove(identifier);
         tables.remove(identifier);
     }
 
-    TableUpkeepTasks computeIfAbsent(TableIdentifier identifier, Function<TableIdentifier, TableUpkeepTasks> upkeep)
+    public TableUpkeepTasks computeIfAbsent(TableIdentifier identifier, Function<TableIdentifier, TableUpkeepTasks> upkeep)
     {
         return tables.computeIfAbsent(identifier, upkeep);
     }
 
     /** The upkeep kept for the table, or null. */
-    TableUpkeepTasks get(TableIdentifier identifier)
+    public TableUpkeepTasks get(TableIdentifier identifier)
     {
         return tables.get(identifier);
     }
