@@ -179,6 +179,16 @@ public final class HotBatch
         }
     }
 
+    /** Retains each of the batches that ends above the offset, adding it to {@code retained}. */
+    static void retainOverlapping(Iterable<HotBatch> candidates, long startOffset, List<HotBatch> retained)
+    {
+        for (HotBatch batch : candidates) {
+            if (batch.endOffset() > startOffset && batch.retain()) {
+                retained.add(batch);
+            }
+        }
+    }
+
     /** Takes a reference, to be given back with {@link #release}; false when the batch was already freed. */
     public boolean retain()
     {

@@ -313,7 +313,7 @@ public final class HotBuffer
         }
         List<HotBatch> partitionBatches = new ArrayList<>();
         retainedCommits.retainOverlapping(partition, startOffset, partitionBatches);
-        retainOverlapping(batches.getOrDefault(partition, new ArrayDeque<>()), startOffset, partitionBatches);
+        HotBatch.retainOverlapping(batches.getOrDefault(partition, new ArrayDeque<>()), startOffset, partitionBatches);
         long highWaterMark = Math.max(startOffset, highWaterMarks.getOrDefault(partition, startOffset));
         HotCut cut = new HotCut(leaseId, snapshotId, new OffsetWatermark(Map.of(partition, startOffset)), Map.of(partition, highWaterMark), Map.of(partition, partitionBatches));
         leases.put(leaseId, cut);
@@ -324,15 +324,6 @@ public final class HotBuffer
     public synchronized void releasePartitionLease(String queryLeaseId, int partition)
     {
         leases.release(HotCutLeases.partitionLeaseId(queryLeaseId, partition));
-    }
-
-    static void retainOverlapping(Iterable<HotBatch> candidates, long startOffset, List<HotBatch> retained)
-    {
-        for (HotBatch batch : candidates) {
-            if (batch.endOffset() > startOffset && batch.retain()) {
-                retained.add(batch);
-            }
-        }
     }
 
     public synchronized long committedBatchRetentionMillis()

@@ -64,7 +64,7 @@ final class RetainedCommits
     void retainOverlapping(int partition, long startOffset, List<HotBatch> retained)
     {
         for (RetainedCommit commit : retainedCommits) {
-            HotBuffer.retainOverlapping(commit.batches().getOrDefault(partition, List.of()), startOffset, retained);
+            HotBatch.retainOverlapping(commit.batches().getOrDefault(partition, List.of()), startOffset, retained);
         }
     }
 

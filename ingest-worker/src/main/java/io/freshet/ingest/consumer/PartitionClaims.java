@@ -10,7 +10,6 @@ import io.freshet.ingest.flush.FlushCommitter;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -27,8 +26,7 @@ import static java.util.Objects.requireNonNull;
 final class PartitionClaims
 {
     // the ingester's logger: operators find ownership changes under the name they always had
-    private static final Logger log = LoggerFactory.getLogger(TableIngester.class);
-
+    private final Logger log;
     private final TableIdentifier identifier;
     private final String topic;
     private final ClusterSettings clusterSettings;
@@ -40,9 +38,10 @@ final class PartitionClaims
     private final FlushCommitter committer;
     private long nextOwnershipRefreshNanos;
 
-    PartitionClaims(TableIdentifier identifier, String topic, ClusterSettings clusterSettings, PartitionAssignment assignment, PartitionConsumer partitions,
+    PartitionClaims(Logger log, TableIdentifier identifier, String topic, ClusterSettings clusterSettings, PartitionAssignment assignment, PartitionConsumer partitions,
             TransactionLog transactionLog, HotBuffer buffer, Backpressure backpressure, FlushCommitter committer)
     {
+        this.log = requireNonNull(log, "log is null");
         this.identifier = requireNonNull(identifier, "identifier is null");
         this.topic = requireNonNull(topic, "topic is null");
         this.clusterSettings = requireNonNull(clusterSettings, "clusterSettings is null");

@@ -107,7 +107,7 @@ public final class TableIngester
         ParquetFlusher flusher = new ParquetFlusher(table, inFlightFiles, flushThrottle);
         this.committer = new FlushCommitter(transactionLog, flusher);
         this.flushes = new FlushScheduler(identifier.toString(), settings, buffer, flusher, flushThrottle, committer, stages, backpressure, flushRequests, assignment::holds);
-        this.claims = new PartitionClaims(identifier, binding.topic(), clusterSettings, assignment, partitions, transactionLog, buffer, backpressure, committer);
+        this.claims = new PartitionClaims(log, identifier, binding.topic(), clusterSettings, assignment, partitions, transactionLog, buffer, backpressure, committer);
         this.thread = new Thread(this::run, "freshet-ingest-" + identifier);
         this.thread.setDaemon(true);
         this.thread.setContextClassLoader(TableIngester.class.getClassLoader());

@@ -2,11 +2,7 @@ package io.freshet.ingest.decoding;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.freshet.ingest.schema.ArrowSchemas;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import org.apache.arrow.vector.FieldVector;
@@ -32,11 +28,6 @@ import java.util.Map;
 public final class JsonRecordDecoder
         implements RecordDecoder
 {
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .build();
-
     private final Types.StructType declaredColumns;
     private final JsonStreamWriter.Fields fields;
     private VectorSchemaRoot cachedVectors;
@@ -75,13 +66,13 @@ public final class JsonRecordDecoder
         BadRecordException fieldError = null;
         JsonToken first;
         JsonNode notAnObject = null;
-        try (JsonParser parser = MAPPER.createParser(value)) {
+        try (JsonParser parser = JsonParsing.MAPPER.createParser(value)) {
             first = parser.nextToken();
             if (first == JsonToken.START_OBJECT) {
                 fieldError = JsonStreamWriter.writeObject(parser, fields, cachedColumns, row);
             }
             else if (first != null) {
-                notAnObject = MAPPER.readTree(parser);
+                notAnObject = JsonParsing.MAPPER.readTree(parser);
             }
             if (parser.nextToken() != null) {
                 throw new BadRecordException("trailing data after the JSON value");

@@ -105,7 +105,7 @@ final class JsonStreamWriter
             return;
         }
         if (!writeDirectly(parser, token, vector, type, index, children)) {
-            JsonNode node = JsonRecordDecoder.MAPPER.readTree(parser);
+            JsonNode node = JsonParsing.MAPPER.readTree(parser);
             JsonValueWriter.write(vector, type, index, node);
         }
     }

@@ -179,7 +179,7 @@ public final class ParquetFlusher
         String location = key.partition() == null ? newLocation(partition) : newLocation(partition, spec, key.partition().toStruct());
         inFlightFiles.add(location);
         try {
-            ArrowParquetWriter writer = new ArrowParquetWriter(batch.schema(), table.properties(), MetricsConfig.forTable(table), table.io().newOutputFile(location), throttle);
+            ArrowParquetWriter writer = new ArrowParquetWriter(batch.schema(), table.properties(), MetricsConfig.forTable(table), table.io().newOutputFile(location), throttle::pace);
             file = new OpenFile(key, location, writer);
         }
         catch (RuntimeException e) {

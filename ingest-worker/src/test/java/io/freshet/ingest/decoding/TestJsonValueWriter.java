@@ -246,7 +246,7 @@ class TestJsonValueWriter
             HotBatchBuilder builder = new HotBatchBuilder(allocator, schema, 0, 0);
             try {
                 FieldVector vector = builder.vectors().getVector("c");
-                JsonValueWriter.write(vector, type, 0, JsonRecordDecoder.MAPPER.readTree(json));
+                JsonValueWriter.write(vector, type, 0, JsonParsing.MAPPER.readTree(json));
                 vector.setValueCount(1);
                 return ArrowRows.value(vector, type, 0);
             }

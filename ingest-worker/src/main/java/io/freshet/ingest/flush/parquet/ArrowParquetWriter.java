@@ -1,6 +1,5 @@
 package io.freshet.ingest.flush.parquet;
 
-import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.parquet.LeafColumns.Leaf;
 import io.freshet.ingest.flush.parquet.LeafColumns.RowWriter;
 import org.apache.arrow.vector.FieldVector;
@@ -57,7 +56,8 @@ public final class ArrowParquetWriter
     private final Schema schema;
     private final String location;
     private final MetricsConfig metricsConfig;
-    private final FlushThrottle throttle;
+    // runs after each slice of rows: a flush's CPU limit sleeps there
+    private final Runnable pace;
     private final MessageType parquetSchema;
     private final List<ColumnDescriptor> columns;
     private final long rowGroupSize;
@@ -73,12 +73,12 @@ public final class ArrowParquetWriter
     private VectorSchemaRoot boundBatch;
     private long rowsInGroup;
 
-    public ArrowParquetWriter(Schema schema, Map<String, String> tableProperties, MetricsConfig metricsConfig, OutputFile output, FlushThrottle throttle)
+    public ArrowParquetWriter(Schema schema, Map<String, String> tableProperties, MetricsConfig metricsConfig, OutputFile output, Runnable pace)
     {
         this.schema = requireNonNull(schema, "schema is null");
         this.properties = Map.copyOf(requireNonNull(tableProperties, "tableProperties is null"));
         this.metricsConfig = requireNonNull(metricsConfig, "metricsConfig is null");
-        this.throttle = requireNonNull(throttle, "throttle is null");
+        this.pace = requireNonNull(pace, "pace is null");
         this.location = output.location();
         this.parquetSchema = ParquetSchemaUtil.convert(schema, "table");
         this.columns = parquetSchema.getColumns();
@@ -141,7 +141,7 @@ public final class ArrowParquetWriter
             if (columnStore.getBufferedSize() >= rowGroupSize) {
                 flushRowGroup();
             }
-            throttle.pace();
+            pace.run();
         }
     }
 
