@@ -3,6 +3,7 @@ package io.freshet.ingest;
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.catalog.IcebergCatalogFactory;
 import io.freshet.ingest.catalog.LocalFileIO;
+import io.freshet.ingest.commit.LogEntry;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.decoding.BadRecordPolicy;
@@ -152,7 +153,7 @@ class TestIngestWorkerCrash
                 assertThat(verification.tableRows()).isEqualTo(produced.get());
                 assertThat(verification.notYetIngested()).isZero();
 
-                List<OffsetWatermark> watermarks = new TransactionLog(table).history().stream().map(TransactionLog.LogEntry::watermark).toList();
+                List<OffsetWatermark> watermarks = new TransactionLog(table).history().stream().map(LogEntry::watermark).toList();
                 assertThat(watermarks).isNotEmpty();
                 for (int i = 1; i < watermarks.size(); i++) {
                     assertThat(watermarks.get(i).covers(watermarks.get(i - 1))).as("watermark moves forward at commit %s", i).isTrue();

@@ -1,7 +1,7 @@
 package io.freshet.ingest.buffer;
 
+import io.freshet.ingest.commit.CommittedState;
 import io.freshet.ingest.commit.OffsetWatermark;
-import io.freshet.ingest.commit.TransactionLog.CommittedState;
 import org.apache.arrow.memory.BufferAllocator;
 
 import java.util.ArrayDeque;

@@ -4,7 +4,6 @@ import io.freshet.ingest.cluster.PartitionEpochs;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
@@ -300,28 +299,9 @@ public final class TransactionLog
         List<LogEntry> entries = new ArrayList<>();
         for (Snapshot snapshot : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
             Map<String, String> summary = snapshot.summary();
-            entries.add(new LogEntry(
-                    snapshot.snapshotId(),
-                    Optional.ofNullable(snapshot.parentId()),
-                    snapshot.timestampMillis(),
-                    snapshot.operation(),
-                    watermark(snapshot),
-                    summary.containsKey(WATERMARK_KEY),
-                    count(summary, SnapshotSummary.ADDED_FILES_PROP),
-                    count(summary, SnapshotSummary.DELETED_FILES_PROP),
-                    count(summary, SnapshotSummary.ADDED_RECORDS_PROP),
-                    count(summary, SnapshotSummary.DELETED_RECORDS_PROP),
-                    count(summary, SnapshotSummary.TOTAL_DATA_FILES_PROP),
-                    count(summary, SnapshotSummary.TOTAL_RECORDS_PROP),
-                    summary.containsKey(CLAIM_KEY)));
+            entries.add(LogEntry.of(snapshot, watermark(snapshot), summary.containsKey(WATERMARK_KEY), summary.containsKey(CLAIM_KEY)));
         }
         return entries.reversed();
-    }
-
-    private static long count(Map<String, String> summary, String key)
-    {
-        String value = summary.get(key);
-        return value == null ? 0 : Long.parseLong(value);
     }
 
     private static void sleepBeforeRetry(int attempt)
@@ -332,87 +312,6 @@ public final class TransactionLog
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while retrying a commit", e);
-        }
-    }
-
-    public record CommittedState(Optional<Long> snapshotId, OffsetWatermark watermark)
-    {
-        public CommittedState
-        {
-            requireNonNull(snapshotId, "snapshotId is null");
-            requireNonNull(watermark, "watermark is null");
-        }
-    }
-
-    /**
-     * One commit of the log. {@code watermark} is the offset watermark in force after it; {@code ingestCommit}
-     * tells whether this commit moved it (an ingest commit) or kept it (compaction, manifest rewrite); {@code claim}
-     * whether it is a claim, which adds no data and only raises partition epochs.
-     */
-    public record LogEntry(
-            long snapshotId,
-            Optional<Long> parentId,
-            long timestampMillis,
-            String operation,
-            OffsetWatermark watermark,
-            boolean ingestCommit,
-            long addedFiles,
-            long removedFiles,
-            long addedRecords,
-            long removedRecords,
-            long totalFiles,
-            long totalRecords,
-            boolean claim)
-    {
-        public LogEntry
-        {
-            requireNonNull(parentId, "parentId is null");
-            requireNonNull(operation, "operation is null");
-            requireNonNull(watermark, "watermark is null");
-        }
-    }
-
-    /** The table's current snapshot, with the watermark and partition epochs in force there. */
-    public record LogHead(Optional<Long> snapshotId, OffsetWatermark watermark, PartitionEpochs epochs)
-    {
-        public LogHead
-        {
-            requireNonNull(snapshotId, "snapshotId is null");
-            requireNonNull(watermark, "watermark is null");
-            requireNonNull(epochs, "epochs is null");
-        }
-
-        public CommittedState committed()
-        {
-            return new CommittedState(snapshotId, watermark);
-        }
-    }
-
-    /**
-     * A claim that landed: the table's state to resume from (the claim's snapshot or a newer one), the epochs in
-     * force there, and the epoch of each claimed partition.
-     */
-    public record Claim(CommittedState committed, PartitionEpochs epochs, Map<Integer, Long> claimedEpochs)
-    {
-        public Claim
-        {
-            requireNonNull(committed, "committed is null");
-            requireNonNull(epochs, "epochs is null");
-            claimedEpochs = Map.copyOf(claimedEpochs);
-        }
-    }
-
-    /**
-     * The outcome of an ingest commit: the table's state after it, the partitions left out because another writer
-     * holds them, with the reason, and the epochs the commit was made at.
-     */
-    public record CommitResult(CommittedState committed, Map<Integer, String> fenced, Map<Integer, Long> epochs)
-    {
-        public CommitResult
-        {
-            requireNonNull(committed, "committed is null");
-            fenced = Map.copyOf(fenced);
-            epochs = Map.copyOf(epochs);
         }
     }
 }

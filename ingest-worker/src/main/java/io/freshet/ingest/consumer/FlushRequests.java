@@ -1,7 +1,7 @@
 package io.freshet.ingest.consumer;
 
+import io.freshet.ingest.commit.CommittedState;
 import io.freshet.ingest.commit.OffsetWatermark;
-import io.freshet.ingest.commit.TransactionLog.CommittedState;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.freshet.ingest.consumer;
 
 import io.freshet.ingest.buffer.FlushPlan;
 import io.freshet.ingest.buffer.HotBuffer;
-import io.freshet.ingest.commit.TransactionLog.CommitResult;
-import io.freshet.ingest.commit.TransactionLog.CommittedState;
+import io.freshet.ingest.commit.CommitResult;
+import io.freshet.ingest.commit.CommittedState;
 import io.freshet.ingest.flush.FlushCommitter;
 import io.freshet.ingest.flush.FlushThrottle;
 import io.freshet.ingest.flush.ParquetFlusher;

@@ -1,9 +1,9 @@
 package io.freshet.ingest.flush;
 
+import io.freshet.ingest.commit.CommitResult;
 import io.freshet.ingest.commit.IngestCommit;
 import io.freshet.ingest.commit.LostOffsets;
 import io.freshet.ingest.commit.TransactionLog;
-import io.freshet.ingest.commit.TransactionLog.CommitResult;
 import org.apache.iceberg.DataFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

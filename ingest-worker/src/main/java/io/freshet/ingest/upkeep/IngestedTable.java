@@ -1,6 +1,6 @@
 package io.freshet.ingest.upkeep;
 
-import io.freshet.ingest.commit.TransactionLog.CommittedState;
+import io.freshet.ingest.commit.CommittedState;
 
 import java.util.Set;
 

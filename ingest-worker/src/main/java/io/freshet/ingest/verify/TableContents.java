@@ -2,6 +2,7 @@ package io.freshet.ingest.verify;
 
 import io.freshet.ingest.buffer.HotBatch;
 import io.freshet.ingest.buffer.HotCut;
+import io.freshet.ingest.commit.CommittedState;
 import io.freshet.ingest.commit.LostOffsets;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
@@ -51,7 +52,7 @@ public final class TableContents
     /** The rows of the table's current snapshot, checked up to its offset watermark. */
     public static TableContents committed(Table table)
     {
-        TransactionLog.CommittedState committed = new TransactionLog(table).current();
+        CommittedState committed = new TransactionLog(table).current();
         Map<Integer, OffsetList> offsets = new HashMap<>();
         committed.snapshotId().ifPresent(snapshotId -> readSnapshot(table, snapshotId, offsets));
         return new TableContents(offsets, committed.watermark().nextOffsets(), committed.snapshotId().map(snapshotId -> lostOffsets(table, snapshotId)).orElse(List.of()));

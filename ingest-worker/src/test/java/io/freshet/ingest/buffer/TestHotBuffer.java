@@ -1,12 +1,12 @@
 package io.freshet.ingest.buffer;
 
+import io.freshet.ingest.commit.CommittedState;
 import io.freshet.ingest.commit.OffsetWatermark;
-import io.freshet.ingest.commit.TransactionLog.CommittedState;
 import io.freshet.ingest.decoding.JsonRecordDecoder;
 import io.freshet.ingest.flush.ArrowRows;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.AllocationListener;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.rounding.SegmentRoundingPolicy;
 import org.apache.iceberg.Schema;

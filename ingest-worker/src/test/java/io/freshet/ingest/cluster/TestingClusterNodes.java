@@ -1,6 +1,7 @@
 package io.freshet.ingest.cluster;
 
 import io.freshet.ingest.IngestWorker;
+import io.freshet.ingest.commit.LogEntry;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.settings.IngestSettings;
@@ -84,7 +85,7 @@ final class TestingClusterNodes
         assertThat(committedOffsets(table)).hasSize(sent).doesNotHaveDuplicates();
         Map<Integer, Long> highest = new HashMap<>();
         List<String> regressions = new ArrayList<>();
-        for (TransactionLog.LogEntry entry : new TransactionLog(table).history()) {
+        for (LogEntry entry : new TransactionLog(table).history()) {
             OffsetWatermark watermark = entry.watermark();
             // a partition missing from a later watermark counts as moved back to offset 0
             Set<Integer> partitions = new TreeSet<>(highest.keySet());
