@@ -29,7 +29,7 @@ public final class JsonRecordDecoder
         implements RecordDecoder
 {
     private final Types.StructType declaredColumns;
-    private final JsonStreamWriter.Fields fields;
+    private final JsonFields fields;
     private VectorSchemaRoot cachedVectors;
     private List<FieldVector> cachedColumns;
 
@@ -45,7 +45,7 @@ public final class JsonRecordDecoder
                 .filter(column -> !KafkaMetadataColumns.isMetadataColumn(column.name()))
                 .toList();
         this.declaredColumns = Types.StructType.of(declared);
-        this.fields = JsonStreamWriter.Fields.of(declaredColumns, declared.stream().map(column -> JsonFieldNames.jsonName(column, tableProperties)).toList());
+        this.fields = JsonFields.of(declaredColumns, declared.stream().map(column -> JsonFieldNames.jsonName(column, tableProperties)).toList());
     }
 
     @Override

@@ -21,18 +21,14 @@ import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.StructVector;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
-import org.apache.iceberg.types.Types.NestedField;
 
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes JSON values from a parser into Arrow vectors, token by token. The common shapes (text into varchar,
@@ -51,7 +47,7 @@ final class JsonStreamWriter
      *
      * @return the error of the first bad field in table order, or null
      */
-    static BadRecordException writeObject(JsonParser parser, Fields fields, List<FieldVector> vectors, int index)
+    static BadRecordException writeObject(JsonParser parser, JsonFields fields, List<FieldVector> vectors, int index)
             throws IOException
     {
         fields.reset();
@@ -59,10 +55,10 @@ final class JsonStreamWriter
         for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
             String name = parser.currentName();
             int column = fields.exact(name);
-            byte strength = Fields.EXACT;
+            byte strength = JsonFields.EXACT;
             if (column < 0) {
                 column = fields.ignoringCase(name);
-                strength = Fields.IGNORING_CASE;
+                strength = JsonFields.IGNORING_CASE;
             }
             parser.nextToken();
             // an exact name wins over a case-insensitive one; of case-insensitive ones the first wins
@@ -85,7 +81,7 @@ final class JsonStreamWriter
         }
         BadRecordException first = null;
         for (int column = 0; column < fields.names.length; column++) {
-            if (fields.matched[column] == Fields.NONE) {
+            if (fields.matched[column] == JsonFields.NONE) {
                 vectors.get(column).setNull(index);
             }
             else if (first == null && fields.errors[column] != null) {
@@ -96,7 +92,7 @@ final class JsonStreamWriter
     }
 
     /** Writes the value whose first token is the current one; leaves the parser on its last token. */
-    private static void write(JsonParser parser, FieldVector vector, Type type, int index, Fields children)
+    private static void write(JsonParser parser, FieldVector vector, Type type, int index, JsonFields children)
             throws IOException, BadRecordException
     {
         JsonToken token = parser.currentToken();
@@ -111,7 +107,7 @@ final class JsonStreamWriter
     }
 
     /** Writes the common shapes straight from the tokens; false leaves the value (still unread) to the tree writer. */
-    private static boolean writeDirectly(JsonParser parser, JsonToken token, FieldVector vector, Type type, int index, Fields children)
+    private static boolean writeDirectly(JsonParser parser, JsonToken token, FieldVector vector, Type type, int index, JsonFields children)
             throws IOException, BadRecordException
     {
         switch (type.typeId()) {
@@ -273,84 +269,5 @@ final class JsonStreamWriter
     {
         JsonParser.NumberType numberType = parser.getNumberType();
         return numberType == JsonParser.NumberType.INT || numberType == JsonParser.NumberType.LONG;
-    }
-
-    /**
-     * The fields of a row type, looked up by name, with the nested shapes below each; also the per-object
-     * scratch of which fields were seen. Objects of one row type never nest, so the scratch is reused.
-     */
-    static final class Fields
-    {
-        static final byte NONE = 0;
-        static final byte IGNORING_CASE = 1;
-        static final byte EXACT = 2;
-
-        private final String[] names;
-        private final Type[] types;
-        private final Fields[] children;
-        private final Map<String, Integer> byName = new HashMap<>();
-        private final byte[] matched;
-        private final BadRecordException[] errors;
-
-        private Fields(List<NestedField> fields, List<String> jsonNames)
-        {
-            int count = fields.size();
-            names = new String[count];
-            types = new Type[count];
-            children = new Fields[count];
-            matched = new byte[count];
-            errors = new BadRecordException[count];
-            for (int i = 0; i < count; i++) {
-                NestedField field = fields.get(i);
-                names[i] = jsonNames.get(i);
-                types[i] = field.type();
-                children[i] = shapeBelow(field.type());
-                byName.putIfAbsent(names[i], i);
-            }
-        }
-
-        static Fields of(Types.StructType struct)
-        {
-            return new Fields(struct.fields(), struct.fields().stream().map(NestedField::name).toList());
-        }
-
-        /** The fields of a row type read from the JSON fields named, in field order. */
-        static Fields of(Types.StructType struct, List<String> jsonNames)
-        {
-            return new Fields(struct.fields(), jsonNames);
-        }
-
-        /** The fields of the first row type below a type (through lists and map values), or null. */
-        private static Fields shapeBelow(Type type)
-        {
-            return switch (type.typeId()) {
-                case STRUCT -> of(type.asStructType());
-                case LIST -> shapeBelow(((Types.ListType) type).elementType());
-                case MAP -> shapeBelow(((Types.MapType) type).valueType());
-                default -> null;
-            };
-        }
-
-        private void reset()
-        {
-            Arrays.fill(matched, NONE);
-            Arrays.fill(errors, null);
-        }
-
-        private int exact(String name)
-        {
-            Integer column = byName.get(name);
-            return column == null ? -1 : column;
-        }
-
-        private int ignoringCase(String name)
-        {
-            for (int i = 0; i < names.length; i++) {
-                if (names[i].equalsIgnoreCase(name)) {
-                    return i;
-                }
-            }
-            return -1;
-        }
     }
 }
