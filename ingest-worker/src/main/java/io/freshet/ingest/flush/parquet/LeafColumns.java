@@ -2,24 +2,13 @@ package io.freshet.ingest.flush.parquet;
 
 import io.freshet.ingest.schema.ArrowSchemas;
 import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.BaseVariableWidthVector;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.DateDayVector;
-import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.StructVector;
 import org.apache.iceberg.types.Type;
-import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.parquet.column.ColumnWriter;
-import org.apache.parquet.io.api.Binary;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -87,26 +76,20 @@ final class LeafColumns
 
     private interface LevelFactory
     {
-        Level wrap(Level inner);
-    }
-
-    /** One level of a leaf's path; {@code definitionLevel} counts the levels defined above it. */
-    private abstract static class Level
-    {
-        abstract void write(int index, int repetitionLevel, int definitionLevel);
+        LeafLevel wrap(LeafLevel inner);
     }
 
     /** An optional field adds a definition level when present; a required one must be present. */
     private static final class Presence
-            extends Level
+            extends LeafLevel
     {
         private final FieldVector vector;
         private final boolean optional;
         private final String name;
-        private final Level inner;
-        private Values values;
+        private final LeafLevel inner;
+        private LeafValues values;
 
-        Presence(FieldVector vector, boolean optional, String name, Level inner)
+        Presence(FieldVector vector, boolean optional, String name, LeafLevel inner)
         {
             this.vector = vector;
             this.optional = optional;
@@ -130,14 +113,14 @@ final class LeafColumns
 
     /** A list or map: an empty one is defined up to here, each element repeats at this level. */
     private static final class Repeated
-            extends Level
+            extends LeafLevel
     {
         private final ListVector vector;
         private final int repetitionLevel;
-        private final Level inner;
-        private Values values;
+        private final LeafLevel inner;
+        private LeafValues values;
 
-        Repeated(ListVector vector, int repetitionLevel, Level inner)
+        Repeated(ListVector vector, int repetitionLevel, LeafLevel inner)
         {
             this.vector = vector;
             this.repetitionLevel = repetitionLevel;
@@ -196,8 +179,8 @@ final class LeafColumns
         /** Binds the leaf to a column writer; the returned writer takes rows of the top-level vectors. */
         RowWriter bind(ColumnWriter column, FloatingPointMetrics metrics)
         {
-            Values values = Values.of(type, vector, column, metrics);
-            Level level = values;
+            LeafValues values = LeafValues.of(type, vector, column, metrics);
+            LeafLevel level = values;
             for (int i = path.size() - 1; i >= 0; i--) {
                 level = path.get(i).wrap(level);
                 if (level instanceof Presence presence) {
@@ -207,7 +190,7 @@ final class LeafColumns
                     repeated.values = values;
                 }
             }
-            Level top = level;
+            LeafLevel top = level;
             return new RowWriter()
             {
                 @Override
@@ -235,170 +218,5 @@ final class LeafColumns
 
         /** Writes the rows {@code rows[from..to)}, in that order. */
         void write(int[] rows, int from, int to);
-    }
-
-    /** Writes present values (and nulls at any level) of one leaf to its column writer. */
-    private abstract static class Values
-            extends Level
-    {
-        final ColumnWriter column;
-        final FloatingPointMetrics metrics;
-
-        Values(ColumnWriter column, FloatingPointMetrics metrics)
-        {
-            this.column = column;
-            this.metrics = metrics;
-        }
-
-        void writeNull(int repetitionLevel, int definitionLevel)
-        {
-            column.writeNull(repetitionLevel, definitionLevel);
-            if (metrics != null) {
-                metrics.addNull();
-            }
-        }
-
-        static Values of(Type type, FieldVector vector, ColumnWriter column, FloatingPointMetrics metrics)
-        {
-            return switch (type.typeId()) {
-                case BOOLEAN -> new Values(column, metrics)
-                {
-                    private final BitVector values = (BitVector) vector;
-
-                    @Override
-                    void write(int index, int r, int d)
-                    {
-                        column.write(values.get(index) != 0, r, d);
-                    }
-                };
-                case INTEGER -> new Values(column, metrics)
-                {
-                    private final IntVector values = (IntVector) vector;
-
-                    @Override
-                    void write(int index, int r, int d)
-                    {
-                        column.write(values.get(index), r, d);
-                    }
-                };
-                case DATE -> new Values(column, metrics)
-                {
-                    private final DateDayVector values = (DateDayVector) vector;
-
-                    @Override
-                    void write(int index, int r, int d)
-                    {
-                        column.write(values.get(index), r, d);
-                    }
-                };
-                case LONG -> new Values(column, metrics)
-                {
-                    private final BigIntVector values = (BigIntVector) vector;
-
-                    @Override
-                    void write(int index, int r, int d)
-                    {
-                        column.write(values.get(index), r, d);
-                    }
-                };
-                case TIMESTAMP -> new Values(column, metrics)
-                {
-                    private final TimeStampVector values = (TimeStampVector) vector;
-
-                    @Override
-                    void write(int index, int r, int d)
-                    {
-                        column.write(values.get(index), r, d);
-                    }
-                };
-                case FLOAT -> new Values(column, metrics)
-                {
-                    private final Float4Vector values = (Float4Vector) vector;
-
-                    @Override
-                    void write(int index, int r, int d)
-                    {
-                        float value = values.get(index);
-                        column.write(value, r, d);
-                        metrics.add(value);
-                    }
-                };
-                case DOUBLE -> new Values(column, metrics)
-                {
-                    private final Float8Vector values = (Float8Vector) vector;
-
-                    @Override
-                    void write(int index, int r, int d)
-                    {
-                        double value = values.get(index);
-                        column.write(value, r, d);
-                        metrics.add(value);
-                    }
-                };
-                case DECIMAL -> decimal((Types.DecimalType) type, (DecimalVector) vector, column);
-                case STRING, BINARY -> new Values(column, metrics)
-                {
-                    private final BaseVariableWidthVector values = (BaseVariableWidthVector) vector;
-                    private byte[] scratch = new byte[256];
-
-                    @Override
-                    void write(int index, int r, int d)
-                    {
-                        ArrowBuf offsets = values.getOffsetBuffer();
-                        int start = offsets.getInt((long) index * BaseVariableWidthVector.OFFSET_WIDTH);
-                        int length = offsets.getInt((long) (index + 1) * BaseVariableWidthVector.OFFSET_WIDTH) - start;
-                        if (length > scratch.length) {
-                            scratch = new byte[Math.max(length, scratch.length * 2)];
-                        }
-                        values.getDataBuffer().getBytes(start, scratch, 0, length);
-                        // the writers copy a reused array whenever they keep it (statistics, dictionary)
-                        column.write(Binary.fromReusedByteArray(scratch, 0, length), r, d);
-                    }
-                };
-                default -> throw new IllegalArgumentException("Unsupported type " + type);
-            };
-        }
-
-        /** Iceberg stores decimals as INT32 up to precision 9, INT64 up to 18, else big-endian fixed-length bytes. */
-        private static Values decimal(Types.DecimalType type, DecimalVector vector, ColumnWriter column)
-        {
-            ArrowBuf data = vector.getDataBuffer();
-            if (type.precision() <= 9) {
-                return new Values(column, null)
-                {
-                    @Override
-                    void write(int index, int r, int d)
-                    {
-                        column.write((int) data.getLong((long) index * DecimalVector.TYPE_WIDTH), r, d);
-                    }
-                };
-            }
-            if (type.precision() <= 18) {
-                return new Values(column, null)
-                {
-                    @Override
-                    void write(int index, int r, int d)
-                    {
-                        column.write(data.getLong((long) index * DecimalVector.TYPE_WIDTH), r, d);
-                    }
-                };
-            }
-            int length = TypeUtil.decimalRequiredBytes(type.precision());
-            return new Values(column, null)
-            {
-                private final byte[] scratch = new byte[length];
-
-                @Override
-                void write(int index, int r, int d)
-                {
-                    // Arrow keeps 16 bytes little-endian; Parquet wants the low bytes big-endian
-                    long base = (long) index * DecimalVector.TYPE_WIDTH;
-                    for (int i = 0; i < length; i++) {
-                        scratch[i] = data.getByte(base + length - 1 - i);
-                    }
-                    column.write(Binary.fromReusedByteArray(scratch, 0, length), r, d);
-                }
-            };
-        }
     }
 }
