@@ -1,12 +1,10 @@
 package io.freshet.ingest.consumer;
 
-import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.freshet.ingest.cluster.ClusterSettings;
 import io.freshet.ingest.cluster.PartitionAssignment;
 import io.freshet.ingest.commit.CommittedState;
-import io.freshet.ingest.commit.LostOffsets;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.IngestionStatus.State;
 import io.freshet.ingest.flush.FlushCommitter;
@@ -19,24 +17,16 @@ import io.freshet.ingest.upkeep.IngestedTable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -52,7 +42,6 @@ public final class TableIngester
 {
     private static final Logger log = LoggerFactory.getLogger(TableIngester.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
-    private static final long PARTITION_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
     // every poll seals a batch so its rows are visible at once; runs of small ones are merged later
     private static final int COALESCE_MINIMUM_BATCHES = 16;
     private static final int COALESCE_MAXIMUM_ROWS = 64 * 1024;
@@ -70,22 +59,19 @@ public final class TableIngester
     private final RecordRouter router;
     private final SchemaAdoption schemaAdoption;
     private final Backpressure backpressure;
-    private final DataLossPolicy dataLossPolicy;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
     private final FlushCommitter committer;
     private final IngestStages stages = new IngestStages();
     private final FlushScheduler flushes;
     private final PartitionClaims claims;
+    private final RecordPoller poller;
+    private final TopicPartitions topicPartitions;
     private final Thread thread;
     private final FlushRequests flushRequests = new FlushRequests();
-    private final AtomicLong consumedRecords = new AtomicLong();
-    private final List<LostOffsets> lostOffsets = new CopyOnWriteArrayList<>();
 
     private volatile boolean running = true;
     private volatile State state = State.STARTING;
     private volatile String failure;
-    private volatile List<Integer> topicPartitions = List.of();
-    private long nextPartitionRefreshNanos;
 
     public TableIngester(TableIdentifier identifier, Table table, TableBinding binding, IngestSettings settings, BufferAllocator rootAllocator, ClusterMembership membership, ClusterSettings clusterSettings)
     {
@@ -102,12 +88,13 @@ public final class TableIngester
         this.router = new RecordRouter(identifier.toString(), table.schema(), table.properties(), binding, settings);
         this.schemaAdoption = new SchemaAdoption(identifier.toString(), table, partitions, router);
         this.backpressure = new Backpressure(rootAllocator, settings.hotBufferMaxBytes(), binding.topic());
-        this.dataLossPolicy = DataLossPolicy.fromTableProperties(table.properties());
         FlushThrottle flushThrottle = new FlushThrottle(FLUSH_CORE_SHARE);
         ParquetFlusher flusher = new ParquetFlusher(table, inFlightFiles, flushThrottle);
         this.committer = new FlushCommitter(transactionLog, flusher);
         this.flushes = new FlushScheduler(identifier.toString(), settings, buffer, flusher, flushThrottle, committer, stages, backpressure, flushRequests, assignment::holds);
+        this.poller = new RecordPoller(log, identifier, binding, partitions, router, buffer, backpressure, stages, DataLossPolicy.fromTableProperties(table.properties()), committer);
         this.claims = new PartitionClaims(log, identifier, binding.topic(), clusterSettings, assignment, partitions, transactionLog, buffer, backpressure, committer);
+        this.topicPartitions = new TopicPartitions(log, identifier, binding, partitions, claims::refreshSoon);
         this.thread = new Thread(this::run, "freshet-ingest-" + identifier);
         this.thread.setDaemon(true);
         this.thread.setContextClassLoader(TableIngester.class.getClassLoader());
@@ -180,8 +167,8 @@ public final class TableIngester
 
     public IngestionStatus status()
     {
-        return new IngestionStatus(state, Optional.ofNullable(failure), buffer.status(), consumedRecords.get(), router.badRecords(), router.deadLetteredRecords(),
-                flushes.commits(), flushes.lastCommitMillis(), backpressure.paused(), lostOffsets, assignment.currentNode(), assignment.epochs(), assignment.fences());
+        return new IngestionStatus(state, Optional.ofNullable(failure), buffer.status(), poller.consumedRecords(), router.badRecords(), router.deadLetteredRecords(),
+                flushes.commits(), flushes.lastCommitMillis(), backpressure.paused(), poller.lostOffsets(), assignment.currentNode(), assignment.epochs(), assignment.fences());
     }
 
     private void run()
@@ -189,13 +176,13 @@ public final class TableIngester
         try {
             schemaAdoption.requireWritable();
             partitions.open();
-            while (running && !refreshTopicPartitions()) {
+            while (running && !topicPartitions.refresh()) {
                 state = State.WAITING_FOR_TOPIC;
                 sleep(Duration.ofSeconds(2));
             }
             state = State.RUNNING;
             while (running) {
-                claims.refreshIfDue(flushes.inFlight(), topicPartitions);
+                claims.refreshIfDue(flushes.inFlight(), topicPartitions.current());
                 pollOnce();
                 flushes.completed().ifPresent(claims::committed);
                 if (!flushes.inFlight()) {
@@ -205,7 +192,7 @@ public final class TableIngester
                 coalesceSmallBatches();
                 flushes.startIfDue(assignment.epochs(), router.deadLetterPublisher());
                 buffer.expireLeases(settings.leaseTimeout().toMillis());
-                refreshTopicPartitionsIfDue();
+                topicPartitions.refreshIfDue();
             }
         }
         catch (WakeupException e) {
@@ -233,36 +220,6 @@ public final class TableIngester
         }
     }
 
-    /** Reads the partitions of the topic; false while the topic or its brokers cannot be found. */
-    private boolean refreshTopicPartitions()
-    {
-        nextPartitionRefreshNanos = System.nanoTime() + PARTITION_REFRESH_NANOS;
-        try {
-            Optional<List<Integer>> found = partitions.topicPartitions();
-            if (found.isEmpty()) {
-                log.warn("Kafka topic {} of table {} not found; waiting for it", binding.topic(), identifier);
-                return false;
-            }
-            if (!found.get().equals(topicPartitions)) {
-                topicPartitions = found.get();
-                claims.refreshSoon();
-            }
-            return true;
-        }
-        catch (RetriableException e) {
-            log.warn("Cannot read the partitions of Kafka topic {} for {}: {}; trying again", binding.topic(), identifier, e.getMessage());
-            return false;
-        }
-    }
-
-    private void refreshTopicPartitionsIfDue()
-    {
-        // a broker outage only delays the discovery of new partitions: consumption resumes with the broker
-        if (System.nanoTime() >= nextPartitionRefreshNanos) {
-            refreshTopicPartitions();
-        }
-    }
-
     private void pollOnce()
     {
         if (!partitions.hasAssignment()) {
@@ -270,69 +227,7 @@ public final class TableIngester
             sleep(POLL_TIMEOUT);
             return;
         }
-        backpressure.apply(partitions.consumer());
-        long cpu = IngestStages.threadCpuNanos();
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-            records = partitions.poll(POLL_TIMEOUT);
-        }
-        catch (OffsetOutOfRangeException e) {
-            handleLostOffsets(e);
-            return;
-        }
-        cpu = stages.charge(IngestStages.Stage.KAFKA_POLL, cpu);
-        for (TopicPartition partition : records.partitions()) {
-            HotBatchBuilder builder = partitions.builder(partition.partition());
-            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                router.append(builder, record);
-            }
-        }
-        cpu = stages.charge(IngestStages.Stage.DECODE, cpu);
-        // positions move past transaction markers and compacted gaps too
-        for (TopicPartition partition : partitions.consumer().assignment()) {
-            HotBatchBuilder builder = partitions.builder(partition.partition());
-            if (builder != null && !partitions.consumer().paused().contains(partition)) {
-                builder.skipTo(partitions.consumer().position(partition, Duration.ofSeconds(30)));
-            }
-        }
-        for (HotBatchBuilder builder : partitions.builders()) {
-            if (builder.hasRows()) {
-                buffer.append(builder.seal());
-            }
-            else if (builder.endOffset() > builder.startOffset()) {
-                buffer.advance(builder.partition(), builder.endOffset());
-            }
-        }
-        consumedRecords.addAndGet(records.count());
-        stages.addRecords(records.count());
-        stages.charge(IngestStages.Stage.BUFFER, cpu);
-    }
-
-    /** The watermark points below the first offset Kafka holds: retention deleted records before they were ingested. */
-    private void handleLostOffsets(OffsetOutOfRangeException exception)
-    {
-        Map<TopicPartition, Long> positions = exception.offsetOutOfRangePartitions();
-        Map<TopicPartition, Long> starts = partitions.consumer().beginningOffsets(positions.keySet(), Duration.ofSeconds(30));
-        for (Map.Entry<TopicPartition, Long> entry : positions.entrySet()) {
-            TopicPartition partition = entry.getKey();
-            long position = entry.getValue();
-            long start = starts.get(partition);
-            if (start <= position) {
-                throw new IllegalStateException(("Offset %s of topic %s partition %s is beyond the last record Kafka holds: the topic was deleted and created again. "
-                        + "Ingestion of %s stopped with every committed record kept; bind a new table to the new topic").formatted(position, binding.topic(), partition.partition(), identifier));
-            }
-            LostOffsets lost = new LostOffsets(partition.partition(), position, start);
-            if (dataLossPolicy == DataLossPolicy.FAIL) {
-                throw new IllegalStateException(("Records of topic %s %s (%s offsets) were deleted by Kafka retention before they were ingested. Ingestion of %s stopped with every earlier record kept; "
-                        + "to skip the lost records and go on, ALTER TABLE ... SET PROPERTIES data_loss_policy = 'CONTINUE'").formatted(binding.topic(), lost.describe(), lost.count(), identifier));
-            }
-            log.warn("Records of topic {} {} ({} offsets) were deleted by Kafka retention before they were ingested into {}; going on after them as data_loss_policy is CONTINUE",
-                    binding.topic(), lost.describe(), lost.count(), identifier);
-            lostOffsets.add(lost);
-            committer.lost(lost);
-            partitions.consumer().seek(partition, start);
-            partitions.builder(partition.partition()).skipTo(start);
-        }
+        poller.poll(POLL_TIMEOUT);
     }
 
     /**
