@@ -18,6 +18,14 @@ final class FreshetTableListing
 {
     private FreshetTableListing() {}
 
+    /** Every table of the catalog bound to a Kafka topic, with its binding. */
+    static Map<TableIdentifier, TableBinding> bindings(Catalog catalog)
+    {
+        Map<TableIdentifier, TableBinding> tables = new TreeMap<>(Comparator.comparing(TableIdentifier::toString));
+        ingestPropertiesOfTables(catalog).forEach((identifier, properties) -> tables.put(identifier, TableBinding.fromTableProperties(properties).orElseThrow()));
+        return tables;
+    }
+
     /** The table properties that shape ingestion ({@code freshet.*}: binding, data-loss policy), of the tables bound to a Kafka topic. */
     static Map<TableIdentifier, Map<String, String>> ingestPropertiesOfTables(Catalog catalog)
     {

@@ -1,15 +1,9 @@
 package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.CatalogConnection;
-import io.freshet.ingest.catalog.NotFreshetTableException;
-import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.freshet.ingest.cluster.ClusterSettings;
-import io.freshet.ingest.consumer.KafkaTopics;
 import io.freshet.ingest.consumer.TableIngester;
-import io.freshet.ingest.schema.ArrowSchemas;
-import io.freshet.ingest.schema.KafkaMetadataColumns;
-import io.freshet.ingest.schema.Partitioning;
 import io.freshet.ingest.settings.IngestSettings;
 import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.upkeep.TableUpkeepTasks;
@@ -18,10 +12,7 @@ import org.apache.arrow.memory.AllocationListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.rounding.SegmentRoundingPolicy;
-import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -31,17 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -52,7 +36,7 @@ import static java.util.Objects.requireNonNull;
  * all sharing the hot-buffer memory limit.
  */
 public final class IngestWorker
-        implements Closeable
+        implements Closeable, TableDiscovery.IngestingTables
 {
     private static final Logger log = LoggerFactory.getLogger(IngestWorker.class);
 
@@ -60,24 +44,20 @@ public final class IngestWorker
     private final CatalogConnection catalogConnection;
     private final ClusterMembership membership;
     private final ClusterSettings clusterSettings;
-    // tables being dropped or altered here: table discovery leaves them alone meanwhile
-    private final Set<TableIdentifier> suspended = ConcurrentHashMap.newKeySet();
-    // the ingestion properties each running table started with: discovery restarts a table whose properties changed elsewhere
-    private final Map<TableIdentifier, Map<String, String>> startedWith = new ConcurrentHashMap<>();
     private final TableDiscovery discovery;
-    private volatile boolean closed;
+    private final CatalogTables catalogTables;
     // hot batches are sealed at their used size (UsedSize); rounding each buffer to a power of two would undo that
     private final BufferAllocator allocator = new RootAllocator(AllocationListener.NOOP, Long.MAX_VALUE, new SegmentRoundingPolicy(SegmentRoundingPolicy.MIN_SEGMENT_SIZE));
     private final Map<TableIdentifier, TableIngester> ingesters = new ConcurrentHashMap<>();
     private final Map<TableIdentifier, TableIngester> stopping = new ConcurrentHashMap<>();
     private final UpkeepPlacement upkeep;
-    private IngestionListener listener = IngestionListener.PLATFORM_MBEAN_SERVER;
+    private IngestionListener listener = new SafeIngestionListener(IngestionListener.PLATFORM_MBEAN_SERVER);
     private volatile LongSupplier committedBatchRetention = () -> 0;
 
     /** A standalone worker: the only writer of its tables, holding every partition. */
     public IngestWorker(IngestSettings settings)
     {
-        this(settings, ClusterMembership.standalone(standaloneNodeName()), ClusterSettings.DEFAULT, () -> {});
+        this(settings, ClusterMembership.standalone(ClusterMembership.standaloneNodeName()), ClusterSettings.DEFAULT, () -> {});
     }
 
     /**
@@ -91,24 +71,8 @@ public final class IngestWorker
         this.clusterSettings = requireNonNull(clusterSettings, "clusterSettings is null");
         this.catalogConnection = new CatalogConnection(settings.catalog(), storageCheck);
         this.upkeep = new UpkeepPlacement(membership, settings.upkeep());
-        this.discovery = new TableDiscovery(catalogConnection, clusterSettings.tableDiscoveryInterval(), () -> {
-            if (ingestsHere()) {
-                followCatalog();
-            }
-        });
-    }
-
-    /** A name for a standalone worker that no other process shares: claims name it. */
-    private static String standaloneNodeName()
-    {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        }
-        catch (IOException e) {
-            host = "localhost";
-        }
-        return "ingest-worker-%s-%s-%s".formatted(host, ProcessHandle.current().pid(), UUID.randomUUID().toString().substring(0, 8));
+        this.catalogTables = new CatalogTables(catalogConnection, settings);
+        this.discovery = new TableDiscovery(catalogConnection, clusterSettings.tableDiscoveryInterval(), this, this::followUpkeepOwnership);
     }
 
     /** The Iceberg catalog, opened now if it is not open yet; fails with the reason when it cannot be opened. */
@@ -129,6 +93,7 @@ public final class IngestWorker
     }
 
     /** Whether this node is one of the nodes that ingest. */
+    @Override
     public boolean ingestsHere()
     {
         return membership.ingestingNodes().contains(membership.currentNode());
@@ -144,39 +109,6 @@ public final class IngestWorker
         discovery.start();
     }
 
-    /** Starts ingesting the tables that are new or whose binding changed, and stops those dropped. */
-    private void followCatalog()
-    {
-        Map<TableIdentifier, Map<String, String>> tables = ingestPropertiesOfTables();
-        for (Map.Entry<TableIdentifier, Map<String, String>> entry : tables.entrySet()) {
-            TableIdentifier identifier = entry.getKey();
-            if (suspended.contains(identifier) || closed) {
-                continue;
-            }
-            try {
-                TableIngester running = ingesters.get(identifier);
-                if (running != null && !entry.getValue().equals(startedWith.get(identifier))) {
-                    log.info("Table {} has new ingestion properties {}; restarting its ingestion", identifier, entry.getValue());
-                    stop(identifier);
-                    running = null;
-                }
-                if (running == null) {
-                    start(identifier);
-                }
-            }
-            catch (RuntimeException e) {
-                log.error("Cannot start ingestion of {}: {}", identifier, e.getMessage(), e);
-            }
-        }
-        for (TableIdentifier identifier : List.copyOf(ingesters.keySet())) {
-            if (!tables.containsKey(identifier) && !suspended.contains(identifier) && !closed) {
-                log.info("Table {} is no longer in the catalog; stopping its ingestion", identifier);
-                stop(identifier);
-            }
-        }
-        followUpkeepOwnership();
-    }
-
     private synchronized void followUpkeepOwnership()
     {
         upkeep.follow(ingesters::containsKey);
@@ -185,12 +117,12 @@ public final class IngestWorker
     /** Leaves a table to the caller while it drops or alters it: table discovery neither starts nor stops it meanwhile. */
     public void suspendDiscovery(TableIdentifier identifier)
     {
-        suspended.add(identifier);
+        discovery.suspend(identifier);
     }
 
     public void resumeDiscovery(TableIdentifier identifier)
     {
-        suspended.remove(identifier);
+        discovery.resume(identifier);
     }
 
     public IngestSettings settings()
@@ -212,29 +144,9 @@ public final class IngestWorker
     public synchronized void setIngestionListener(IngestionListener listener)
     {
         requireNonNull(listener, "listener is null");
-        ingesters.values().forEach(this::notifyStopped);
-        this.listener = listener;
-        ingesters.values().forEach(ingester -> notifyStarted(ingester, upkeep.get(ingester.identifier())));
-    }
-
-    private void notifyStarted(TableIngester ingester, TableUpkeepTasks tableUpkeep)
-    {
-        try {
-            listener.started(ingester, tableUpkeep);
-        }
-        catch (RuntimeException e) {
-            log.warn("Cannot publish the metrics of {}: {}", ingester.identifier(), e.getMessage(), e);
-        }
-    }
-
-    private void notifyStopped(TableIngester ingester)
-    {
-        try {
-            listener.stopped(ingester);
-        }
-        catch (RuntimeException e) {
-            log.warn("Cannot withdraw the metrics of {}: {}", ingester.identifier(), e.getMessage(), e);
-        }
+        ingesters.values().forEach(this.listener::stopped);
+        this.listener = new SafeIngestionListener(listener);
+        ingesters.values().forEach(ingester -> this.listener.started(ingester, upkeep.get(ingester.identifier())));
     }
 
     /** Starts ingestion for every table of the catalog that is bound to a Kafka topic. */
@@ -258,17 +170,10 @@ public final class IngestWorker
     /** Every table of the catalog bound to a Kafka topic, with its binding. */
     public Map<TableIdentifier, TableBinding> freshetTables()
     {
-        Map<TableIdentifier, TableBinding> tables = new TreeMap<>(Comparator.comparing(TableIdentifier::toString));
-        ingestPropertiesOfTables().forEach((identifier, properties) -> tables.put(identifier, TableBinding.fromTableProperties(properties).orElseThrow()));
-        return tables;
+        return FreshetTableListing.bindings(catalog());
     }
 
-    /** The table properties that shape ingestion ({@code freshet.*}: binding, data-loss policy), of the tables bound to a Kafka topic. */
-    private Map<TableIdentifier, Map<String, String>> ingestPropertiesOfTables()
-    {
-        return FreshetTableListing.ingestPropertiesOfTables(catalog());
-    }
-
+    @Override
     public TableIngester start(TableIdentifier identifier)
     {
         // an ingester of this table still stopping may be committing: never two writers of one table
@@ -292,12 +197,12 @@ public final class IngestWorker
         TableIngester ingester = new TableIngester(identifier, table, binding, settings, allocator, membership, clusterSettings);
         ingester.buffer().retainCommittedBatches(committedBatchRetention);
         ingesters.put(identifier, ingester);
-        startedWith.put(identifier, FreshetTableListing.ingestProperties(table.properties()));
+        discovery.started(identifier, table.properties());
         ingester.start();
         // upkeep uses its own table object: Iceberg tables are not safe to share between threads
         TableUpkeepTasks tableUpkeep = new TableUpkeepTasks(identifier, catalog.loadTable(identifier), Optional.of(ingester), settings.upkeep());
         upkeep.started(identifier, tableUpkeep);
-        notifyStarted(ingester, tableUpkeep);
+        listener.started(ingester, tableUpkeep);
         return ingester;
     }
 
@@ -327,11 +232,13 @@ public final class IngestWorker
         return allocator.getPeakMemoryAllocation();
     }
 
+    @Override
     public List<TableIdentifier> listRunning()
     {
         return List.copyOf(ingesters.keySet());
     }
 
+    @Override
     public Optional<TableIngester> ingester(TableIdentifier identifier)
     {
         return Optional.ofNullable(ingesters.get(identifier));
@@ -341,6 +248,7 @@ public final class IngestWorker
      * Stops a table's ingestion and returns once its last flush has finished committing, however long that
      * takes; other tables are not held up meanwhile.
      */
+    @Override
     public void stop(TableIdentifier identifier)
     {
         TableIngester ingester;
@@ -351,7 +259,7 @@ public final class IngestWorker
                 return;
             }
             stopping.put(identifier, ingester);
-            notifyStopped(ingester);
+            listener.stopped(ingester);
         }
         try {
             ingester.close();
@@ -378,27 +286,7 @@ public final class IngestWorker
     /** @param partitioning the table's partitioning, in the syntax of {@link Partitioning} */
     public Table createTable(TableIdentifier identifier, List<NestedField> declaredColumns, List<String> partitioning, TableBinding binding, Map<String, String> extraProperties, boolean startIngestion)
     {
-        SafeNames.requireSafeTableName(identifier);
-        Schema schema = KafkaMetadataColumns.withMetadataColumns(declaredColumns);
-        PartitionSpec spec = Partitioning.toSpec(schema, partitioning);
-        // refuses, before anything is created, a column type the hot buffer cannot hold
-        ArrowSchemas.toArrow(schema);
-        requireTopic(binding.topic());
-        if (binding.badRecordPolicy().orElse(settings.badRecordPolicy()) == io.freshet.ingest.decoding.BadRecordPolicy.DEAD_LETTER) {
-            requireTopic(binding.effectiveDeadLetterTopic());
-        }
-        Catalog catalog = catalog();
-        if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(identifier.namespace())) {
-            throw new IllegalArgumentException("Schema %s does not exist".formatted(identifier.namespace()));
-        }
-        Map<String, String> properties = new HashMap<>(extraProperties);
-        properties.putAll(binding.toTableProperties());
-        properties.putIfAbsent(TableProperties.FORMAT_VERSION, "2");
-        properties.putIfAbsent(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
-        properties.putIfAbsent(TableProperties.PARQUET_COMPRESSION, "zstd");
-        // every commit writes a metadata file: keep the last 100, not one per commit forever
-        properties.putIfAbsent(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-        Table table = catalog.createTable(identifier, schema, spec, properties);
+        Table table = catalogTables.create(identifier, declaredColumns, partitioning, binding, extraProperties);
         if (startIngestion) {
             start(identifier);
         }
@@ -408,7 +296,7 @@ public final class IngestWorker
     /** Drops a table Freshet owns, with its files; refuses, before anything changes, a table of the catalog that Freshet did not create. */
     public void dropTable(TableIdentifier identifier)
     {
-        requireOwned(identifier);
+        catalogTables.requireOwned(identifier);
         suspendDiscovery(identifier);
         try {
             stop(identifier);
@@ -423,28 +311,20 @@ public final class IngestWorker
     public void dropNamespaceCascade(Namespace namespace)
     {
         List<TableIdentifier> tables = catalog().listTables(namespace);
-        tables.forEach(this::requireOwned);
+        tables.forEach(catalogTables::requireOwned);
         tables.forEach(this::dropTable);
         ((SupportsNamespaces) catalog()).dropNamespace(namespace);
-    }
-
-    private void requireOwned(TableIdentifier identifier)
-    {
-        if (TableBinding.fromTableProperties(catalog().loadTable(identifier).properties()).isEmpty()) {
-            throw new NotFreshetTableException(identifier);
-        }
     }
 
     /** Fails with a message that says what to do when the topic does not exist or the brokers cannot be reached. */
     public void requireTopic(String topic)
     {
-        KafkaTopics.requireTopic(settings.kafkaProperties(), topic);
+        catalogTables.requireTopic(topic);
     }
 
     @Override
     public void close()
     {
-        closed = true;
         // no table starts after this: the discovery thread has ended
         discovery.close();
         upkeep.close();

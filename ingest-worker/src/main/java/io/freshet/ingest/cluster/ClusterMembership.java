@@ -1,6 +1,9 @@
 package io.freshet.ingest.cluster;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.util.Set;
+import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
@@ -23,6 +26,19 @@ public interface ClusterMembership
     default boolean exclusive()
     {
         return false;
+    }
+
+    /** A name for a standalone worker that no other process shares: claims name it. */
+    static String standaloneNodeName()
+    {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        }
+        catch (IOException e) {
+            host = "localhost";
+        }
+        return "ingest-worker-%s-%s-%s".formatted(host, ProcessHandle.current().pid(), UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** A single node that ingests every partition of its tables: the standalone ingest worker. */
