@@ -10,6 +10,7 @@ import io.freshet.benchmarks.report.Report;
 import io.freshet.benchmarks.report.Svg;
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.buffer.HotBuffer;
+import io.freshet.ingest.buffer.PartitionStatus;
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
@@ -136,7 +137,7 @@ public final class MemoryBenchmark
             TableIngester ingester = createTable(worker, "full");
             waitFor(ingester, events, false, Duration.ofSeconds(Math.max(300, events / 10_000)));
             HotBuffer buffer = ingester.buffer();
-            long rows = buffer.status().stream().mapToLong(HotBuffer.PartitionStatus::hotRows).sum();
+            long rows = buffer.status().stream().mapToLong(PartitionStatus::hotRows).sum();
             long payload = buffer.bufferedBytes();
             long allocated = worker.hotBufferAllocatedBytes();
             System.gc();
@@ -193,7 +194,7 @@ public final class MemoryBenchmark
     {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            List<HotBuffer.PartitionStatus> status = ingester.buffer().status();
+            List<PartitionStatus> status = ingester.buffer().status();
             long done = status.stream().mapToLong(partition -> committed ? partition.committedOffset() : partition.highWaterMark()).sum();
             if (done >= events) {
                 return;

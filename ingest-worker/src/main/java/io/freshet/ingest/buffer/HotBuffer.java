@@ -4,14 +4,12 @@ import io.freshet.ingest.commit.CommittedState;
 import io.freshet.ingest.commit.OffsetWatermark;
 import org.apache.arrow.memory.BufferAllocator;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -29,17 +27,11 @@ public final class HotBuffer
         implements AutoCloseable
 {
     private final BufferAllocator allocator;
-    private final Map<Integer, Deque<HotBatch>> batches = new TreeMap<>();
-    private final Map<Integer, Long> highWaterMarks = new TreeMap<>();
-    private final Map<Integer, IngestLag> ingestLags = new TreeMap<>();
+    private final PartitionBatches partitions = new PartitionBatches();
     private final HotCutLeases leases = new HotCutLeases();
     // batches of recent commits, kept for queries planned on the snapshot before them (see retainCommittedBatches)
     private final RetainedCommits retainedCommits = new RetainedCommits();
-    // dropped since the last commit was published: a partition lease must not find them empty while the writer is still giving them up
-    private final Set<Integer> droppedPartitions = new HashSet<>();
     private CommittedState committed;
-    // kept as batches come and go: the ingest loop checks it after every poll
-    private long bufferedBytes;
     private long unflushedSinceNanos = -1;
     private boolean closed;
 
@@ -62,21 +54,15 @@ public final class HotBuffer
             return;
         }
         batch.whenFreed(this::batchFreed);
-        batches.computeIfAbsent(batch.partition(), _ -> new ArrayDeque<>()).addLast(batch);
-        bufferedBytes += batch.sizeInBytes();
-        ingestLags.computeIfAbsent(batch.partition(), _ -> new IngestLag()).record(batch, System.currentTimeMillis());
+        partitions.add(batch, System.currentTimeMillis());
         advance(batch.partition(), batch.endOffset());
     }
 
     /** Moves a partition's high-water mark past records that produced no row (skipped or dead-lettered). */
     public synchronized void advance(int partition, long endOffset)
     {
-        Long previous = highWaterMarks.get(partition);
-        if (previous == null || endOffset > previous) {
-            highWaterMarks.put(partition, endOffset);
-            if (unflushedSinceNanos < 0 && endOffset > committed.watermark().nextOffset(partition)) {
-                unflushedSinceNanos = System.nanoTime();
-            }
+        if (partitions.advance(partition, endOffset) && unflushedSinceNanos < 0 && endOffset > committed.watermark().nextOffset(partition)) {
+            unflushedSinceNanos = System.nanoTime();
         }
     }
 
@@ -88,19 +74,11 @@ public final class HotBuffer
     /** Everything above the committed watermark, retained for the flush, or empty when nothing is new. */
     public synchronized Optional<FlushPlan> planFlush()
     {
-        OffsetWatermark target = committed.watermark().advancedTo(highWaterMarks);
+        OffsetWatermark target = committed.watermark().advancedTo(partitions.highWaterMarks());
         if (target.equals(committed.watermark())) {
             return Optional.empty();
         }
-        List<HotBatch> flushed = new ArrayList<>();
-        for (Deque<HotBatch> partitionBatches : batches.values()) {
-            for (HotBatch batch : partitionBatches) {
-                if (batch.retain()) {
-                    flushed.add(batch);
-                }
-            }
-        }
-        return Optional.of(new FlushPlan(committed.watermark(), target, flushed));
+        return Optional.of(new FlushPlan(committed.watermark(), target, partitions.retainAll()));
     }
 
     /**
@@ -109,18 +87,8 @@ public final class HotBuffer
      */
     public synchronized void dropPartition(int partition)
     {
-        Deque<HotBatch> dropped = batches.remove(partition);
-        if (dropped != null) {
-            for (HotBatch batch : dropped) {
-                bufferedBytes -= batch.sizeInBytes();
-                batch.release();
-            }
-        }
-        highWaterMarks.remove(partition);
-        ingestLags.remove(partition);
-        droppedPartitions.add(partition);
-        boolean unflushed = highWaterMarks.entrySet().stream().anyMatch(entry -> entry.getValue() > committed.watermark().nextOffset(entry.getKey()));
-        if (!unflushed) {
+        partitions.drop(partition);
+        if (!partitions.above(committed.watermark())) {
             unflushedSinceNanos = -1;
         }
     }
@@ -130,25 +98,11 @@ public final class HotBuffer
     {
         OffsetWatermark base = committed.watermark();
         long retentionMillis = retainedCommits.retentionMillis();
-        Set<Integer> heldBeforeCommit = new HashSet<>(highWaterMarks.keySet());
+        Set<Integer> heldBeforeCommit = partitions.held();
         committed = state;
-        droppedPartitions.clear();
+        partitions.clearDropped();
         OffsetWatermark watermark = state.watermark();
-        Map<Integer, List<HotBatch>> evictedBatches = new TreeMap<>();
-        for (Map.Entry<Integer, Deque<HotBatch>> entry : batches.entrySet()) {
-            long committedOffset = watermark.nextOffset(entry.getKey());
-            Deque<HotBatch> partitionBatches = entry.getValue();
-            while (!partitionBatches.isEmpty() && partitionBatches.peekFirst().endOffset() <= committedOffset) {
-                HotBatch evicted = partitionBatches.removeFirst();
-                bufferedBytes -= evicted.sizeInBytes();
-                if (retentionMillis > 0) {
-                    evictedBatches.computeIfAbsent(entry.getKey(), _ -> new ArrayList<>()).add(evicted);
-                }
-                else {
-                    evicted.release();
-                }
-            }
-        }
+        Map<Integer, List<HotBatch>> evictedBatches = partitions.evictCommitted(watermark, retentionMillis > 0);
         if (retentionMillis > 0) {
             // the batches cover a partition's rows from the previous watermark only if this buffer held the
             // partition before the commit; a commit that claims a partition brings its watermark from elsewhere
@@ -159,13 +113,7 @@ public final class HotBuffer
             retainedCommits.add(System.currentTimeMillis(), coveredFrom, evictedBatches);
         }
         expireRetainedCommits();
-        unflushedSinceNanos = -1;
-        for (Map.Entry<Integer, Long> entry : highWaterMarks.entrySet()) {
-            if (entry.getValue() > watermark.nextOffset(entry.getKey())) {
-                unflushedSinceNanos = System.nanoTime();
-                break;
-            }
-        }
+        unflushedSinceNanos = partitions.above(watermark) ? System.nanoTime() : -1;
     }
 
     /**
@@ -189,7 +137,7 @@ public final class HotBuffer
     {
         List<HotBatch> small = new ArrayList<>();
         synchronized (this) {
-            Deque<HotBatch> partitionBatches = batches.get(partition);
+            Deque<HotBatch> partitionBatches = partitions.batches(partition);
             if (partitionBatches == null || partitionBatches.size() < minimumBatches) {
                 return false;
             }
@@ -207,22 +155,12 @@ public final class HotBuffer
             small.forEach(HotBatch::release);
         }
         synchronized (this) {
-            Deque<HotBatch> partitionBatches = batches.get(partition);
-            if (closed || partitionBatches == null) {
+            // closed, or a commit dropped some of them meanwhile
+            if (closed || !partitions.replaceRun(partition, small, merged)) {
                 merged.release();
                 return false;
-            }
-            if (!BatchCoalescing.replaceRun(partitionBatches, small, merged)) {
-                // a commit dropped some of them meanwhile
-                merged.release();
-                return false;
-            }
-            for (HotBatch replaced : small) {
-                bufferedBytes -= replaced.sizeInBytes();
-                replaced.release();
             }
             merged.whenFreed(this::batchFreed);
-            bufferedBytes += merged.sizeInBytes();
             return true;
         }
     }
@@ -260,17 +198,7 @@ public final class HotBuffer
         if (leased != null) {
             return leased;
         }
-        Map<Integer, List<HotBatch>> retained = new TreeMap<>();
-        for (Map.Entry<Integer, Deque<HotBatch>> entry : batches.entrySet()) {
-            List<HotBatch> partitionBatches = new ArrayList<>();
-            for (HotBatch batch : entry.getValue()) {
-                if (batch.retain()) {
-                    partitionBatches.add(batch);
-                }
-            }
-            retained.put(entry.getKey(), partitionBatches);
-        }
-        HotCut cut = new HotCut(leaseId, committed.snapshotId(), committed.watermark(), highWaterMarks, retained);
+        HotCut cut = new HotCut(leaseId, committed.snapshotId(), committed.watermark(), partitions.highWaterMarks(), partitions.retainByPartition());
         leases.put(leaseId, cut);
         return cut;
     }
@@ -308,13 +236,13 @@ public final class HotBuffer
             leased.touch();
             return Optional.of(leased);
         }
-        if (droppedPartitions.contains(partition) || startOffset < retainedCommits.heldFrom(partition, committed.watermark().nextOffset(partition))) {
+        if (partitions.dropped(partition) || startOffset < retainedCommits.heldFrom(partition, committed.watermark().nextOffset(partition))) {
             return Optional.empty();
         }
         List<HotBatch> partitionBatches = new ArrayList<>();
         retainedCommits.retainOverlapping(partition, startOffset, partitionBatches);
-        HotBatch.retainOverlapping(batches.getOrDefault(partition, new ArrayDeque<>()), startOffset, partitionBatches);
-        long highWaterMark = Math.max(startOffset, highWaterMarks.getOrDefault(partition, startOffset));
+        partitions.retainOverlapping(partition, startOffset, partitionBatches);
+        long highWaterMark = Math.max(startOffset, partitions.highWaterMarks().getOrDefault(partition, startOffset));
         HotCut cut = new HotCut(leaseId, snapshotId, new OffsetWatermark(Map.of(partition, startOffset)), Map.of(partition, highWaterMark), Map.of(partition, partitionBatches));
         leases.put(leaseId, cut);
         return Optional.of(cut);
@@ -366,34 +294,19 @@ public final class HotBuffer
 
     public synchronized List<PartitionStatus> status()
     {
-        List<PartitionStatus> statuses = new ArrayList<>();
-        long now = System.currentTimeMillis();
-        for (Map.Entry<Integer, Long> entry : highWaterMarks.entrySet()) {
-            int partition = entry.getKey();
-            long rows = 0;
-            long bytes = 0;
-            for (HotBatch batch : batches.getOrDefault(partition, new ArrayDeque<>())) {
-                rows += batch.rowCount();
-                bytes += batch.sizeInBytes();
-            }
-            IngestLag lag = ingestLags.get(partition);
-            statuses.add(new PartitionStatus(partition, entry.getValue(), committed.watermark().nextOffset(partition), rows, bytes,
-                    lag == null ? OptionalLong.empty() : lag.percentile(50, now),
-                    lag == null ? OptionalLong.empty() : lag.percentile(99, now)));
-        }
-        return statuses;
+        return partitions.status(committed.watermark(), System.currentTimeMillis());
     }
 
     /** Bytes of the batches above the committed watermark. */
     public synchronized long bufferedBytes()
     {
-        return bufferedBytes;
+        return partitions.bufferedBytes();
     }
 
     /** Per partition, the consumer position after the last record taken in. */
     public synchronized Map<Integer, Long> highWaterMarks()
     {
-        return Map.copyOf(highWaterMarks);
+        return Map.copyOf(partitions.highWaterMarks());
     }
 
     /**
@@ -408,10 +321,8 @@ public final class HotBuffer
         }
         closed = true;
         leases.closeAll();
-        batches.values().forEach(partitionBatches -> partitionBatches.forEach(HotBatch::release));
-        batches.clear();
+        partitions.releaseAll();
         retainedCommits.releaseAll();
-        bufferedBytes = 0;
         batchFreed();
     }
 
@@ -421,11 +332,4 @@ public final class HotBuffer
             allocator.close();
         }
     }
-
-    /**
-     * @param ingestLagMillisP50 median, over the batches of the last 10 seconds, of the time from a batch's oldest
-     *         Kafka timestamp until queries could read it
-     * @param ingestLagMillisP99 the same, 99th percentile
-     */
-    public record PartitionStatus(int partition, long highWaterMark, long committedOffset, long hotRows, long hotBytes, OptionalLong ingestLagMillisP50, OptionalLong ingestLagMillisP99) {}
 }

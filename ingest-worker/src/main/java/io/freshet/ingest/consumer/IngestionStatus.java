@@ -1,6 +1,6 @@
 package io.freshet.ingest.consumer;
 
-import io.freshet.ingest.buffer.HotBuffer.PartitionStatus;
+import io.freshet.ingest.buffer.PartitionStatus;
 import io.freshet.ingest.commit.LostOffsets;
 
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.freshet.trino.metrics;
 
-import io.freshet.ingest.buffer.HotBuffer.PartitionStatus;
+import io.freshet.ingest.buffer.PartitionStatus;
 import io.freshet.ingest.consumer.IngestStages;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.upkeep.TableUpkeepTasks;

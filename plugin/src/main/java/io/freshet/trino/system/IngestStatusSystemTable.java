@@ -1,12 +1,12 @@
 package io.freshet.trino.system;
 
 import com.google.inject.Inject;
-import io.freshet.ingest.buffer.HotBuffer.PartitionStatus;
+import io.freshet.ingest.buffer.PartitionStatus;
 import io.freshet.ingest.catalog.CatalogConnection;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableIngester;
-import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.cluster.ClusterNodes;
+import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;
