@@ -2,6 +2,8 @@ package io.freshet.trino;
 
 import com.google.inject.Inject;
 import io.airlift.bootstrap.LifeCycleManager;
+import io.freshet.trino.config.FreshetSessionProperties;
+import io.freshet.trino.handle.FreshetTransactionHandle;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorMetadata;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorTableFunction;
 import io.trino.plugin.base.classloader.ClassLoaderSafeSystemTable;

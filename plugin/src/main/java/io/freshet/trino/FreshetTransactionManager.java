@@ -3,6 +3,7 @@ package io.freshet.trino;
 import com.google.inject.Inject;
 import io.freshet.trino.cluster.ClusterCuts;
 import io.freshet.trino.catalog.TableCache;
+import io.freshet.trino.handle.FreshetTransactionHandle;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.upkeep.TableUpkeep;

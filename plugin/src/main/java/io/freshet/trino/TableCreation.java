@@ -27,11 +27,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_FILESYSTEM_ERROR;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_NAME;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_FILESYSTEM_ERROR;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INVALID_NAME;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_KAFKA_ERROR;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
 import static io.freshet.trino.FreshetMetadata.toIdentifier;
 import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;

@@ -4,6 +4,7 @@ import io.freshet.ingest.consumer.DataLossPolicy;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.UnknownTopicException;
 import io.freshet.trino.catalog.TableCache;
+import io.freshet.trino.error.FreshetErrors;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.security.AllowedTopics;
 import io.trino.spi.TrinoException;
@@ -16,8 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_KAFKA_ERROR;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
 import static io.freshet.trino.FreshetMetadata.toIdentifier;
 import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
 import static java.util.Objects.requireNonNull;

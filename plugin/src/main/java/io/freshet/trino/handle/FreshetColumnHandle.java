@@ -1,4 +1,4 @@
-package io.freshet.trino;
+package io.freshet.trino.handle;
 
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;

@@ -1,4 +1,4 @@
-package io.freshet.trino.upkeep;
+package io.freshet.trino.config;
 
 import io.airlift.units.DataSize;
 import io.airlift.units.Duration;

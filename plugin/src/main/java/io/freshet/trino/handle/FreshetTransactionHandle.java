@@ -1,5 +1,6 @@
-package io.freshet.trino;
+package io.freshet.trino.handle;
 
+import io.freshet.trino.FreshetMetadata;
 import io.trino.spi.connector.ConnectorTransactionHandle;
 
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package io.freshet.trino;
+package io.freshet.trino.config;
 
 import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
@@ -8,11 +8,7 @@ import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.catalog.FileIoFactory;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.trino.catalog.RestCatalogConfig;
 import io.freshet.trino.ingestion.IngestionManager;
-import io.freshet.trino.ingestion.KafkaClientProperties;
-import io.freshet.trino.upkeep.TestUpkeepConfig;
-import io.freshet.trino.upkeep.UpkeepConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -189,8 +185,8 @@ class TestFreshetConfig
     {
         java.util.Set<String> names = new java.util.HashSet<>(EXPLICIT.keySet());
         names.addAll(TestUpkeepConfig.EXPLICIT.keySet());
-        names.addAll(io.freshet.trino.cluster.TestClusterReadConfig.EXPLICIT.keySet());
-        names.addAll(io.freshet.trino.cluster.TestClusterConfig.EXPLICIT.keySet());
+        names.addAll(TestClusterReadConfig.EXPLICIT.keySet());
+        names.addAll(TestClusterConfig.EXPLICIT.keySet());
         names.addAll(REST_EXPLICIT.keySet());
         names.addAll(FILE_SYSTEM_PROPERTIES);
         return names;

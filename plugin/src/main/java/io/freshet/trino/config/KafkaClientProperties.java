@@ -1,4 +1,4 @@
-package io.freshet.trino.ingestion;
+package io.freshet.trino.config;
 
 import io.freshet.ingest.IngestProperties;
 

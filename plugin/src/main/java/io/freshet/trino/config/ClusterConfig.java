@@ -1,4 +1,4 @@
-package io.freshet.trino.cluster;
+package io.freshet.trino.config;
 
 import io.airlift.configuration.Config;
 import io.airlift.configuration.ConfigDescription;

@@ -1,4 +1,4 @@
-package io.freshet.trino;
+package io.freshet.trino.handle;
 
 import io.trino.spi.connector.ConnectorTableHandle;
 import io.trino.spi.connector.SchemaTableName;

@@ -1,10 +1,10 @@
-package io.freshet.trino;
+package io.freshet.trino.error;
 
 import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_NOT_FRESHET_TABLE;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_NOT_FRESHET_TABLE;
 
 /** Errors the connector raises in more than one place, so that each reads and is coded the same wherever it arises. */
 public final class FreshetErrors

@@ -1,4 +1,4 @@
-package io.freshet.trino;
+package io.freshet.trino.config;
 
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.session.PropertyMetadata;

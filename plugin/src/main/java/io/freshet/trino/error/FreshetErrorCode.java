@@ -1,4 +1,4 @@
-package io.freshet.trino;
+package io.freshet.trino.error;
 
 import io.trino.spi.ErrorCode;
 import io.trino.spi.ErrorCodeSupplier;

@@ -1,4 +1,4 @@
-package io.freshet.trino.cluster;
+package io.freshet.trino.config;
 
 import io.airlift.units.Duration;
 import io.freshet.ingest.cluster.ClusterSettings;

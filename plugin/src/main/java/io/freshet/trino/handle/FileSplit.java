@@ -1,4 +1,4 @@
-package io.freshet.trino.split;
+package io.freshet.trino.handle;
 
 import io.airlift.slice.SizeOf;
 import io.trino.spi.connector.ConnectorSplit;
