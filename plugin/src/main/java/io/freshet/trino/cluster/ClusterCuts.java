@@ -10,6 +10,7 @@ import io.freshet.trino.handle.FreshetTableHandle;
 import io.freshet.trino.handle.FreshetTableHandle.HotRange;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.config.ClusterReadConfig;
+import io.freshet.trino.ownership.ClusterNodes;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.predicate.TupleDomain;

@@ -4,6 +4,7 @@ import com.google.inject.Binder;
 import com.google.inject.Module;
 import com.google.inject.Scopes;
 import io.freshet.trino.config.ClusterReadConfig;
+import io.freshet.trino.ownership.ClusterNodes;
 
 import static io.airlift.configuration.ConfigBinder.configBinder;
 

@@ -8,6 +8,7 @@ import io.freshet.trino.config.ClusterReadConfig;
 import io.freshet.trino.config.FreshetSessionProperties;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.handle.HotSplit;
+import io.freshet.trino.ownership.ClusterNodes;
 import io.trino.spi.TrinoException;
 import org.apache.iceberg.catalog.TableIdentifier;
 

@@ -1,6 +1,6 @@
 package io.freshet.trino.handle;
 
-import io.freshet.trino.FreshetMetadata;
+import io.freshet.trino.metadata.FreshetMetadata;
 import io.trino.spi.connector.ConnectorTransactionHandle;
 
 import java.util.UUID;

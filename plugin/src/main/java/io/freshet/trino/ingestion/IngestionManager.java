@@ -12,7 +12,7 @@ import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.config.FreshetConfig;
 import io.freshet.trino.config.RestCatalogConfig;
 import io.freshet.trino.config.ClusterConfig;
-import io.freshet.trino.cluster.TrinoClusterMembership;
+import io.freshet.trino.ownership.TrinoClusterMembership;
 import io.freshet.trino.config.KafkaClientProperties;
 import io.freshet.trino.filesystem.TrinoFileIo;
 import io.freshet.trino.filesystem.WarehouseProbe;

@@ -6,7 +6,7 @@ import io.freshet.ingest.catalog.CatalogConnection;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.ingestion.IngestionManager;
-import io.freshet.trino.cluster.ClusterNodes;
+import io.freshet.trino.ownership.ClusterNodes;
 import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;

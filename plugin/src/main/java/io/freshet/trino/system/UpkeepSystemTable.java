@@ -4,7 +4,7 @@ import com.google.inject.Inject;
 import io.freshet.ingest.maintenance.TableMaintenance.MaintenanceStatus;
 import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.trino.ingestion.IngestionManager;
-import io.freshet.trino.cluster.ClusterNodes;
+import io.freshet.trino.ownership.ClusterNodes;
 import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;

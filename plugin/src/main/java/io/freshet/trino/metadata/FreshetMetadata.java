@@ -1,4 +1,4 @@
-package io.freshet.trino;
+package io.freshet.trino.metadata;
 
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.buffer.HotCut;
@@ -65,6 +65,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static io.freshet.trino.catalog.TableIdentifiers.toIdentifier;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_CATALOG_ERROR;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INVALID_NAME;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
@@ -502,10 +503,5 @@ public class FreshetMetadata
         catch (RuntimeException e) {
             throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot load table %s: %s".formatted(name, e.getMessage()), e);
         }
-    }
-
-    public static TableIdentifier toIdentifier(SchemaTableName name)
-    {
-        return TableIdentifier.of(Namespace.of(name.getSchemaName()), name.getTableName());
     }
 }

@@ -1,4 +1,4 @@
-package io.freshet.trino;
+package io.freshet.trino.metadata;
 
 import com.google.inject.Inject;
 import io.freshet.trino.cluster.ClusterCuts;

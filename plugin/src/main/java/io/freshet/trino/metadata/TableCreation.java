@@ -1,4 +1,4 @@
-package io.freshet.trino;
+package io.freshet.trino.metadata;
 
 import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.consumer.DataLossPolicy;
@@ -32,7 +32,7 @@ import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INVALID_NAME;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
-import static io.freshet.trino.FreshetMetadata.toIdentifier;
+import static io.freshet.trino.catalog.TableIdentifiers.toIdentifier;
 import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static java.util.Objects.requireNonNull;

@@ -1,4 +1,4 @@
-package io.freshet.trino;
+package io.freshet.trino.metadata;
 
 import io.freshet.ingest.consumer.DataLossPolicy;
 import io.freshet.ingest.consumer.TableBinding;

@@ -1,4 +1,4 @@
-package io.freshet.trino.cluster;
+package io.freshet.trino.ownership;
 
 import io.airlift.log.Logger;
 import io.freshet.ingest.cluster.ClusterMembership;

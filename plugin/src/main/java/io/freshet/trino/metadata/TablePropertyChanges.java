@@ -1,4 +1,4 @@
-package io.freshet.trino;
+package io.freshet.trino.metadata;
 
 import io.freshet.ingest.consumer.DataLossPolicy;
 import io.freshet.ingest.consumer.TableBinding;
@@ -19,7 +19,7 @@ import java.util.function.Function;
 
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
-import static io.freshet.trino.FreshetMetadata.toIdentifier;
+import static io.freshet.trino.catalog.TableIdentifiers.toIdentifier;
 import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
 import static java.util.Objects.requireNonNull;
 

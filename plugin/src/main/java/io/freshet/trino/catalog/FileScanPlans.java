@@ -1,4 +1,4 @@
-package io.freshet.trino.split;
+package io.freshet.trino.catalog;
 
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;

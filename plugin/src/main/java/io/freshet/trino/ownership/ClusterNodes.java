@@ -1,4 +1,4 @@
-package io.freshet.trino.cluster;
+package io.freshet.trino.ownership;
 
 import com.google.inject.Inject;
 import io.freshet.ingest.cluster.PartitionOwnership;
