@@ -1,16 +1,10 @@
 package io.freshet.trino.metadata;
 
-import io.freshet.ingest.buffer.HotBuffer;
-import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.catalog.SafeNames;
-import io.freshet.ingest.consumer.IngestionStatus;
-import io.freshet.ingest.consumer.TableBinding;
-import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.schema.Partitioning;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.cluster.ClusterCuts;
-import io.freshet.trino.config.FreshetSessionProperties;
 import io.freshet.trino.error.FreshetErrors;
 import io.freshet.trino.handle.FreshetColumnHandle;
 import io.freshet.trino.handle.FreshetTableHandle;
@@ -21,7 +15,6 @@ import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.schema.SchemaEvolution;
 import io.freshet.trino.schema.TableChanges;
 import io.freshet.trino.system.TableMetadataTables;
-import io.freshet.trino.type.TypeConverter;
 import io.freshet.trino.upkeep.TableUpkeep;
 import io.trino.plugin.base.classloader.ClassLoaderSafeSystemTable;
 import io.trino.spi.TrinoException;
@@ -46,37 +39,25 @@ import io.trino.spi.connector.TableNotFoundException;
 import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.security.TrinoPrincipal;
 import io.trino.spi.type.TypeManager;
-import org.apache.iceberg.Schema;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.NamespaceNotEmptyException;
-import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
-import org.apache.iceberg.types.Types.NestedField;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static io.freshet.trino.catalog.TableIdentifiers.toIdentifier;
-import static io.freshet.trino.error.FreshetErrorCode.FRESHET_CATALOG_ERROR;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INVALID_NAME;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
-import static io.freshet.trino.error.FreshetErrorCode.FRESHET_NOT_FRESHET_TABLE;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
-import static io.trino.spi.StandardErrorCode.SCHEMA_NOT_EMPTY;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The metadata of one transaction. Each table is loaded at most once per transaction, at the snapshot of the
- * query's cut, and taken from the {@link TableCache} when that snapshot is already known on this node.
+ * The metadata of one transaction: schemas, tables and their columns and properties, and the changes to them. Each table
+ * is loaded at most once per transaction ({@link TransactionTables}), at the snapshot of the query's cut ({@link TableCuts}).
  */
 public class FreshetMetadata
         implements ConnectorMetadata
@@ -85,49 +66,35 @@ public class FreshetMetadata
     private final TableUpkeep upkeep;
     private final TypeManager typeManager;
     private final TableCache tableCache;
-    private final AllowedTopics allowedTopics;
-    private final ClusterCuts clusterCuts;
+    private final Schemas schemas;
+    private final TransactionTables tables;
+    private final TableCuts tableCuts;
     private final TableCreation tableCreation;
     private final TablePropertyChanges tablePropertyChanges;
-    private final Map<SchemaTableName, Table> tables = new ConcurrentHashMap<>();
 
     public FreshetMetadata(IngestionManager ingestion, TableUpkeep upkeep, TypeManager typeManager, TableCache tableCache, AllowedTopics allowedTopics, ClusterCuts clusterCuts)
     {
-        this.clusterCuts = requireNonNull(clusterCuts, "clusterCuts is null");
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
         this.upkeep = requireNonNull(upkeep, "upkeep is null");
         this.typeManager = requireNonNull(typeManager, "typeManager is null");
-        this.allowedTopics = requireNonNull(allowedTopics, "allowedTopics is null");
         this.tableCache = requireNonNull(tableCache, "tableCache is null");
-        this.tableCreation = new TableCreation(ingestion, tableCache, allowedTopics, this::namespaces);
-        this.tablePropertyChanges = new TablePropertyChanges(ingestion, tableCache, allowedTopics, this::loadTable);
-    }
-
-    private Catalog catalog()
-    {
-        return ingestion.catalog();
-    }
-
-    private SupportsNamespaces namespaces()
-    {
-        if (catalog() instanceof SupportsNamespaces namespaces) {
-            return namespaces;
-        }
-        throw new TrinoException(NOT_SUPPORTED, "The Iceberg catalog does not support schemas");
+        this.schemas = new Schemas(ingestion, tableCache);
+        this.tables = new TransactionTables(ingestion, tableCache);
+        this.tableCuts = new TableCuts(ingestion, requireNonNull(clusterCuts, "clusterCuts is null"));
+        this.tableCreation = new TableCreation(ingestion, tableCache, allowedTopics, schemas::namespaces);
+        this.tablePropertyChanges = new TablePropertyChanges(ingestion, tableCache, allowedTopics, tables::current);
     }
 
     @Override
     public boolean schemaExists(ConnectorSession session, String schemaName)
     {
-        return namespaces().namespaceExists(Namespace.of(schemaName));
+        return schemas.exists(schemaName);
     }
 
     @Override
     public List<String> listSchemaNames(ConnectorSession session)
     {
-        return namespaces().listNamespaces().stream()
-                .map(namespace -> namespace.level(0))
-                .toList();
+        return schemas.names();
     }
 
     @Override
@@ -139,140 +106,35 @@ public class FreshetMetadata
         catch (IllegalArgumentException e) {
             throw new TrinoException(FRESHET_INVALID_NAME, e.getMessage(), e);
         }
-        namespaces().createNamespace(Namespace.of(schemaName));
+        schemas.namespaces().createNamespace(Namespace.of(schemaName));
     }
 
     @Override
     public void dropSchema(ConnectorSession session, String schemaName, boolean cascade)
     {
-        try {
-            if (cascade) {
-                catalog().listTables(Namespace.of(schemaName)).forEach(tableCache::invalidate);
-                ingestion.worker().dropNamespaceCascade(Namespace.of(schemaName));
-            }
-            else {
-                namespaces().dropNamespace(Namespace.of(schemaName));
-            }
-        }
-        catch (NotFreshetTableException e) {
-            throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, "Schema %s is not dropped: %s".formatted(schemaName, e.getMessage()), e);
-        }
-        catch (NamespaceNotEmptyException e) {
-            throw new TrinoException(SCHEMA_NOT_EMPTY, "Schema %s is not empty: drop its tables first or use DROP SCHEMA ... CASCADE".formatted(schemaName));
-        }
+        schemas.drop(schemaName, cascade);
     }
 
     @Override
     public List<SchemaTableName> listTables(ConnectorSession session, Optional<String> schemaName)
     {
-        List<String> schemas = schemaName.map(List::of).orElseGet(() -> listSchemaNames(session));
-        List<SchemaTableName> tables = new ArrayList<>();
-        for (String schema : schemas) {
-            try {
-                for (TableIdentifier identifier : catalog().listTables(Namespace.of(schema))) {
-                    tables.add(new SchemaTableName(schema, identifier.name()));
-                }
-            }
-            catch (NoSuchNamespaceException ignored) {
-                // listed schema dropped concurrently
-            }
-        }
-        return tables;
+        return schemas.tables(schemaName);
     }
 
-    /**
-     * Fixes the cut of this query: the committed snapshot with its offset watermark and, when this node ingests
-     * the table, the hot ranges above it, leased until the query ends. Every reference to the table in one
-     * query reads the same cut. A table whose ingestion failed has a hot buffer nobody fills any more: reading
-     * it fails with the reason, unless the session asks for committed rows only.
-     */
+    /** Fixes the cut of this query ({@link TableCuts}); every reference to the table in one query reads the same cut. */
     @Override
     public ConnectorTableHandle getTableHandle(ConnectorSession session, SchemaTableName tableName, Optional<ConnectorTableVersion> startVersion, Optional<ConnectorTableVersion> endVersion)
     {
         if (startVersion.isPresent() || endVersion.isPresent()) {
             throw new TrinoException(NOT_SUPPORTED, "Freshet tables do not support time travel; read older snapshots with Trino's Iceberg connector");
         }
-        TableIdentifier identifier = toIdentifier(tableName);
-        if (clusterCuts.plansOnOwners()) {
-            return clusterTableHandle(session, tableName);
-        }
-        Optional<TableIngester> ingester = ingestion.ingester(identifier);
-        if (ingester.isEmpty()) {
-            Table table;
-            try {
-                table = table(tableName, Optional.empty());
-            }
-            catch (TableNotFoundException e) {
-                return null;
-            }
-            Optional<Long> snapshotId = Optional.ofNullable(table.currentSnapshot()).map(Snapshot::snapshotId);
-            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), snapshotId, Optional.empty(), List.of(), TupleDomain.all(), Optional.empty());
-        }
-        HotBuffer buffer = ingester.get().buffer();
-        if (FreshetSessionProperties.isCommittedOnly(session)) {
-            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), buffer.committed().snapshotId(), Optional.empty(), List.of(), TupleDomain.all(), Optional.empty());
-        }
-        IngestionStatus status = ingester.get().status();
-        if (status.state() == IngestionStatus.State.FAILED) {
-            // DDL such as the ALTER TABLE that restarts ingestion still works; reading the table fails with the reason
-            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), buffer.committed().snapshotId(), Optional.empty(), List.of(), TupleDomain.all(),
-                    Optional.of(status.failure().orElse("unknown error")));
-        }
-        HotCut cut = buffer.cut(session.getQueryId() + "/" + tableName);
-        List<FreshetTableHandle.HotRange> ranges = cut.ranges().stream()
-                .map(range -> new FreshetTableHandle.HotRange(range.partition(), range.startOffset(), range.endOffset()))
-                .toList();
-        return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), cut.snapshotId(), Optional.of(cut.leaseId()), ranges, TupleDomain.all(), Optional.empty());
-    }
-
-    /**
-     * The cut on a cluster: the snapshot from the catalog (the partitions' owners commit it) and, per partition, a
-     * hot range from its watermark that the owner closes, read by hot splits on the owners.
-     */
-    private FreshetTableHandle clusterTableHandle(ConnectorSession session, SchemaTableName tableName)
-    {
-        Table table;
-        try {
-            table = tables.computeIfAbsent(tableName, _ -> loadTable(tableName, () -> clusterCuts.recentTable(toIdentifier(tableName))));
-        }
-        catch (TableNotFoundException e) {
-            return null;
-        }
-        Optional<TableBinding> binding = TableBinding.fromTableProperties(table.properties());
-        Optional<Long> snapshotId = Optional.ofNullable(table.currentSnapshot()).map(Snapshot::snapshotId);
-        if (binding.isEmpty() || FreshetSessionProperties.isCommittedOnly(session)) {
-            return new FreshetTableHandle(tableName.getSchemaName(), tableName.getTableName(), snapshotId, Optional.empty(), List.of(), TupleDomain.all(), Optional.empty());
-        }
-        return clusterCuts.cut(session.getQueryId() + "/" + tableName, tableName, table, binding.get());
-    }
-
-    private static Table loadTable(SchemaTableName name, java.util.function.Supplier<Table> loader)
-    {
-        try {
-            return loader.get();
-        }
-        catch (NoSuchTableException e) {
-            throw new TableNotFoundException(name);
-        }
-        catch (RuntimeException e) {
-            throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot load table %s: %s".formatted(name, e.getMessage()), e);
-        }
+        return tableCuts.cut(session, tableName, tables);
     }
 
     /** The Iceberg table a handle reads, loaded at most once in this transaction. */
     public Table table(FreshetTableHandle handle)
     {
-        return table(handle.schemaTableName(), handle.leaseId().isPresent() || handle.snapshotId().isPresent() ? Optional.of(handle.snapshotId()) : Optional.empty());
-    }
-
-    /**
-     * @param cutSnapshot the snapshot a cut reads (itself empty for a table without one), or empty to read the
-     *         catalog's current version
-     */
-    private Table table(SchemaTableName name, Optional<Optional<Long>> cutSnapshot)
-    {
-        TableIdentifier identifier = toIdentifier(name);
-        return tables.computeIfAbsent(name, _ -> loadTable(name, () -> cutSnapshot.isPresent() ? tableCache.tableAt(identifier, cutSnapshot.get()) : tableCache.current(identifier)));
+        return tables.table(handle);
     }
 
     /** {@code "orders$commits"}, {@code "orders$snapshots"}, {@code "orders$files"} and {@code "orders$partitions"} of a Freshet table. */
@@ -284,11 +146,11 @@ public class FreshetMetadata
             return Optional.empty();
         }
         SchemaTableName baseName = new SchemaTableName(tableName.getSchemaName(), TableMetadataTables.baseTableName(tableName.getTableName()));
-        boolean exists = catalog().tableExists(toIdentifier(baseName));
+        boolean exists = ingestion.catalog().tableExists(toIdentifier(baseName));
         if (!exists) {
             return Optional.empty();
         }
-        return Optional.of(new ClassLoaderSafeSystemTable(TableMetadataTables.create(tableName, kind.get(), () -> loadTable(baseName)), getClass().getClassLoader()));
+        return Optional.of(new ClassLoaderSafeSystemTable(TableMetadataTables.create(tableName, kind.get(), () -> tables.current(baseName)), getClass().getClassLoader()));
     }
 
     @Override
@@ -312,50 +174,27 @@ public class FreshetMetadata
     @Override
     public void cleanupQuery(ConnectorSession session)
     {
-        String prefix = session.getQueryId() + "/";
-        for (TableIdentifier identifier : ingestion.worker().listRunning()) {
-            ingestion.ingester(identifier).ifPresent(ingester -> ingester.buffer().releaseLeases(prefix));
-        }
+        tableCuts.release(session);
     }
 
     @Override
     public ConnectorTableMetadata getTableMetadata(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
-        Table table = table(handle);
-        List<ColumnMetadata> columns = columnHandles(table.schema()).values().stream()
-                .map(FreshetColumnHandle::toColumnMetadata)
-                .toList();
-        Map<String, Object> properties = new java.util.HashMap<>(TableBinding.fromTableProperties(table.properties())
-                .map(binding -> FreshetTableProperties.toProperties(binding, table.properties()))
-                .orElse(Map.of()));
-        List<String> partitioning = Partitioning.toProperty(table.schema(), table.spec());
-        if (!partitioning.isEmpty()) {
-            properties.put(FreshetTableProperties.PARTITIONING, partitioning);
-        }
-        return new ConnectorTableMetadata(handle.schemaTableName(), columns, properties, Optional.ofNullable(table.properties().get("comment")));
+        return TableDescriptions.tableMetadata(handle.schemaTableName(), tables.table(handle), typeManager);
     }
 
     @Override
     public Map<String, ColumnHandle> getColumnHandles(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         FreshetTableHandle handle = (FreshetTableHandle) tableHandle;
-        return new LinkedHashMap<>(columnHandles(table(handle).schema()));
+        return new LinkedHashMap<>(TableDescriptions.columnHandles(tables.table(handle).schema(), typeManager));
     }
 
     @Override
     public ColumnMetadata getColumnMetadata(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle columnHandle)
     {
         return ((FreshetColumnHandle) columnHandle).toColumnMetadata();
-    }
-
-    private Map<String, FreshetColumnHandle> columnHandles(Schema schema)
-    {
-        Map<String, FreshetColumnHandle> columns = new LinkedHashMap<>();
-        for (NestedField field : schema.columns()) {
-            columns.put(field.name(), new FreshetColumnHandle(field.name(), field.fieldId(), TypeConverter.toTrinoType(field.type(), typeManager), field.isOptional()));
-        }
-        return columns;
     }
 
     @Override
@@ -464,11 +303,11 @@ public class FreshetMetadata
      */
     private void changeTable(FreshetTableHandle handle, java.util.function.Consumer<Table> change)
     {
-        TableChanges.apply(handle.schemaTableName(), loadTable(handle.schemaTableName()), change);
+        TableChanges.apply(handle.schemaTableName(), tables.current(handle.schemaTableName()), change);
         TableIdentifier identifier = toIdentifier(handle.schemaTableName());
         // a schema or spec change makes no snapshot: the cached metadata would not notice it
         tableCache.invalidate(identifier);
-        tables.remove(handle.schemaTableName());
+        tables.forget(handle.schemaTableName());
         TableChanges.awaitAdoption(ingestion, identifier);
     }
 
@@ -490,18 +329,5 @@ public class FreshetMetadata
         }
         // the constraint prunes files, row groups and hot ranges; Trino still filters the rows
         return Optional.of(new ConstraintApplicationResult<>(handle.withConstraint(newConstraint), constraint.getSummary(), constraint.getExpression(), false));
-    }
-
-    private Table loadTable(SchemaTableName name)
-    {
-        try {
-            return catalog().loadTable(toIdentifier(name));
-        }
-        catch (NoSuchTableException e) {
-            throw new TableNotFoundException(name);
-        }
-        catch (RuntimeException e) {
-            throw new TrinoException(FRESHET_CATALOG_ERROR, "Cannot load table %s: %s".formatted(name, e.getMessage()), e);
-        }
     }
 }
