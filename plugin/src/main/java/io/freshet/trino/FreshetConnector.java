@@ -2,6 +2,10 @@ package io.freshet.trino;
 
 import com.google.inject.Inject;
 import io.airlift.bootstrap.LifeCycleManager;
+import io.freshet.trino.config.FreshetSessionProperties;
+import io.freshet.trino.handle.FreshetTransactionHandle;
+import io.freshet.trino.metadata.FreshetTableProperties;
+import io.freshet.trino.metadata.FreshetTransactionManager;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorMetadata;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorTableFunction;
 import io.trino.plugin.base.classloader.ClassLoaderSafeSystemTable;

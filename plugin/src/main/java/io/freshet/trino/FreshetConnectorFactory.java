@@ -4,7 +4,7 @@ import com.google.inject.Injector;
 import io.airlift.bootstrap.Bootstrap;
 import io.freshet.trino.cluster.ClusterModule;
 import io.freshet.trino.filesystem.StorageProperties;
-import io.freshet.trino.ingestion.KafkaClientProperties;
+import io.freshet.trino.config.KafkaClientProperties;
 import io.freshet.trino.metrics.MetricsModule;
 import io.freshet.trino.procedure.ProcedureModule;
 import io.freshet.trino.upkeep.UpkeepModule;

@@ -10,6 +10,7 @@ import io.freshet.benchmarks.report.Stats;
 import io.freshet.benchmarks.report.Svg;
 import io.freshet.benchmarks.workload.Events;
 import io.freshet.trino.server.TrinoServerProcess;
+import io.freshet.trino.server.TrinoStatements;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -73,8 +74,8 @@ public final class FreshnessBenchmark
                         "iceberg.jdbc-catalog.default-warehouse-dir", state.resolve("warehouse").toString()),
                 Duration.ofSeconds(180))) {
             String address = server.serverAddress();
-            TrinoServerProcess.query(address, "CREATE SCHEMA freshet.bench");
-            TrinoServerProcess.query(address, "CREATE TABLE " + TABLE + " (" + Events.COLUMNS + ") WITH (kafka_topic = '" + TOPIC + "')");
+            TrinoStatements.query(address, "CREATE SCHEMA freshet.bench");
+            TrinoStatements.query(address, "CREATE TABLE " + TABLE + " (" + Events.COLUMNS + ") WITH (kafka_topic = '" + TOPIC + "')");
             commitHistory(address, history);
 
             List<Double> idleSelectOne = new ArrayList<>();
@@ -106,7 +107,7 @@ public final class FreshnessBenchmark
                         compactionAsked = true;
                         Thread.ofPlatform().name("freshness-optimize").start(() -> {
                             try {
-                                TrinoServerProcess.query(address, "ALTER TABLE " + TABLE + " EXECUTE optimize");
+                                TrinoStatements.query(address, "ALTER TABLE " + TABLE + " EXECUTE optimize");
                             }
                             catch (IOException | InterruptedException e) {
                                 report.problem("optimize during the freshness window failed: " + e.getMessage());
@@ -155,7 +156,7 @@ public final class FreshnessBenchmark
             }
             Thread.sleep(500);
         }
-        TrinoServerProcess.query(address, "CALL freshet.system.flush('bench', 'freshness')");
+        TrinoStatements.query(address, "CALL freshet.system.flush('bench', 'freshness')");
         Console.OUT.printf(Locale.ROOT, "    %,d events of history committed %.1f s after CREATE TABLE%n", history, (System.nanoTime() - start) / 1e9);
     }
 
@@ -170,7 +171,7 @@ public final class FreshnessBenchmark
         long deadline = System.nanoTime() + PROBE_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             long queryStart = System.nanoTime();
-            List<List<JsonNode>> rows = TrinoServerProcess.query(address, shape.sql(TABLE, target, window.lastSeen));
+            List<List<JsonNode>> rows = TrinoStatements.query(address, shape.sql(TABLE, target, window.lastSeen));
             long now = System.nanoTime();
             window.queries.get(shape).add((now - queryStart) / 1e6);
             if (shape.visible(rows, target, window.lastSeen)) {
@@ -184,7 +185,7 @@ public final class FreshnessBenchmark
     private static void sampleIngestLag(String address, Window window)
             throws IOException, InterruptedException
     {
-        List<JsonNode> row = TrinoServerProcess.query(address, "SELECT max(ingest_lag_p50_ms), max(ingest_lag_p99_ms), sum(hot_rows) FROM freshet.system.ingest_status WHERE table_name = 'freshness'").getFirst();
+        List<JsonNode> row = TrinoStatements.query(address, "SELECT max(ingest_lag_p50_ms), max(ingest_lag_p99_ms), sum(hot_rows) FROM freshet.system.ingest_status WHERE table_name = 'freshness'").getFirst();
         if (!row.get(0).isNull()) {
             window.ingestLagP50.add(row.get(0).asDouble());
             window.ingestLagP99.add(row.get(1).asDouble());
@@ -278,14 +279,14 @@ public final class FreshnessBenchmark
             throws IOException, InterruptedException
     {
         long start = System.nanoTime();
-        TrinoServerProcess.query(address, sql);
+        TrinoStatements.query(address, sql);
         return (System.nanoTime() - start) / 1e6;
     }
 
     private static long scalar(String address, String sql)
             throws IOException, InterruptedException
     {
-        return TrinoServerProcess.query(address, sql).getFirst().getFirst().asLong();
+        return TrinoStatements.query(address, sql).getFirst().getFirst().asLong();
     }
 
     /** What one window measured. */

@@ -4,7 +4,6 @@ import com.google.inject.Inject;
 import io.airlift.log.Logger;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.trino.ingestion.IngestionManager;
-import io.freshet.trino.split.FileScanPlans;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import org.apache.iceberg.Table;

@@ -5,10 +5,12 @@ import io.freshet.ingest.cluster.PartitionEpochs;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.settings.TableBinding;
-import io.freshet.trino.FreshetConfig;
-import io.freshet.trino.FreshetTableHandle;
-import io.freshet.trino.FreshetTableHandle.HotRange;
 import io.freshet.trino.catalog.TableCache;
+import io.freshet.trino.config.ClusterReadConfig;
+import io.freshet.trino.config.FreshetConfig;
+import io.freshet.trino.handle.FreshetTableHandle;
+import io.freshet.trino.handle.FreshetTableHandle.HotRange;
+import io.freshet.trino.ownership.ClusterNodes;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.predicate.TupleDomain;
@@ -20,8 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_CATALOG_ERROR;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static java.util.Objects.requireNonNull;
 
 /**

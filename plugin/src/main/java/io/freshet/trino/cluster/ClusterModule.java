@@ -3,6 +3,8 @@ package io.freshet.trino.cluster;
 import com.google.inject.Binder;
 import com.google.inject.Module;
 import com.google.inject.Scopes;
+import io.freshet.trino.config.ClusterReadConfig;
+import io.freshet.trino.ownership.ClusterNodes;
 
 import static io.airlift.configuration.ConfigBinder.configBinder;
 

@@ -4,16 +4,18 @@ import com.google.inject.Inject;
 import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableIngester;
-import io.freshet.trino.FreshetSessionProperties;
+import io.freshet.trino.config.ClusterReadConfig;
+import io.freshet.trino.config.FreshetSessionProperties;
 import io.freshet.trino.ingestion.IngestionManager;
-import io.freshet.trino.split.HotSplit;
+import io.freshet.trino.handle.HotSplit;
+import io.freshet.trino.ownership.ClusterNodes;
 import io.trino.spi.TrinoException;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 import java.util.concurrent.TimeUnit;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_HOT_RANGE_MOVED;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_INGESTION_NOT_RUNNING;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_HOT_RANGE_MOVED;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INGESTION_NOT_RUNNING;
 import static java.util.Objects.requireNonNull;
 
 /**

@@ -2,7 +2,7 @@ package io.freshet.trino.cluster;
 
 import com.google.inject.Inject;
 import io.freshet.ingest.consumer.KafkaErrors;
-import io.freshet.trino.ingestion.KafkaClientProperties;
+import io.freshet.trino.config.KafkaClientProperties;
 import jakarta.annotation.PreDestroy;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -9,8 +9,8 @@ import io.freshet.ingest.verify.PartitionVerification;
 import io.freshet.ingest.verify.TableContents;
 import io.freshet.ingest.verify.TableVerification;
 import io.freshet.ingest.verify.TableVerifier;
-import io.freshet.trino.FreshetErrors;
-import io.freshet.trino.cluster.ClusterNodes;
+import io.freshet.trino.error.FreshetErrors;
+import io.freshet.trino.ownership.ClusterNodes;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.plugin.base.classloader.ClassLoaderSafeTableFunctionProcessorProvider;
 import io.trino.spi.Page;
@@ -33,8 +33,8 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 
 import java.util.Optional;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
-import static io.freshet.trino.FreshetMetadata.toIdentifier;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_KAFKA_ERROR;
+import static io.freshet.trino.catalog.TableIdentifiers.toIdentifier;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;

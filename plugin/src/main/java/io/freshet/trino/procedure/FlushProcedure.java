@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_INGESTION_NOT_RUNNING;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INGESTION_NOT_RUNNING;
 import static io.freshet.trino.procedure.ProcedureArguments.methodHandle;
 import static io.freshet.trino.procedure.ProcedureArguments.tableName;
 import static io.trino.spi.StandardErrorCode.GENERIC_INTERNAL_ERROR;

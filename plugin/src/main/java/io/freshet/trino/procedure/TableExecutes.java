@@ -1,6 +1,6 @@
 package io.freshet.trino.procedure;
 
-import io.freshet.trino.FreshetTableHandle;
+import io.freshet.trino.handle.FreshetTableHandle;
 import io.freshet.trino.upkeep.TableUpkeep;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorAccessControl;

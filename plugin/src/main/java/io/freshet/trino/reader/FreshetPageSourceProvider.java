@@ -4,13 +4,13 @@ import com.google.inject.Inject;
 import io.freshet.ingest.buffer.HotBatch;
 import io.freshet.ingest.buffer.HotCut;
 import io.freshet.trino.cluster.OwnedHotRanges;
-import io.freshet.trino.FreshetColumnHandle;
-import io.freshet.trino.FreshetTableHandle;
+import io.freshet.trino.handle.FreshetColumnHandle;
+import io.freshet.trino.handle.FreshetTableHandle;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.reader.parquet.ParquetFilePageSourceFactory;
 import io.freshet.trino.reader.parquet.ParquetReadColumn;
-import io.freshet.trino.split.FileSplit;
-import io.freshet.trino.split.HotSplit;
+import io.freshet.trino.handle.FileSplit;
+import io.freshet.trino.handle.HotSplit;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ConnectorPageSource;
@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_HOT_RANGE_RELEASED;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_HOT_RANGE_RELEASED;
 import static java.util.Objects.requireNonNull;
 
 public class FreshetPageSourceProvider

@@ -1,7 +1,7 @@
 package io.freshet.trino.reader;
 
 import io.freshet.ingest.buffer.HotBatch;
-import io.freshet.trino.FreshetColumnHandle;
+import io.freshet.trino.handle.FreshetColumnHandle;
 import io.trino.spi.block.Block;
 import io.trino.spi.block.RunLengthEncodedBlock;
 import org.apache.arrow.vector.FieldVector;

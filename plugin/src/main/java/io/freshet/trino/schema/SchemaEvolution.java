@@ -16,7 +16,7 @@ import org.apache.iceberg.types.Types.NestedField;
 
 import java.util.List;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_SCHEMA_CHANGE;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INVALID_SCHEMA_CHANGE;
 import static io.trino.spi.StandardErrorCode.COLUMN_ALREADY_EXISTS;
 import static io.trino.spi.StandardErrorCode.COLUMN_NOT_FOUND;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;

@@ -1,7 +1,7 @@
 package io.freshet.trino.schema;
 
 import io.freshet.ingest.settings.TableBinding;
-import io.freshet.trino.FreshetErrors;
+import io.freshet.trino.error.FreshetErrors;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
@@ -10,8 +10,8 @@ import org.apache.iceberg.catalog.TableIdentifier;
 
 import java.util.function.Consumer;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_SCHEMA_CHANGE;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_CATALOG_ERROR;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INVALID_SCHEMA_CHANGE;
 
 /**
  * A schema or partitioning change of {@code ALTER TABLE}: applied to the catalog's current table, with the errors it

@@ -3,12 +3,12 @@ package io.freshet.trino.security;
 import com.google.inject.Inject;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.settings.TableBinding;
-import io.freshet.trino.FreshetConfig;
+import io.freshet.trino.config.FreshetConfig;
 import io.trino.spi.TrinoException;
 
 import java.util.regex.Pattern;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_TOPIC_NOT_ALLOWED;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_TOPIC_NOT_ALLOWED;
 import static java.util.Objects.requireNonNull;
 
 /**

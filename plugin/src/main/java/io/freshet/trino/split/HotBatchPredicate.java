@@ -3,7 +3,7 @@ package io.freshet.trino.split;
 import io.airlift.slice.Slices;
 import io.freshet.ingest.buffer.ColumnStatistics;
 import io.freshet.ingest.buffer.HotBatch;
-import io.freshet.trino.FreshetColumnHandle;
+import io.freshet.trino.handle.FreshetColumnHandle;
 import io.freshet.trino.type.TypeConverter;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.Range;

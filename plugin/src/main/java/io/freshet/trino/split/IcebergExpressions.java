@@ -1,6 +1,6 @@
 package io.freshet.trino.split;
 
-import io.freshet.trino.FreshetColumnHandle;
+import io.freshet.trino.handle.FreshetColumnHandle;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.Range;
 import io.trino.spi.predicate.TupleDomain;

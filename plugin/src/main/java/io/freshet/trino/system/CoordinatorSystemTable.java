@@ -1,6 +1,6 @@
 package io.freshet.trino.system;
 
-import io.freshet.trino.cluster.ClusterNodes;
+import io.freshet.trino.ownership.ClusterNodes;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplit;

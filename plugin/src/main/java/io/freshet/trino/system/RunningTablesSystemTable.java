@@ -1,6 +1,6 @@
 package io.freshet.trino.system;
 
-import io.freshet.trino.cluster.ClusterNodes;
+import io.freshet.trino.ownership.ClusterNodes;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ConnectorTableMetadata;

@@ -10,7 +10,8 @@ import io.freshet.ingest.upkeep.Compactor.CompactionResult;
 import io.freshet.ingest.upkeep.OrphanFileCleaner.OrphanResult;
 import io.freshet.ingest.upkeep.SnapshotExpirer.ExpiryResult;
 import io.freshet.ingest.upkeep.TableUpkeepTasks;
-import io.freshet.trino.FreshetErrors;
+import io.freshet.trino.config.UpkeepConfig;
+import io.freshet.trino.error.FreshetErrors;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorAccessControl;
@@ -22,7 +23,7 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 import java.util.Optional;
 import java.util.function.Function;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_MAINTENANCE_FAILED;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_MAINTENANCE_FAILED;
 import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
 import static io.trino.spi.StandardErrorCode.TABLE_NOT_FOUND;
 import static java.util.Objects.requireNonNull;

@@ -4,6 +4,7 @@ import com.google.inject.Binder;
 import com.google.inject.Module;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
+import io.freshet.trino.config.UpkeepConfig;
 import io.freshet.trino.system.UpkeepSystemTable;
 import io.trino.spi.connector.SystemTable;
 

@@ -8,7 +8,7 @@ import io.freshet.ingest.commit.CommittedState;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.decoding.JsonRecordDecoder;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
-import io.freshet.trino.FreshetColumnHandle;
+import io.freshet.trino.handle.FreshetColumnHandle;
 import io.trino.spi.block.Block;
 import io.trino.spi.connector.SourcePage;
 import io.trino.spi.predicate.Domain;

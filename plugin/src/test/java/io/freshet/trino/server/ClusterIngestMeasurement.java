@@ -71,8 +71,8 @@ class ClusterIngestMeasurement
                 }
                 String address = coordinator.serverAddress();
                 await(address, "SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'", workerCount + 1);
-                TrinoServerProcess.query(address, "CREATE SCHEMA freshet." + name);
-                TrinoServerProcess.query(address, "CREATE TABLE freshet.%s.events (id bigint, payload varchar, amount double) WITH (kafka_topic = '%s')".formatted(name, name));
+                TrinoStatements.query(address, "CREATE SCHEMA freshet." + name);
+                TrinoStatements.query(address, "CREATE TABLE freshet.%s.events (id bigint, payload varchar, amount double) WITH (kafka_topic = '%s')".formatted(name, name));
                 // every owner has found the table and claimed its partitions (table discovery every 10 s, ownership every 2 s)
                 Thread.sleep(Duration.ofSeconds(25));
                 long start = System.nanoTime();
@@ -102,7 +102,7 @@ class ClusterIngestMeasurement
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (System.nanoTime() < deadline) {
             try {
-                List<List<JsonNode>> rows = TrinoServerProcess.query(address, query);
+                List<List<JsonNode>> rows = TrinoStatements.query(address, query);
                 JsonNode value = rows.getFirst().getFirst();
                 if ((value.isBoolean() ? (value.asBoolean() ? 1 : 0) : value.asLong()) == expected) {
                     return;

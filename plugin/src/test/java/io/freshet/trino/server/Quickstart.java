@@ -245,7 +245,7 @@ public final class Quickstart
     private static List<List<JsonNode>> query(String address, String sql)
             throws IOException, InterruptedException
     {
-        return TrinoServerProcess.query(address, sql);
+        return TrinoStatements.query(address, sql);
     }
 
     private static void printConnectHelp(String address, Path stateDir, Path logDir)

@@ -197,14 +197,14 @@ class TestRealTrinoCluster
     private void sql(String statement)
             throws IOException, InterruptedException
     {
-        TrinoServerProcess.query(coordinator.serverAddress(), statement);
+        TrinoStatements.query(coordinator.serverAddress(), statement);
     }
 
     private List<List<String>> rows(String query)
             throws IOException, InterruptedException
     {
         List<List<String>> rows = new ArrayList<>();
-        for (List<JsonNode> row : TrinoServerProcess.query(coordinator.serverAddress(), query)) {
+        for (List<JsonNode> row : TrinoStatements.query(coordinator.serverAddress(), query)) {
             rows.add(row.stream().map(JsonNode::asText).toList());
         }
         return rows;

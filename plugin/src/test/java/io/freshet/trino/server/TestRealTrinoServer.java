@@ -163,7 +163,7 @@ class TestRealTrinoServer
     private List<String> sql(String statement)
             throws IOException, InterruptedException
     {
-        return TrinoServerProcess.cli(javaHome, cliJar, server.serverAddress(), statement);
+        return TrinoStatements.cli(javaHome, cliJar, server.serverAddress(), statement);
     }
 
     private void awaitResult(String query, String expected, Duration timeout)

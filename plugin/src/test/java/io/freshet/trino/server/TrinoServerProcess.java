@@ -1,10 +1,8 @@
 package io.freshet.trino.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -38,8 +36,6 @@ public final class TrinoServerProcess
         implements AutoCloseable
 {
     public static final String CATALOG = "freshet";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Path stateDir;
     private final int port;
@@ -250,7 +246,7 @@ public final class TrinoServerProcess
                     }
                     // the coordinator also has to list itself as an active node (its node manager refreshes every few
                     // seconds) before it schedules table scans; until then queries fail with "No nodes available"
-                    List<List<JsonNode>> nodes = query(serverAddress(), "SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'");
+                    List<List<JsonNode>> nodes = TrinoStatements.query(serverAddress(), "SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'");
                     if (nodes.getFirst().getFirst().asLong() > 0) {
                         return;
                     }
@@ -378,83 +374,6 @@ public final class TrinoServerProcess
         requireNonNull(path, what);
         if (!Files.exists(path)) {
             throw new IllegalStateException("Missing " + what + ": " + path);
-        }
-    }
-
-    /** One statement through Trino's HTTP client protocol (no CLI process): the rows, values as JSON. */
-    public static List<List<JsonNode>> query(String address, String sql)
-            throws IOException, InterruptedException
-    {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + "/v1/statement"))
-                .header("X-Trino-User", "freshet")
-                .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(sql))
-                .build();
-        List<List<JsonNode>> rows = new ArrayList<>();
-        while (true) {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode() + " for " + sql + ": " + response.body());
-            }
-            JsonNode result = JSON.readTree(response.body());
-            if (result.hasNonNull("error")) {
-                JsonNode error = result.get("error");
-                StringBuilder causes = new StringBuilder();
-                for (JsonNode failure = error.path("failureInfo"); !failure.isMissingNode() && !failure.isNull(); failure = failure.path("cause")) {
-                    causes.append("; ").append(failure.path("type").asText()).append(": ").append(failure.path("message").asText());
-                }
-                throw new IOException(sql + " failed: " + error.path("message").asText() + " (" + error.path("errorName").asText() + causes + ")");
-            }
-            for (JsonNode row : result.path("data")) {
-                List<JsonNode> values = new ArrayList<>();
-                row.forEach(values::add);
-                rows.add(values);
-            }
-            if (!result.hasNonNull("nextUri")) {
-                return rows;
-            }
-            request = HttpRequest.newBuilder(URI.create(result.get("nextUri").asText()))
-                    .header("X-Trino-User", "freshet")
-                    .timeout(Duration.ofSeconds(60))
-                    .GET()
-                    .build();
-        }
-    }
-
-    /** Runs one statement with the Trino CLI executable jar and returns its CSV output lines (stdout only). */
-    public static List<String> cli(Path javaHome, Path cliJar, String server, String sql)
-            throws IOException, InterruptedException
-    {
-        Path stderr = Files.createTempFile("trino-cli", ".err");
-        try {
-            Process cli = new ProcessBuilder(
-                    javaHome.resolve("bin/java").toString(),
-                    "--sun-misc-unsafe-memory-access=allow",
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-jar", cliJar.toString(),
-                    "--server", "http://" + server,
-                    "--user", "freshet",
-                    "--output-format", "CSV",
-                    "--execute", sql)
-                    .redirectError(stderr.toFile())
-                    .start();
-            cli.getOutputStream().close();
-            byte[] output;
-            try (InputStream in = cli.getInputStream()) {
-                output = in.readAllBytes();
-            }
-            if (!cli.waitFor(2, TimeUnit.MINUTES)) {
-                cli.destroyForcibly();
-                throw new IllegalStateException("Trino CLI hung on: " + sql);
-            }
-            String text = new String(output, UTF_8);
-            if (cli.exitValue() != 0) {
-                throw new IllegalStateException("Trino CLI exited with " + cli.exitValue() + " on: " + sql + "\n" + text + Files.readString(stderr, UTF_8));
-            }
-            return text.lines().toList();
-        }
-        finally {
-            Files.deleteIfExists(stderr);
         }
     }
 }
