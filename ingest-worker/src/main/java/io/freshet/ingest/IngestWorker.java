@@ -1,19 +1,19 @@
 package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.CatalogConnection;
-import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.freshet.ingest.cluster.ClusterSettings;
 import io.freshet.ingest.consumer.KafkaTopics;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.ingest.error.NotFreshetTableException;
 import io.freshet.ingest.maintenance.TableMaintenance;
 import io.freshet.ingest.schema.ArrowSchemas;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import io.freshet.ingest.schema.Partitioning;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.AllocationListener;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.rounding.SegmentRoundingPolicy;
 import org.apache.iceberg.PartitionSpec;
@@ -24,6 +24,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.types.Types.NestedField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -387,7 +388,7 @@ public final class IngestWorker
         }
         Catalog catalog = catalog();
         if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(identifier.namespace())) {
-            throw new IllegalArgumentException("Schema %s does not exist".formatted(identifier.namespace()));
+            throw new NoSuchNamespaceException("Schema %s does not exist", identifier.namespace());
         }
         Map<String, String> properties = new HashMap<>(extraProperties);
         properties.putAll(binding.toTableProperties());

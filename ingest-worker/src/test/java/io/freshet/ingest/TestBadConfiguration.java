@@ -5,6 +5,7 @@ import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.error.KafkaUnavailableException;
 import io.freshet.ingest.testing.TestingKafka;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -94,6 +95,7 @@ class TestBadConfiguration
                 ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
                 assertThatThrownBy(() -> worker.createTable(TABLE, COLUMNS, new TableBinding("orders", "json", Optional.empty(), Optional.empty()), Map.of()))
                         .as(servers)
+                        .isInstanceOf(KafkaUnavailableException.class)
                         .hasMessageContaining(servers)
                         .hasMessageContaining("check kafka.bootstrap.servers");
                 assertThat(worker.catalog().tableExists(TABLE)).isFalse();

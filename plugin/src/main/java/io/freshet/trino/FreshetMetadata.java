@@ -2,20 +2,21 @@ package io.freshet.trino;
 
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.buffer.HotCut;
-import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.ingest.error.IngestException;
+import io.freshet.ingest.error.NotFreshetTableException;
 import io.freshet.ingest.schema.Partitioning;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.cluster.ClusterCuts;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.procedure.FreshetTableExecuteHandle;
 import io.freshet.trino.procedure.TableExecutes;
-import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.schema.SchemaEvolution;
 import io.freshet.trino.schema.TableChanges;
+import io.freshet.trino.security.AllowedTopics;
 import io.freshet.trino.system.TableMetadataTables;
 import io.freshet.trino.type.TypeConverter;
 import io.freshet.trino.upkeep.TableUpkeep;
@@ -23,8 +24,8 @@ import io.trino.plugin.base.classloader.ClassLoaderSafeSystemTable;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
-import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ColumnPosition;
+import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorMetadata;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableExecuteHandle;
@@ -62,9 +63,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_NAME;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_NOT_FRESHET_TABLE;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static io.trino.spi.StandardErrorCode.SCHEMA_NOT_EMPTY;
 import static java.util.Objects.requireNonNull;
@@ -131,8 +129,8 @@ public class FreshetMetadata
         try {
             SafeNames.requireSafeSchemaName(schemaName);
         }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(FRESHET_INVALID_NAME, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
         namespaces().createNamespace(Namespace.of(schemaName));
     }
@@ -150,7 +148,7 @@ public class FreshetMetadata
             }
         }
         catch (NotFreshetTableException e) {
-            throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, "Schema %s is not dropped: %s".formatted(schemaName, e.getMessage()), e);
+            throw FreshetErrors.fromIngest("Schema %s is not dropped".formatted(schemaName), e);
         }
         catch (NamespaceNotEmptyException e) {
             throw new TrinoException(SCHEMA_NOT_EMPTY, "Schema %s is not empty: drop its tables first or use DROP SCHEMA ... CASCADE".formatted(schemaName));
@@ -371,7 +369,7 @@ public class FreshetMetadata
             throw new TableNotFoundException(handle.schemaTableName());
         }
         catch (NotFreshetTableException e) {
-            throw FreshetErrors.notFreshetTable(e);
+            throw FreshetErrors.fromIngest(e);
         }
     }
 
@@ -387,14 +385,7 @@ public class FreshetMetadata
         if (properties.containsKey(FreshetTableProperties.PARTITIONING)) {
             // the spec changes for new data: no restart, the next flush writes it
             List<String> partitioning = properties.get(FreshetTableProperties.PARTITIONING).map(value -> FreshetTableProperties.partitioning(Map.of(FreshetTableProperties.PARTITIONING, value))).orElse(List.of());
-            changeTable(handle, table -> {
-                try {
-                    Partitioning.update(table, partitioning);
-                }
-                catch (IllegalArgumentException e) {
-                    throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
-                }
-            });
+            changeTable(handle, table -> Partitioning.update(table, partitioning));
             if (properties.size() == 1) {
                 return;
             }

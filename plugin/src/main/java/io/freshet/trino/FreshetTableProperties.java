@@ -3,6 +3,7 @@ package io.freshet.trino;
 import io.freshet.ingest.consumer.DataLossPolicy;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.error.IngestException;
 import io.trino.spi.TrinoException;
 import io.trino.spi.session.PropertyMetadata;
 import io.trino.spi.type.ArrayType;
@@ -69,8 +70,8 @@ public final class FreshetTableProperties
                     Optional.ofNullable((String) properties.get(BAD_RECORD_POLICY)).map(BadRecordPolicy::fromString),
                     Optional.ofNullable((String) properties.get(DEAD_LETTER_TOPIC)));
         }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
     }
 
@@ -84,8 +85,8 @@ public final class FreshetTableProperties
         try {
             return Optional.of(DataLossPolicy.fromString(value).name());
         }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
     }
 

@@ -2,7 +2,7 @@ package io.freshet.trino;
 
 import io.freshet.ingest.consumer.DataLossPolicy;
 import io.freshet.ingest.consumer.TableBinding;
-import io.freshet.ingest.consumer.UnknownTopicException;
+import io.freshet.ingest.error.IngestException;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.security.AllowedTopics;
@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
 import static io.freshet.trino.FreshetMetadata.toIdentifier;
 import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
 import static java.util.Objects.requireNonNull;
@@ -80,11 +78,8 @@ final class TablePropertyChanges
             try {
                 ingestion.worker().requireTopic(binding.effectiveDeadLetterTopic());
             }
-            catch (UnknownTopicException e) {
-                throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
-            }
-            catch (RuntimeException e) {
-                throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
+            catch (IngestException e) {
+                throw FreshetErrors.fromIngest(e);
             }
         }
         Map<String, String> updated = binding.toTableProperties();

@@ -4,6 +4,7 @@ import io.freshet.ingest.IngestSettings;
 import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.commit.OffsetWatermark;
+import io.freshet.ingest.error.KafkaUnavailableException;
 import org.apache.iceberg.Schema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -70,7 +71,7 @@ final class PartitionConsumer
             consumer = new KafkaConsumer<>(properties);
         }
         catch (KafkaException e) {
-            throw new IllegalStateException("Cannot create the Kafka consumer of topic %s at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
+            throw new KafkaUnavailableException("Cannot create the Kafka consumer of topic %s at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
                     .formatted(binding.topic(), settings.kafkaProperties().get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), KafkaErrors.rootCauseMessage(e)), e);
         }
     }

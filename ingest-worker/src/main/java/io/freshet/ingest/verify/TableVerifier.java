@@ -7,6 +7,8 @@ import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.decoding.BadRecordException;
 import io.freshet.ingest.decoding.JsonRecordDecoder;
 import io.freshet.ingest.decoding.RecordDecoder;
+import io.freshet.ingest.error.KafkaUnavailableException;
+import io.freshet.ingest.error.UnknownTopicException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.iceberg.Schema;
@@ -58,7 +60,7 @@ public final class TableVerifier
             return verify(consumer, allocator, tableName, schema, topic, contents);
         }
         catch (KafkaException e) {
-            throw new IllegalStateException("Cannot read Kafka topic '%s' at %s to verify %s: %s".formatted(topic, settings.kafkaProperties().get("bootstrap.servers"), tableName, e.getMessage()), e);
+            throw new KafkaUnavailableException("Cannot read Kafka topic '%s' at %s to verify %s: %s".formatted(topic, settings.kafkaProperties().get("bootstrap.servers"), tableName, e.getMessage()), e);
         }
     }
 
@@ -70,7 +72,7 @@ public final class TableVerifier
             partitionInfos.forEach(info -> topicPartitions.add(info.partition()));
         }
         if (topicPartitions.isEmpty()) {
-            throw new IllegalStateException("Kafka topic '%s' of %s does not exist at %s".formatted(topic, tableName, settings.kafkaProperties().get("bootstrap.servers")));
+            throw new UnknownTopicException("Kafka topic '%s' of %s does not exist at %s".formatted(topic, tableName, settings.kafkaProperties().get("bootstrap.servers")));
         }
         List<TopicPartition> assignment = topicPartitions.stream().map(partition -> new TopicPartition(topic, partition)).toList();
         Map<TopicPartition, Long> starts = consumer.beginningOffsets(assignment, KAFKA_TIMEOUT);
@@ -136,7 +138,7 @@ public final class TableVerifier
                 }
             }
             if (System.nanoTime() - lastProgress > KAFKA_TIMEOUT.toNanos()) {
-                throw new IllegalStateException("Kafka returned no records of topic '%s' for %s seconds while verifying partitions %s"
+                throw new KafkaUnavailableException("Kafka returned no records of topic '%s' for %s seconds while verifying partitions %s"
                         .formatted(topic, KAFKA_TIMEOUT.toSeconds(), reading.keySet().stream().map(TopicPartition::partition).sorted().toList()));
             }
         }

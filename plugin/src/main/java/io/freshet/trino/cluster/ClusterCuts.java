@@ -5,11 +5,12 @@ import io.freshet.ingest.cluster.PartitionEpochs;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.TableBinding;
+import io.freshet.ingest.error.IngestException;
 import io.freshet.trino.FreshetConfig;
+import io.freshet.trino.FreshetErrors;
 import io.freshet.trino.FreshetTableHandle;
 import io.freshet.trino.FreshetTableHandle.HotRange;
 import io.freshet.trino.catalog.TableCache;
-import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.predicate.TupleDomain;
 import org.apache.iceberg.Snapshot;
@@ -20,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_CATALOG_ERROR;
-import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -71,15 +70,15 @@ public final class ClusterCuts
             watermark = snapshot == null ? OffsetWatermark.EMPTY : new TransactionLog(table).watermark(snapshot);
             epochs = snapshot == null ? PartitionEpochs.EMPTY : new TransactionLog(table).epochs(snapshot);
         }
-        catch (IllegalStateException e) {
-            throw new TrinoException(FRESHET_CATALOG_ERROR, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
         int partitions;
         try {
             partitions = partitionCounts.partitionCount(binding.topic());
         }
-        catch (IllegalStateException e) {
-            throw new TrinoException(FRESHET_KAFKA_ERROR, "Cannot plan the hot rows of %s: %s".formatted(name, e.getMessage()), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest("Cannot plan the hot rows of %s".formatted(name), e);
         }
         // the partition count is cached: a topic that just grew may already have a watermark for a partition beyond it
         int partitionLimit = Math.max(partitions, watermark.nextOffsets().keySet().stream().mapToInt(partition -> partition + 1).max().orElse(0));

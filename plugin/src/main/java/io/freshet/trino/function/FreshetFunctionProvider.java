@@ -5,6 +5,7 @@ import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.ingest.error.IngestException;
 import io.freshet.ingest.verify.PartitionVerification;
 import io.freshet.ingest.verify.TableContents;
 import io.freshet.ingest.verify.TableVerification;
@@ -15,9 +16,8 @@ import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.plugin.base.classloader.ClassLoaderSafeTableFunctionProcessorProvider;
 import io.trino.spi.Page;
 import io.trino.spi.PageBuilder;
-import io.trino.spi.TrinoException;
-import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.block.BlockBuilder;
+import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplit;
 import io.trino.spi.connector.SchemaTableName;
@@ -33,7 +33,6 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 
 import java.util.Optional;
 
-import static io.freshet.trino.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.FreshetMetadata.toIdentifier;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.VarcharType.VARCHAR;
@@ -153,8 +152,8 @@ public class FreshetFunctionProvider
             try {
                 return new TableVerifier(ingestion.worker().settings()).verify(name.toString(), table.schema(), binding, contents);
             }
-            catch (IllegalStateException e) {
-                throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
+            catch (IngestException e) {
+                throw FreshetErrors.fromIngest(e);
             }
         }
     }

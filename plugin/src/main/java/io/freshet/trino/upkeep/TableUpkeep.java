@@ -5,6 +5,7 @@ import io.airlift.log.Logger;
 import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
 import io.freshet.ingest.consumer.TableBinding;
+import io.freshet.ingest.error.IngestException;
 import io.freshet.ingest.maintenance.Compactor.CompactionResult;
 import io.freshet.ingest.maintenance.MaintenanceSettings;
 import io.freshet.ingest.maintenance.OrphanFileCleaner.OrphanResult;
@@ -111,8 +112,8 @@ public class TableUpkeep
         catch (TrinoException e) {
             throw e;
         }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
         catch (RuntimeException e) {
             throw new TrinoException(FRESHET_MAINTENANCE_FAILED, "Upkeep of %s failed: %s".formatted(name, e.getMessage()), e);
