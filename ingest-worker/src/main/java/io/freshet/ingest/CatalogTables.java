@@ -1,9 +1,9 @@
 package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.CatalogConnection;
-import io.freshet.ingest.catalog.NotFreshetTableException;
 import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.consumer.KafkaTopics;
+import io.freshet.ingest.error.NotFreshetTableException;
 import io.freshet.ingest.schema.ArrowSchemas;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import io.freshet.ingest.schema.Partitioning;
@@ -16,6 +16,7 @@ import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.types.Types.NestedField;
 
 import java.util.HashMap;
@@ -53,7 +54,7 @@ final class CatalogTables
         }
         Catalog catalog = catalogConnection.catalog();
         if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(identifier.namespace())) {
-            throw new IllegalArgumentException("Schema %s does not exist".formatted(identifier.namespace()));
+            throw new NoSuchNamespaceException("Schema %s does not exist", identifier.namespace());
         }
         Map<String, String> properties = new HashMap<>(extraProperties);
         properties.putAll(binding.toTableProperties());

@@ -1,9 +1,14 @@
 package io.freshet.ingest;
 
 import io.freshet.ingest.catalog.CatalogConnection;
+import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.freshet.ingest.cluster.ClusterSettings;
 import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.ingest.error.NotFreshetTableException;
+import io.freshet.ingest.schema.ArrowSchemas;
+import io.freshet.ingest.schema.KafkaMetadataColumns;
+import io.freshet.ingest.schema.Partitioning;
 import io.freshet.ingest.settings.IngestSettings;
 import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.upkeep.TableUpkeepTasks;
@@ -17,6 +22,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.types.Types.NestedField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -4,6 +4,7 @@ import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.error.KafkaUnavailableException;
 import io.freshet.ingest.settings.IngestProperties;
 import io.freshet.ingest.settings.IngestSettings;
 import io.freshet.ingest.settings.TableBinding;
@@ -96,6 +97,7 @@ class TestBadConfiguration
                 ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("shop"));
                 assertThatThrownBy(() -> worker.createTable(TABLE, COLUMNS, new TableBinding("orders", "json", Optional.empty(), Optional.empty()), Map.of()))
                         .as(servers)
+                        .isInstanceOf(KafkaUnavailableException.class)
                         .hasMessageContaining(servers)
                         .hasMessageContaining("check kafka.bootstrap.servers");
                 assertThat(worker.catalog().tableExists(TABLE)).isFalse();

@@ -6,6 +6,7 @@ import io.freshet.ingest.commit.TransactionLog;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.error.UnknownTopicException;
 import io.freshet.ingest.settings.IngestSettings;
 import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.testing.KafkaExtension;
@@ -25,9 +26,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.management.MalformedObjectNameException;
-import javax.management.ObjectName;
-
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,6 +37,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
 
 import static io.freshet.ingest.testing.TestingIngest.committedOffsets;
 import static io.freshet.ingest.testing.TestingIngest.committedRecords;
@@ -230,6 +230,7 @@ class TestIngestWorker
         try (IngestWorker worker = new IngestWorker(settings(environment.kafka().bootstrapServers(), warehouse.resolve("c"), Duration.ofHours(1), BadRecordPolicy.SKIP))) {
             ((SupportsNamespaces) worker.catalog()).createNamespace(Namespace.of("sales"));
             assertThatThrownBy(() -> worker.createTable(TableIdentifier.of("sales", "missing"), COLUMNS, new TableBinding("no_such_topic", "json", Optional.empty(), Optional.empty()), Map.of()))
+                    .isInstanceOf(UnknownTopicException.class)
                     .hasMessageContaining("Kafka topic 'no_such_topic' does not exist")
                     .hasMessageContaining("create the topic first");
             assertThat(worker.catalog().tableExists(TableIdentifier.of("sales", "missing"))).isFalse();

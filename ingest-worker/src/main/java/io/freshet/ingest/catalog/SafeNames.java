@@ -1,5 +1,6 @@
 package io.freshet.ingest.catalog;
 
+import io.freshet.ingest.error.InvalidNameException;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
@@ -28,7 +29,7 @@ public final class SafeNames
     {
         String problem = problem(name);
         if (problem != null) {
-            throw new IllegalArgumentException("Invalid %s name '%s': %s; names become directories of the table location, so use letters, digits, '_' or '-'"
+            throw new InvalidNameException("Invalid %s name '%s': %s; names become directories of the table location, so use letters, digits, '_' or '-'"
                     .formatted(kind, printable(name), problem));
         }
     }

@@ -3,6 +3,7 @@ package io.freshet.ingest.cluster;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.freshet.ingest.error.TransactionLogException;
 
 import java.util.Collection;
 import java.util.Map;
@@ -82,7 +83,7 @@ public record PartitionEpochs(Map<Integer, Long> epochs, Map<Integer, String> ow
             String ownersJson = summary.get(OWNERS_KEY);
             Map<String, String> parsedOwners = ownersJson == null ? Map.of() : MAPPER.readValue(ownersJson, new TypeReference<>() {});
             if (parsedEpochs == null || parsedEpochs.containsValue(null) || parsedOwners == null || parsedOwners.containsValue(null)) {
-                throw new IllegalArgumentException("Invalid partition epochs in snapshot summary: " + epochsJson);
+                throw new TransactionLogException("Invalid partition epochs in snapshot summary: " + epochsJson);
             }
             Map<Integer, Long> epochs = new TreeMap<>();
             parsedEpochs.forEach((partition, epoch) -> epochs.put(Integer.parseInt(partition), epoch));
@@ -91,7 +92,7 @@ public record PartitionEpochs(Map<Integer, Long> epochs, Map<Integer, String> ow
             return new PartitionEpochs(epochs, owners);
         }
         catch (JsonProcessingException | NumberFormatException e) {
-            throw new IllegalArgumentException("Invalid partition epochs in snapshot summary: " + epochsJson, e);
+            throw new TransactionLogException("Invalid partition epochs in snapshot summary: " + epochsJson, e);
         }
     }
 

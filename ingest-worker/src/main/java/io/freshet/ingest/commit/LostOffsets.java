@@ -1,5 +1,7 @@
 package io.freshet.ingest.commit;
 
+import io.freshet.ingest.error.TransactionLogException;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -52,7 +54,7 @@ public record LostOffsets(int partition, long fromOffset, long toOffset)
                 ranges.add(new LostOffsets(Integer.parseInt(entry.substring(0, colon)), Long.parseLong(entry.substring(colon + 1, dash)), Long.parseLong(entry.substring(dash + 1))));
             }
             catch (RuntimeException e) {
-                throw new IllegalArgumentException("Invalid %s in snapshot summary: %s".formatted(SUMMARY_KEY, summary), e);
+                throw new TransactionLogException("Invalid %s in snapshot summary: %s".formatted(SUMMARY_KEY, summary), e);
             }
         }
         return ranges;

@@ -3,6 +3,7 @@ package io.freshet.ingest.commit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.freshet.ingest.error.TransactionLogException;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -74,14 +75,14 @@ public record OffsetWatermark(Map<Integer, Long> nextOffsets)
             Map<String, Long> parsed = MAPPER.readValue(json, new TypeReference<>() {});
             // JSON null, as the whole value or as an offset, parses without error but is no watermark
             if (parsed == null || parsed.containsValue(null)) {
-                throw new IllegalArgumentException("Invalid offset watermark in snapshot summary: " + json);
+                throw new TransactionLogException("Invalid offset watermark in snapshot summary: " + json);
             }
             Map<Integer, Long> offsets = new TreeMap<>();
             parsed.forEach((partition, offset) -> offsets.put(Integer.parseInt(partition), offset));
             return new OffsetWatermark(offsets);
         }
         catch (JsonProcessingException | NumberFormatException e) {
-            throw new IllegalArgumentException("Invalid offset watermark in snapshot summary: " + json, e);
+            throw new TransactionLogException("Invalid offset watermark in snapshot summary: " + json, e);
         }
     }
 

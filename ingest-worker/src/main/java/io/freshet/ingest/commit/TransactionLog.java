@@ -1,6 +1,7 @@
 package io.freshet.ingest.commit;
 
 import io.freshet.ingest.cluster.PartitionEpochs;
+import io.freshet.ingest.error.TransactionLogException;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
@@ -82,7 +83,7 @@ public final class TransactionLog
             }
             Snapshot parent = table.snapshot(parentId);
             if (parent == null) {
-                throw new IllegalStateException(("The offset watermark of %s cannot be found: snapshot %s descends from expired snapshot %s and no snapshot in between carries %s. "
+                throw new TransactionLogException(("The offset watermark of %s cannot be found: snapshot %s descends from expired snapshot %s and no snapshot in between carries %s. "
                         + "Snapshot expiry outside Freshet removed the last ingest commit; expire snapshots with CALL system.expire_snapshots, which keeps it")
                         .formatted(table.name(), ancestor.snapshotId(), parentId, WATERMARK_KEY));
             }

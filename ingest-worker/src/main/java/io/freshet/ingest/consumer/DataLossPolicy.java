@@ -1,5 +1,7 @@
 package io.freshet.ingest.consumer;
 
+import io.freshet.ingest.error.InvalidTablePropertyException;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +32,7 @@ public enum DataLossPolicy
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         }
         catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Invalid data_loss_policy '%s': use one of %s".formatted(value, Arrays.toString(values())), e);
+            throw new InvalidTablePropertyException("Invalid data_loss_policy '%s': use one of %s".formatted(value, Arrays.toString(values())), e);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.freshet.ingest.consumer;
 
+import io.freshet.ingest.error.KafkaUnavailableException;
+import io.freshet.ingest.error.UnknownTopicException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
@@ -29,7 +31,7 @@ public final class KafkaTopics
         }
         catch (KafkaException e) {
             // the client refused its settings, an unresolvable host among them
-            throw new IllegalStateException("Cannot connect to Kafka at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
+            throw new KafkaUnavailableException("Cannot connect to Kafka at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
                     .formatted(servers, KafkaErrors.rootCauseMessage(e)), e);
         }
         catch (ExecutionException e) {
@@ -37,15 +39,15 @@ public final class KafkaTopics
                 throw new UnknownTopicException("Kafka topic '%s' does not exist at %s: create the topic first, or check the topic name and kafka.bootstrap.servers"
                         .formatted(topic, servers));
             }
-            throw new IllegalStateException("Cannot describe Kafka topic '%s' at %s: %s; check kafka.bootstrap.servers and the security settings".formatted(topic, servers, e.getCause().getMessage()), e.getCause());
+            throw new KafkaUnavailableException("Cannot describe Kafka topic '%s' at %s: %s; check kafka.bootstrap.servers and the security settings".formatted(topic, servers, e.getCause().getMessage()), e.getCause());
         }
         catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka brokers at %s did not answer within 20 seconds: check kafka.bootstrap.servers and the security settings"
+            throw new KafkaUnavailableException("Kafka brokers at %s did not answer within 20 seconds: check kafka.bootstrap.servers and the security settings"
                     .formatted(servers), e);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new KafkaUnavailableException("Interrupted while describing Kafka topic '%s'".formatted(topic), e);
         }
     }
 }

@@ -10,10 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,23 +55,11 @@ final class PartitionConsumer
 
     void open()
     {
-        Map<String, Object> properties = new HashMap<>(settings.kafkaProperties());
-        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        // the offset watermark in Iceberg is the only position that counts; group offsets are informational
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // group offsets are informational: the ingester sets every position from the watermark
+        Map<String, Object> properties = KafkaConsumers.properties(settings.kafkaProperties(), "freshet-" + table);
         // every position is set from the watermark or the topic's beginning: a position Kafka no longer holds is data loss, reported, never skipped silently
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        properties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-        properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "freshet-" + table);
-        try {
-            consumer = new KafkaConsumer<>(properties);
-        }
-        catch (KafkaException e) {
-            throw new IllegalStateException("Cannot create the Kafka consumer of topic %s at %s: %s; check kafka.bootstrap.servers and the other kafka.* client settings"
-                    .formatted(binding.topic(), settings.kafkaProperties().get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), KafkaErrors.rootCauseMessage(e)), e);
-        }
+        consumer = KafkaConsumers.open(binding.topic(), properties);
     }
 
     KafkaConsumer<byte[], byte[]> consumer()

@@ -1,5 +1,7 @@
 package io.freshet.ingest.decoding;
 
+import io.freshet.ingest.error.InvalidTablePropertyException;
+
 import java.util.Locale;
 
 /** What ingestion does with a record that cannot be decoded into the table's columns. */
@@ -18,7 +20,7 @@ public enum BadRecordPolicy
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         }
         catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Unknown bad record policy '%s': use SKIP, DEAD_LETTER or FAIL".formatted(value));
+            throw new InvalidTablePropertyException("Unknown bad record policy '%s': use SKIP, DEAD_LETTER or FAIL".formatted(value));
         }
     }
 }

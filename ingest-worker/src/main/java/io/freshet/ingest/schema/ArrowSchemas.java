@@ -1,5 +1,6 @@
 package io.freshet.ingest.schema;
 
+import io.freshet.ingest.error.UnsupportedColumnException;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.types.DateUnit;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
@@ -104,16 +105,7 @@ public final class ArrowSchemas
             case BINARY -> ArrowType.Binary.INSTANCE;
             case DATE -> new ArrowType.Date(DateUnit.DAY);
             case TIMESTAMP -> new ArrowType.Timestamp(TimeUnit.MICROSECOND, ((Types.TimestampType) type).shouldAdjustToUTC() ? "UTC" : null);
-            default -> throw new UnsupportedTypeException(type);
+            default -> throw new UnsupportedColumnException("Column type %s is not supported by Freshet; use boolean, integer, bigint, real, double, decimal, varchar, varbinary, date, timestamp(6), timestamp(6) with time zone, array, map or row".formatted(type));
         };
-    }
-
-    public static class UnsupportedTypeException
-            extends IllegalArgumentException
-    {
-        public UnsupportedTypeException(Type type)
-        {
-            super("Column type %s is not supported by Freshet; use boolean, integer, bigint, real, double, decimal, varchar, varbinary, date, timestamp(6), timestamp(6) with time zone, array, map or row".formatted(type));
-        }
     }
 }

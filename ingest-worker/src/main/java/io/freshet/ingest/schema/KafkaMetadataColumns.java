@@ -1,5 +1,6 @@
 package io.freshet.ingest.schema;
 
+import io.freshet.ingest.error.UnsupportedColumnException;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Conversions;
@@ -42,7 +43,7 @@ public final class KafkaMetadataColumns
         int nextId = 1;
         for (NestedField column : declaredColumns) {
             if (isMetadataColumn(column.name())) {
-                throw new IllegalArgumentException("Column name %s is reserved for Kafka metadata; rename the column".formatted(column.name()));
+                throw new UnsupportedColumnException("Column name %s is reserved for Kafka metadata; rename the column".formatted(column.name()));
             }
             fields.add(column);
             nextId = Math.max(nextId, maxFieldId(column) + 1);

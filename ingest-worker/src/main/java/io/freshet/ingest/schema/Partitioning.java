@@ -1,5 +1,6 @@
 package io.freshet.ingest.schema;
 
+import io.freshet.ingest.error.InvalidTablePropertyException;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -166,7 +167,7 @@ public final class Partitioning
         for (String entry : partitioning) {
             Field field = validate(schema, parseEntry(entry.trim()), entry);
             if (!seen.add(field.toString())) {
-                throw new IllegalArgumentException("Partitioning entry '%s' appears twice".formatted(entry));
+                throw new InvalidTablePropertyException("Partitioning entry '%s' appears twice".formatted(entry));
             }
             fields.add(field);
         }
@@ -194,11 +195,11 @@ public final class Partitioning
                 width = 0;
             }
             if (width <= 0) {
-                throw new IllegalArgumentException("Invalid partitioning '%s': the %s width must be a positive integer".formatted(entry, matcher.group(1)));
+                throw new InvalidTablePropertyException("Invalid partitioning '%s': the %s width must be a positive integer".formatted(entry, matcher.group(1)));
             }
             return new Field(unquoted(matcher.group(2)), matcher.group(1), width);
         }
-        throw new IllegalArgumentException("Invalid partitioning '%s': %s".formatted(entry, SYNTAX));
+        throw new InvalidTablePropertyException("Invalid partitioning '%s': %s".formatted(entry, SYNTAX));
     }
 
     /** The field with the column's name as the schema spells it, or an error naming the entry and the rule. */
@@ -207,31 +208,31 @@ public final class Partitioning
         NestedField column = schema.caseInsensitiveFindField(field.column());
         boolean topLevel = column != null && schema.columns().stream().anyMatch(candidate -> candidate.fieldId() == column.fieldId());
         if (!topLevel) {
-            throw new IllegalArgumentException("Invalid partitioning '%s': column %s does not exist (partition by top-level columns of the table)".formatted(entry, field.column()));
+            throw new InvalidTablePropertyException("Invalid partitioning '%s': column %s does not exist (partition by top-level columns of the table)".formatted(entry, field.column()));
         }
         String name = column.name();
         switch (name) {
             case KafkaMetadataColumns.TIMESTAMP -> {
                 if (!Set.of("year", "month", "day", "hour").contains(field.transform())) {
-                    throw new IllegalArgumentException("Invalid partitioning '%s': column %s can be partitioned by year, month, day or hour only".formatted(entry, name));
+                    throw new InvalidTablePropertyException("Invalid partitioning '%s': column %s can be partitioned by year, month, day or hour only".formatted(entry, name));
                 }
             }
             case KafkaMetadataColumns.PARTITION_ID -> {
                 if (!Set.of("identity", "bucket").contains(field.transform())) {
-                    throw new IllegalArgumentException("Invalid partitioning '%s': column %s can be partitioned by its value or bucket(%s, n) only".formatted(entry, name, name));
+                    throw new InvalidTablePropertyException("Invalid partitioning '%s': column %s can be partitioned by its value or bucket(%s, n) only".formatted(entry, name, name));
                 }
             }
             case KafkaMetadataColumns.PARTITION_OFFSET, KafkaMetadataColumns.KEY, KafkaMetadataColumns.HEADERS ->
-                    throw new IllegalArgumentException(("Invalid partitioning '%s': Kafka metadata column %s cannot be partitioned; "
+                    throw new InvalidTablePropertyException(("Invalid partitioning '%s': Kafka metadata column %s cannot be partitioned; "
                             + "partition by _timestamp (year, month, day, hour), _partition_id or declared columns").formatted(entry, name));
             default -> {}
         }
         Type type = column.type();
         if (!type.isPrimitiveType()) {
-            throw new IllegalArgumentException("Invalid partitioning '%s': column %s of type %s is not a primitive column".formatted(entry, name, type));
+            throw new InvalidTablePropertyException("Invalid partitioning '%s': column %s of type %s is not a primitive column".formatted(entry, name, type));
         }
         if (!field.transform().equals("void") && !field.icebergTransform().canTransform(type)) {
-            throw new IllegalArgumentException("Invalid partitioning '%s': %s cannot be applied to column %s of type %s".formatted(entry, field.transform(), name, type));
+            throw new InvalidTablePropertyException("Invalid partitioning '%s': %s cannot be applied to column %s of type %s".formatted(entry, field.transform(), name, type));
         }
         return new Field(name, field.transform(), field.width());
     }

@@ -1,5 +1,7 @@
 package io.freshet.ingest.schema;
 
+import io.freshet.ingest.error.InvalidSchemaChangeException;
+import io.freshet.ingest.error.UnsupportedColumnException;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -24,19 +26,19 @@ public final class SchemaChanges
             NestedField was = before.findField(name);
             NestedField now = after.findField(name);
             if (was != null && (now == null || now.fieldId() != was.fieldId() || !now.type().equals(was.type()))) {
-                throw new IllegalStateException(("Kafka metadata column %s was dropped, renamed or retyped by another engine; Freshet writes every record's %s there. "
+                throw new InvalidSchemaChangeException(("Kafka metadata column %s was dropped, renamed or retyped by another engine; Freshet writes every record's %s there. "
                         + "Restore the column (ALTER TABLE ... ADD COLUMN or RENAME COLUMN with Trino's Iceberg connector), then restart ingestion").formatted(name, name));
             }
         }
         try {
             ArrowSchemas.toArrow(after);
         }
-        catch (ArrowSchemas.UnsupportedTypeException e) {
-            throw new IllegalStateException("The table's new schema has a column Freshet cannot ingest: " + e.getMessage(), e);
+        catch (UnsupportedColumnException e) {
+            throw new InvalidSchemaChangeException("The table's new schema has a column Freshet cannot ingest: " + e.getMessage(), e);
         }
         for (NestedField column : after.columns()) {
             if (column.isRequired() && before.findField(column.fieldId()) == null) {
-                throw new IllegalStateException("Column %s was added as required (NOT NULL) by another engine; records that lack it cannot be ingested. Make it optional to resume ingestion"
+                throw new InvalidSchemaChangeException("Column %s was added as required (NOT NULL) by another engine; records that lack it cannot be ingested. Make it optional to resume ingestion"
                         .formatted(column.name()));
             }
         }
@@ -46,7 +48,7 @@ public final class SchemaChanges
             NestedField was = beforeFields.get(entry.getKey());
             boolean topLevel = after.columns().stream().anyMatch(column -> column.fieldId() == entry.getKey());
             if (was != null && !topLevel && !was.name().equals(entry.getValue().name())) {
-                throw new IllegalStateException(("Nested field %s was renamed to %s by another engine; Freshet reads nested fields by name, so its values would be lost. "
+                throw new InvalidSchemaChangeException(("Nested field %s was renamed to %s by another engine; Freshet reads nested fields by name, so its values would be lost. "
                         + "Rename it back to resume ingestion").formatted(before.findColumnName(entry.getKey()), after.findColumnName(entry.getKey())));
             }
         }
@@ -58,7 +60,7 @@ public final class SchemaChanges
         for (PartitionField field : spec.fields()) {
             boolean topLevel = schema.columns().stream().anyMatch(column -> column.fieldId() == field.sourceId());
             if (!topLevel && !field.transform().isVoid()) {
-                throw new IllegalStateException(("Partition field %s is computed from %s, which is not a top-level column; Freshet partitions by top-level columns only. "
+                throw new InvalidSchemaChangeException(("Partition field %s is computed from %s, which is not a top-level column; Freshet partitions by top-level columns only. "
                         + "Change the table's partitioning to resume ingestion").formatted(field.name(), schema.findColumnName(field.sourceId())));
             }
         }

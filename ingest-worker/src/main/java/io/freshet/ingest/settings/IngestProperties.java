@@ -5,6 +5,7 @@ import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.catalog.RestCatalogProperties;
 import io.freshet.ingest.catalog.StandaloneStorage;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.error.InvalidTablePropertyException;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -101,7 +102,7 @@ public final class IngestProperties
                 dataSize(properties, "freshet.hot-buffer.max-size", IngestDefaults.HOT_BUFFER_MAX_SIZE),
                 dataSize(properties, "freshet.flush.max-size", IngestDefaults.FLUSH_MAX_SIZE),
                 duration(properties, "freshet.flush.interval", IngestDefaults.FLUSH_INTERVAL),
-                BadRecordPolicy.fromString(properties.getOrDefault("freshet.bad-record-policy", IngestDefaults.BAD_RECORD_POLICY)),
+                badRecordPolicy(properties.getOrDefault("freshet.bad-record-policy", IngestDefaults.BAD_RECORD_POLICY)),
                 dataSize(properties, "freshet.max-record-size", IngestDefaults.MAX_RECORD_SIZE),
                 duration(properties, "freshet.query-lease-timeout", IngestDefaults.QUERY_LEASE_TIMEOUT),
                 upkeep(properties));
@@ -149,6 +150,16 @@ public final class IngestProperties
         }
         catch (NumberFormatException e) {
             throw new IllegalArgumentException("Invalid %s '%s': use a whole number".formatted(name, value));
+        }
+    }
+
+    private static BadRecordPolicy badRecordPolicy(String value)
+    {
+        try {
+            return BadRecordPolicy.fromString(value);
+        }
+        catch (InvalidTablePropertyException e) {
+            throw new IllegalArgumentException("Invalid freshet.bad-record-policy: " + e.getMessage(), e);
         }
     }
 

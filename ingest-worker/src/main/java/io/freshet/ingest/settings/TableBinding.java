@@ -1,6 +1,7 @@
 package io.freshet.ingest.settings;
 
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.error.InvalidTablePropertyException;
 
 import java.util.HashMap;
 import java.util.Locale;
@@ -24,11 +25,11 @@ public record TableBinding(String topic, String format, Optional<BadRecordPolicy
         requireNonNull(badRecordPolicy, "badRecordPolicy is null");
         requireNonNull(deadLetterTopic, "deadLetterTopic is null");
         if (topic.isBlank()) {
-            throw new IllegalArgumentException("kafka_topic must not be empty");
+            throw new InvalidTablePropertyException("kafka_topic must not be empty");
         }
         format = requireNonNull(format, "format is null").toLowerCase(Locale.ROOT);
         if (!format.equals(JSON)) {
-            throw new IllegalArgumentException("Unsupported format '%s': Freshet decodes 'json' record values".formatted(format));
+            throw new InvalidTablePropertyException("Unsupported format '%s': Freshet decodes 'json' record values".formatted(format));
         }
     }
 

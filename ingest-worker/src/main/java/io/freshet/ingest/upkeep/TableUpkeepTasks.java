@@ -1,6 +1,7 @@
 package io.freshet.ingest.upkeep;
 
 import io.freshet.ingest.commit.TransactionLog;
+import io.freshet.ingest.error.InvalidUpkeepArgumentException;
 import io.freshet.ingest.flush.InFlightFiles;
 import io.freshet.ingest.flush.ParquetFlusher;
 import io.freshet.ingest.settings.UpkeepSettings;
@@ -114,7 +115,7 @@ public final class TableUpkeepTasks
     public synchronized OrphanResult removeOrphanFiles(Duration retention)
     {
         if (retention.compareTo(UpkeepSettings.MINIMUM_ORPHAN_RETENTION) < 0) {
-            throw new IllegalArgumentException("Retention %s is too short: it must be at least 1h, as a younger unreferenced file may belong to a commit in progress".formatted(retention));
+            throw new InvalidUpkeepArgumentException("Retention %s is too short: it must be at least 1h, as a younger unreferenced file may belong to a commit in progress".formatted(retention));
         }
         OrphanResult result = orphanCleaner.removeOrphans(retention);
         orphanFilesDeleted.addAndGet(result.deletedFiles());

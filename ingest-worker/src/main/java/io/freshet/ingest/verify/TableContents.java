@@ -6,6 +6,7 @@ import io.freshet.ingest.commit.CommittedState;
 import io.freshet.ingest.commit.LostOffsets;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
+import io.freshet.ingest.error.TransactionLogException;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.iceberg.Snapshot;
@@ -97,7 +98,7 @@ public final class TableContents
     {
         Snapshot snapshot = table.snapshot(snapshotId);
         if (snapshot == null) {
-            throw new IllegalStateException("Snapshot %s of %s no longer exists; run the check again".formatted(snapshotId, table.name()));
+            throw new TransactionLogException("Snapshot %s of %s no longer exists; run the check again".formatted(snapshotId, table.name()));
         }
         try (CloseableIterable<Record> records = IcebergGenerics.read(table)
                 .useSnapshot(snapshotId)

@@ -2,9 +2,12 @@ package io.freshet.ingest.verify;
 
 import io.freshet.ingest.buffer.HotBatchBuilder;
 import io.freshet.ingest.commit.LostOffsets;
+import io.freshet.ingest.consumer.KafkaConsumers;
 import io.freshet.ingest.decoding.BadRecordException;
 import io.freshet.ingest.decoding.JsonRecordDecoder;
 import io.freshet.ingest.decoding.RecordDecoder;
+import io.freshet.ingest.error.KafkaUnavailableException;
+import io.freshet.ingest.error.UnknownTopicException;
 import io.freshet.ingest.settings.IngestSettings;
 import io.freshet.ingest.settings.TableBinding;
 import org.apache.arrow.memory.BufferAllocator;
@@ -17,7 +20,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,12 +55,12 @@ public final class TableVerifier
     {
         requireNonNull(contents, "contents is null");
         String topic = binding.topic();
-        try (KafkaConsumer<byte[], byte[]> consumer = createConsumer(tableName);
+        try (KafkaConsumer<byte[], byte[]> consumer = createConsumer(tableName, topic);
                 BufferAllocator allocator = new RootAllocator()) {
             return verify(consumer, allocator, tableName, schema, topic, contents);
         }
         catch (KafkaException e) {
-            throw new IllegalStateException("Cannot read Kafka topic '%s' at %s to verify %s: %s".formatted(topic, settings.kafkaProperties().get("bootstrap.servers"), tableName, e.getMessage()), e);
+            throw new KafkaUnavailableException("Cannot read Kafka topic '%s' at %s to verify %s: %s".formatted(topic, settings.kafkaProperties().get("bootstrap.servers"), tableName, e.getMessage()), e);
         }
     }
 
@@ -70,7 +72,7 @@ public final class TableVerifier
             partitionInfos.forEach(info -> topicPartitions.add(info.partition()));
         }
         if (topicPartitions.isEmpty()) {
-            throw new IllegalStateException("Kafka topic '%s' of %s does not exist at %s".formatted(topic, tableName, settings.kafkaProperties().get("bootstrap.servers")));
+            throw new UnknownTopicException("Kafka topic '%s' of %s does not exist at %s".formatted(topic, tableName, settings.kafkaProperties().get("bootstrap.servers")));
         }
         List<TopicPartition> assignment = topicPartitions.stream().map(partition -> new TopicPartition(topic, partition)).toList();
         Map<TopicPartition, Long> starts = consumer.beginningOffsets(assignment, KAFKA_TIMEOUT);
@@ -136,26 +138,21 @@ public final class TableVerifier
                 }
             }
             if (System.nanoTime() - lastProgress > KAFKA_TIMEOUT.toNanos()) {
-                throw new IllegalStateException("Kafka returned no records of topic '%s' for %s seconds while verifying partitions %s"
+                throw new KafkaUnavailableException("Kafka returned no records of topic '%s' for %s seconds while verifying partitions %s"
                         .formatted(topic, KAFKA_TIMEOUT.toSeconds(), reading.keySet().stream().map(TopicPartition::partition).sorted().toList()));
             }
         }
     }
 
-    private KafkaConsumer<byte[], byte[]> createConsumer(String tableName)
+    private KafkaConsumer<byte[], byte[]> createConsumer(String tableName, String topic)
     {
-        Map<String, Object> properties = new HashMap<>(settings.kafkaProperties());
-        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Map<String, Object> properties = KafkaConsumers.properties(settings.kafkaProperties(), "freshet-verify-" + tableName);
+        // its own client id beside the ingester's, whatever kafka.client.id says
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "freshet-verify-" + tableName);
         // the verifier only reads: it must not move the group's offsets that mirror the watermark
         properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
         properties.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        // the same records the ingester sees: aborted transactions are in neither
-        properties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "freshet-verify-" + tableName);
-        return new KafkaConsumer<>(properties);
+        return KafkaConsumers.open(topic, properties);
     }
 
     /** Walks one partition's Kafka records in offset order beside the table's sorted offsets. */

@@ -1,5 +1,6 @@
 package io.freshet.ingest.commit;
 
+import io.freshet.ingest.error.TransactionLogException;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -105,7 +106,7 @@ class TestOffsetWatermark
         for (String json : new String[] {"", "not json", "{\"0\": 1", "[1, 2]", "{\"0\": \"many\"}", "{\"zero\": 1}", "{\"0\": {\"a\": 1}}", "null", "{\"0\": null}"}) {
             assertThatThrownBy(() -> OffsetWatermark.fromJson(json))
                     .as(json)
-                    .isInstanceOf(IllegalArgumentException.class)
+                    .isInstanceOf(TransactionLogException.class)
                     .hasMessage("Invalid offset watermark in snapshot summary: " + json);
         }
     }

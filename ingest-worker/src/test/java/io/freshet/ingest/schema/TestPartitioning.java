@@ -1,5 +1,6 @@
 package io.freshet.ingest.schema;
 
+import io.freshet.ingest.error.InvalidTablePropertyException;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
@@ -40,7 +41,7 @@ class TestPartitioning
     @Test
     void badEntriesNameTheEntryAndTheRule()
     {
-        assertThatThrownBy(() -> Partitioning.toSpec(SCHEMA, List.of("week(ts)"))).hasMessage(
+        assertThatThrownBy(() -> Partitioning.toSpec(SCHEMA, List.of("week(ts)"))).isInstanceOf(InvalidTablePropertyException.class).hasMessage(
                 "Invalid partitioning 'week(ts)': use column, year(column), month(column), day(column), hour(column), bucket(column, n), truncate(column, n) or void(column)");
         assertThatThrownBy(() -> Partitioning.toSpec(SCHEMA, List.of("day(ts"))).hasMessageStartingWith("Invalid partitioning 'day(ts': use column");
         assertThatThrownBy(() -> Partitioning.toSpec(SCHEMA, List.of("nothing"))).hasMessageContaining("column nothing does not exist");

@@ -4,10 +4,12 @@ import com.google.inject.Inject;
 import io.freshet.ingest.cluster.PartitionEpochs;
 import io.freshet.ingest.commit.OffsetWatermark;
 import io.freshet.ingest.commit.TransactionLog;
+import io.freshet.ingest.error.IngestException;
 import io.freshet.ingest.settings.TableBinding;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.config.ClusterReadConfig;
 import io.freshet.trino.config.FreshetConfig;
+import io.freshet.trino.error.FreshetErrors;
 import io.freshet.trino.handle.FreshetTableHandle;
 import io.freshet.trino.handle.FreshetTableHandle.HotRange;
 import io.freshet.trino.ownership.ClusterNodes;
@@ -73,15 +75,15 @@ public final class ClusterCuts
             watermark = snapshot == null ? OffsetWatermark.EMPTY : new TransactionLog(table).watermark(snapshot);
             epochs = snapshot == null ? PartitionEpochs.EMPTY : new TransactionLog(table).epochs(snapshot);
         }
-        catch (IllegalStateException e) {
-            throw new TrinoException(FRESHET_CATALOG_ERROR, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
         int partitions;
         try {
             partitions = partitionCounts.partitionCount(binding.topic());
         }
-        catch (IllegalStateException e) {
-            throw new TrinoException(FRESHET_KAFKA_ERROR, "Cannot plan the hot rows of %s: %s".formatted(name, e.getMessage()), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest("Cannot plan the hot rows of %s".formatted(name), e);
         }
         // the partition count is cached: a topic that just grew may already have a watermark for a partition beyond it
         int partitionLimit = Math.max(partitions, watermark.nextOffsets().keySet().stream().mapToInt(partition -> partition + 1).max().orElse(0));

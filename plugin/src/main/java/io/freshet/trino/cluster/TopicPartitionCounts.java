@@ -2,6 +2,8 @@ package io.freshet.trino.cluster;
 
 import com.google.inject.Inject;
 import io.freshet.ingest.consumer.KafkaErrors;
+import io.freshet.ingest.error.KafkaUnavailableException;
+import io.freshet.ingest.error.UnknownTopicException;
 import io.freshet.trino.config.KafkaClientProperties;
 import jakarta.annotation.PreDestroy;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,7 +42,7 @@ public final class TopicPartitionCounts
         this.adminProperties = Map.copyOf(properties);
     }
 
-    /** The topic's partition count; fails with an {@link IllegalStateException} that says why when Kafka cannot tell. */
+    /** The topic's partition count; fails with a {@link KafkaUnavailableException} or {@link UnknownTopicException} that says why when Kafka cannot tell. */
     public int partitionCount(String topic)
     {
         requireNonNull(topic, "topic is null");
@@ -62,16 +64,16 @@ public final class TopicPartitionCounts
         }
         catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new IllegalStateException("Kafka topic '%s' does not exist".formatted(topic), e.getCause());
+                throw new UnknownTopicException("Kafka topic '%s' does not exist".formatted(topic), e.getCause());
             }
-            throw new IllegalStateException("Cannot describe Kafka topic '%s': %s".formatted(topic, KafkaErrors.rootCauseMessage(e)), e.getCause());
+            throw new KafkaUnavailableException("Cannot describe Kafka topic '%s': %s".formatted(topic, KafkaErrors.rootCauseMessage(e)), e.getCause());
         }
         catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not describe topic '%s' within 10 seconds: check kafka.bootstrap.servers".formatted(topic), e);
+            throw new KafkaUnavailableException("Kafka did not describe topic '%s' within 10 seconds: check kafka.bootstrap.servers".formatted(topic), e);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new KafkaUnavailableException("Interrupted while describing Kafka topic '%s'".formatted(topic), e);
         }
     }
 

@@ -4,14 +4,15 @@ import com.google.inject.Inject;
 import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.ingest.error.IngestException;
 import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.verify.PartitionVerification;
 import io.freshet.ingest.verify.TableContents;
 import io.freshet.ingest.verify.TableVerification;
 import io.freshet.ingest.verify.TableVerifier;
 import io.freshet.trino.error.FreshetErrors;
-import io.freshet.trino.ownership.ClusterNodes;
 import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.ownership.ClusterNodes;
 import io.trino.plugin.base.classloader.ClassLoaderSafeTableFunctionProcessorProvider;
 import io.trino.spi.Page;
 import io.trino.spi.PageBuilder;
@@ -33,8 +34,8 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 
 import java.util.Optional;
 
-import static io.freshet.trino.error.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.catalog.TableIdentifiers.toIdentifier;
+import static io.freshet.trino.error.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
@@ -153,8 +154,8 @@ public class FreshetFunctionProvider
             try {
                 return new TableVerifier(ingestion.worker().settings()).verify(name.toString(), table.schema(), binding, contents);
             }
-            catch (IllegalStateException e) {
-                throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
+            catch (IngestException e) {
+                throw FreshetErrors.fromIngest(e);
             }
         }
     }

@@ -1,9 +1,12 @@
 package io.freshet.trino.metadata;
 
-import io.freshet.ingest.catalog.NotFreshetTableException;
+import io.freshet.ingest.buffer.HotBuffer;
+import io.freshet.ingest.buffer.HotCut;
 import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.consumer.IngestionStatus;
 import io.freshet.ingest.consumer.TableIngester;
+import io.freshet.ingest.error.IngestException;
+import io.freshet.ingest.error.NotFreshetTableException;
 import io.freshet.ingest.schema.Partitioning;
 import io.freshet.ingest.settings.TableBinding;
 import io.freshet.trino.catalog.TableCache;
@@ -106,8 +109,8 @@ public class FreshetMetadata
         try {
             SafeNames.requireSafeSchemaName(schemaName);
         }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(FRESHET_INVALID_NAME, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
         schemas.namespaces().createNamespace(Namespace.of(schemaName));
     }
@@ -218,7 +221,7 @@ public class FreshetMetadata
             throw new TableNotFoundException(handle.schemaTableName());
         }
         catch (NotFreshetTableException e) {
-            throw FreshetErrors.notFreshetTable(e);
+            throw FreshetErrors.fromIngest(e);
         }
     }
 
@@ -234,14 +237,7 @@ public class FreshetMetadata
         if (properties.containsKey(FreshetTableProperties.PARTITIONING)) {
             // the spec changes for new data: no restart, the next flush writes it
             List<String> partitioning = properties.get(FreshetTableProperties.PARTITIONING).map(value -> FreshetTableProperties.partitioning(Map.of(FreshetTableProperties.PARTITIONING, value))).orElse(List.of());
-            changeTable(handle, table -> {
-                try {
-                    Partitioning.update(table, partitioning);
-                }
-                catch (IllegalArgumentException e) {
-                    throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
-                }
-            });
+            changeTable(handle, table -> Partitioning.update(table, partitioning));
             if (properties.size() == 1) {
                 return;
             }

@@ -2,7 +2,9 @@ package io.freshet.trino.metadata;
 
 import io.freshet.ingest.consumer.DataLossPolicy;
 import io.freshet.ingest.decoding.BadRecordPolicy;
+import io.freshet.ingest.error.IngestException;
 import io.freshet.ingest.settings.TableBinding;
+import io.freshet.trino.error.FreshetErrors;
 import io.trino.spi.TrinoException;
 import io.trino.spi.session.PropertyMetadata;
 import io.trino.spi.type.ArrayType;
@@ -69,8 +71,8 @@ public final class FreshetTableProperties
                     Optional.ofNullable((String) properties.get(BAD_RECORD_POLICY)).map(BadRecordPolicy::fromString),
                     Optional.ofNullable((String) properties.get(DEAD_LETTER_TOPIC)));
         }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
     }
 
@@ -84,8 +86,8 @@ public final class FreshetTableProperties
         try {
             return Optional.of(DataLossPolicy.fromString(value).name());
         }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
     }
 

@@ -1,7 +1,8 @@
 package io.freshet.trino.metadata;
 
-import io.freshet.ingest.catalog.NotFreshetTableException;
+import io.freshet.ingest.error.NotFreshetTableException;
 import io.freshet.trino.catalog.TableCache;
+import io.freshet.trino.error.FreshetErrors;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import static io.freshet.trino.error.FreshetErrorCode.FRESHET_NOT_FRESHET_TABLE;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static io.trino.spi.StandardErrorCode.SCHEMA_NOT_EMPTY;
 import static java.util.Objects.requireNonNull;
@@ -71,7 +71,7 @@ final class Schemas
             }
         }
         catch (NotFreshetTableException e) {
-            throw new TrinoException(FRESHET_NOT_FRESHET_TABLE, "Schema %s is not dropped: %s".formatted(schemaName, e.getMessage()), e);
+            throw FreshetErrors.fromIngest("Schema %s is not dropped".formatted(schemaName), e);
         }
         catch (NamespaceNotEmptyException e) {
             throw new TrinoException(SCHEMA_NOT_EMPTY, "Schema %s is not empty: drop its tables first or use DROP SCHEMA ... CASCADE".formatted(schemaName));

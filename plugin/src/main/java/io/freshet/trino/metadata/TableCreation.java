@@ -2,11 +2,12 @@ package io.freshet.trino.metadata;
 
 import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.consumer.DataLossPolicy;
-import io.freshet.ingest.consumer.UnknownTopicException;
+import io.freshet.ingest.error.IngestException;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import io.freshet.ingest.schema.Partitioning;
 import io.freshet.ingest.settings.TableBinding;
 import io.freshet.trino.catalog.TableCache;
+import io.freshet.trino.error.FreshetErrors;
 import io.freshet.trino.filesystem.WarehouseProbe;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.security.AllowedTopics;
@@ -27,12 +28,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import static io.freshet.trino.catalog.TableIdentifiers.toIdentifier;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_FILESYSTEM_ERROR;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INVALID_NAME;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_INVALID_TABLE_PROPERTY;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
-import static io.freshet.trino.catalog.TableIdentifiers.toIdentifier;
 import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static java.util.Objects.requireNonNull;
@@ -66,8 +67,8 @@ final class TableCreation
         try {
             SafeNames.requireSafeTableName(toIdentifier(name));
         }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(FRESHET_INVALID_NAME, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
         TableBinding binding = FreshetTableProperties.binding(tableMetadata.getProperties());
         allowedTopics.check(binding, ingestion.worker().settings().badRecordPolicy());
@@ -77,8 +78,8 @@ final class TableCreation
         try {
             Partitioning.toSpec(KafkaMetadataColumns.withMetadataColumns(columns), partitioning);
         }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(FRESHET_INVALID_TABLE_PROPERTY, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
         TableIdentifier identifier = toIdentifier(name);
         if (!namespaces.get().namespaceExists(identifier.namespace())) {
@@ -97,15 +98,8 @@ final class TableCreation
             tableCache.invalidate(identifier);
             ingestion.worker().createTable(identifier, columns, partitioning, binding, extra, ingestion.isIngesting());
         }
-        catch (UnknownTopicException e) {
-            throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
-        }
-        catch (IllegalArgumentException e) {
-            // reserved column names and column types the hot buffer cannot hold
-            throw new TrinoException(NOT_SUPPORTED, e.getMessage(), e);
-        }
-        catch (IllegalStateException e) {
-            throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
         catch (UncheckedIOException e) {
             throw new TrinoException(FRESHET_FILESYSTEM_ERROR, "Cannot write the metadata of table %s: %s; check iceberg.jdbc-catalog.default-warehouse-dir and the storage settings %s"

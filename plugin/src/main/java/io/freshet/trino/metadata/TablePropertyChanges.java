@@ -1,7 +1,7 @@
 package io.freshet.trino.metadata;
 
 import io.freshet.ingest.consumer.DataLossPolicy;
-import io.freshet.ingest.consumer.UnknownTopicException;
+import io.freshet.ingest.error.IngestException;
 import io.freshet.ingest.settings.TableBinding;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.error.FreshetErrors;
@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import static io.freshet.trino.catalog.TableIdentifiers.toIdentifier;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_KAFKA_ERROR;
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_UNKNOWN_TOPIC;
-import static io.freshet.trino.catalog.TableIdentifiers.toIdentifier;
 import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
 import static java.util.Objects.requireNonNull;
 
@@ -81,11 +81,8 @@ final class TablePropertyChanges
             try {
                 ingestion.worker().requireTopic(binding.effectiveDeadLetterTopic());
             }
-            catch (UnknownTopicException e) {
-                throw new TrinoException(FRESHET_UNKNOWN_TOPIC, e.getMessage(), e);
-            }
-            catch (RuntimeException e) {
-                throw new TrinoException(FRESHET_KAFKA_ERROR, e.getMessage(), e);
+            catch (IngestException e) {
+                throw FreshetErrors.fromIngest(e);
             }
         }
         Map<String, String> updated = binding.toTableProperties();

@@ -1,8 +1,10 @@
 package io.freshet.trino.schema;
 
 import io.freshet.ingest.decoding.JsonFieldNames;
+import io.freshet.ingest.error.UnsupportedColumnException;
 import io.freshet.ingest.schema.ArrowSchemas;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
+import io.freshet.trino.error.FreshetErrors;
 import io.freshet.trino.type.TypeConverter;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnMetadata;
@@ -157,8 +159,8 @@ public final class SchemaEvolution
         try {
             ArrowSchemas.toArrow(Types.NestedField.optional(1, name, type));
         }
-        catch (ArrowSchemas.UnsupportedTypeException e) {
-            throw new TrinoException(NOT_SUPPORTED, "Column %s: %s".formatted(name, e.getMessage()), e);
+        catch (UnsupportedColumnException e) {
+            throw FreshetErrors.fromIngest("Column %s".formatted(name), e);
         }
         return type;
     }

@@ -1,5 +1,6 @@
 package io.freshet.trino.schema;
 
+import io.freshet.ingest.error.IngestException;
 import io.freshet.ingest.settings.TableBinding;
 import io.freshet.trino.error.FreshetErrors;
 import io.freshet.trino.ingestion.IngestionManager;
@@ -35,6 +36,10 @@ public final class TableChanges
         catch (TrinoException e) {
             throw e;
         }
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
+        }
+        // Iceberg's refusals of the change itself, such as adding a column that exists
         catch (IllegalArgumentException | org.apache.iceberg.exceptions.ValidationException e) {
             throw new TrinoException(FRESHET_INVALID_SCHEMA_CHANGE, "Cannot change table %s: %s".formatted(name, e.getMessage()), e);
         }

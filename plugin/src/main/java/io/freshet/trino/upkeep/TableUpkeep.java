@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import io.airlift.log.Logger;
 import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
+import io.freshet.ingest.error.IngestException;
 import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.settings.UpkeepSettings;
 import io.freshet.ingest.upkeep.Compactor.CompactionResult;
@@ -112,8 +113,8 @@ public class TableUpkeep
         catch (TrinoException e) {
             throw e;
         }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, e.getMessage(), e);
+        catch (IngestException e) {
+            throw FreshetErrors.fromIngest(e);
         }
         catch (RuntimeException e) {
             throw new TrinoException(FRESHET_MAINTENANCE_FAILED, "Upkeep of %s failed: %s".formatted(name, e.getMessage()), e);

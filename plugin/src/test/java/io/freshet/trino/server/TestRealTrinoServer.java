@@ -7,13 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
-
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +21,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -104,9 +107,11 @@ class TestRealTrinoServer
 
             // cold: committed to Iceberg, still exactly once
             assertMetrics(RECORDS, 0);
+            assertOpenMetrics(RECORDS, 0);
             sql("CALL freshet.system.flush('shop', 'orders')");
             assertThat(sql(status)).as("every row committed").containsExactly("\"0\",\"%d\"".formatted(RECORDS));
             assertMetrics(0, 1);
+            assertOpenMetrics(0, 1);
             assertThat(sql(check)).containsExactly(expected);
             assertThat(metadataFiles()).as("Iceberg metadata under %s", warehouse).isNotEmpty();
             assertThat(sql("SELECT customer, amount FROM freshet.shop.orders WHERE id = 42")).containsExactly("\"c8\",\"42.5\"");
@@ -158,6 +163,35 @@ class TestRealTrinoServer
                 assertThat((long) mbeans.getAttribute(name, "HotBytes")).isPositive();
             }
         }
+    }
+
+    /** The same figures on Trino's OpenMetrics endpoint, where a Prometheus scrape finds them. */
+    private void assertOpenMetrics(long hotRows, long commits)
+            throws IOException, InterruptedException
+    {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + server.serverAddress() + "/metrics"))
+                .header("X-Trino-User", "monitoring")
+                .GET()
+                .build();
+        HttpResponse<String> response;
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(openMetric(response.body(), "ConsumedRecords")).isEqualTo(RECORDS);
+        assertThat(openMetric(response.body(), "HotRows")).isEqualTo(hotRows);
+        assertThat(openMetric(response.body(), "Commits")).isEqualTo(commits);
+    }
+
+    private static double openMetric(String exposition, String attribute)
+    {
+        // a sample line is "<sanitized object name and attribute> <value>"
+        List<String> samples = exposition.lines()
+                .filter(line -> !line.startsWith("#") && line.contains("freshet_metrics"))
+                .filter(line -> line.substring(0, line.indexOf(' ')).endsWith("_" + attribute))
+                .toList();
+        assertThat(samples).as("%s in %s", attribute, exposition.lines().filter(line -> line.contains("freshet")).toList()).hasSize(1);
+        return Double.parseDouble(samples.getFirst().substring(samples.getFirst().lastIndexOf(' ') + 1));
     }
 
     private List<String> sql(String statement)

@@ -138,6 +138,7 @@ public final class TrinoServerProcess
         // Trino's MBean server over JMX remote, the server the jmx catalog and the OpenMetrics endpoint read
         int jmxRegistryPort = freePort();
         config.put("jmx.rmiregistry.port", Integer.toString(jmxRegistryPort));
+        config.put("openmetrics.jmx-object-names", "trino.plugin.freshet.metrics:*");
         config.putAll(role.extraConfig());
         write(etc.resolve("config.properties"), config);
         write(etc.resolve("log.properties"), Map.of("io.trino", "INFO", "io.freshet", "INFO"));

@@ -1,4 +1,4 @@
-package io.freshet.ingest.catalog;
+package io.freshet.ingest.error;
 
 import org.apache.iceberg.catalog.TableIdentifier;
 
@@ -6,8 +6,8 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * A table of a shared Iceberg catalog that Freshet does not own: it is bound to no Kafka topic, so Freshet
  * did not create it and must not drop it.
  */
-public class NotFreshetTableException
-        extends IllegalArgumentException
+public final class NotFreshetTableException
+        extends IngestException
 {
     public NotFreshetTableException(TableIdentifier identifier)
     {

@@ -1,0 +1,16 @@
+package io.freshet.ingest.error;
+
+/** A schema or table name that cannot become a directory of the table location. */
+public final class InvalidNameException
+        extends IngestException
+{
+    public InvalidNameException(String message)
+    {
+        super(message);
+    }
+
+    public InvalidNameException(String message, Throwable cause)
+    {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,16 @@
+package io.freshet.ingest.error;
+
+/** A table property with a value Freshet cannot use: partitioning, format, bad record or data loss policy. */
+public final class InvalidTablePropertyException
+        extends IngestException
+{
+    public InvalidTablePropertyException(String message)
+    {
+        super(message);
+    }
+
+    public InvalidTablePropertyException(String message, Throwable cause)
+    {
+        super(message, cause);
+    }
+}

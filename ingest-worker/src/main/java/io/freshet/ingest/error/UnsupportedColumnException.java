@@ -1,0 +1,16 @@
+package io.freshet.ingest.error;
+
+/** A column that Freshet cannot ingest: a name reserved for the Kafka metadata columns, or a type the hot buffer cannot hold. */
+public final class UnsupportedColumnException
+        extends IngestException
+{
+    public UnsupportedColumnException(String message)
+    {
+        super(message);
+    }
+
+    public UnsupportedColumnException(String message, Throwable cause)
+    {
+        super(message, cause);
+    }
+}
