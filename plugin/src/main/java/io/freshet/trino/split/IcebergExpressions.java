@@ -1,5 +1,6 @@
 package io.freshet.trino.split;
 
+import io.airlift.slice.Slice;
 import io.freshet.trino.handle.FreshetColumnHandle;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.Range;
@@ -7,14 +8,21 @@ import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.type.BigintType;
 import io.trino.spi.type.BooleanType;
 import io.trino.spi.type.DateType;
+import io.trino.spi.type.DecimalType;
+import io.trino.spi.type.DoubleType;
+import io.trino.spi.type.Int128;
 import io.trino.spi.type.IntegerType;
 import io.trino.spi.type.LongTimestampWithTimeZone;
+import io.trino.spi.type.RealType;
 import io.trino.spi.type.Type;
+import io.trino.spi.type.VarbinaryType;
 import io.trino.spi.type.VarcharType;
-import io.airlift.slice.Slice;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
 
@@ -61,6 +69,11 @@ public final class IcebergExpressions
             }
             ranges = Expressions.or(ranges, rangeExpression.get());
         }
+        if (column.type() instanceof DoubleType || column.type() instanceof RealType) {
+            // Iceberg's bounds leave NaN out, while a domain may stand for a predicate NaN passes, such as x <> 1.0:
+            // files holding NaN are kept
+            ranges = Expressions.or(ranges, Expressions.isNaN(name));
+        }
         return domain.isNullAllowed() ? Expressions.or(ranges, Expressions.isNull(name)) : ranges;
     }
 
@@ -95,8 +108,18 @@ public final class IcebergExpressions
         if (type instanceof IntegerType || type instanceof DateType) {
             return Optional.of(Math.toIntExact((Long) value));
         }
-        if (type instanceof BooleanType) {
+        if (type instanceof BooleanType || type instanceof DoubleType) {
             return Optional.of(value);
+        }
+        if (type instanceof RealType) {
+            return Optional.of(Float.intBitsToFloat(Math.toIntExact((Long) value)));
+        }
+        if (type instanceof DecimalType decimal) {
+            BigInteger unscaled = decimal.isShort() ? BigInteger.valueOf((Long) value) : ((Int128) value).toBigInteger();
+            return Optional.of(new BigDecimal(unscaled, decimal.getScale()));
+        }
+        if (type instanceof VarbinaryType) {
+            return Optional.of(ByteBuffer.wrap(((Slice) value).getBytes()));
         }
         if (type instanceof VarcharType) {
             return Optional.of(((Slice) value).toStringUtf8());

@@ -6,22 +6,35 @@ import io.trino.spi.predicate.Range;
 import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.predicate.ValueSet;
 import io.trino.spi.type.ArrayType;
+import io.trino.spi.type.DecimalType;
+import io.trino.spi.type.Int128;
 import io.trino.spi.type.LongTimestampWithTimeZone;
 import io.trino.spi.type.Type;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Metrics;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.expressions.Evaluator;
 import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.InclusiveMetricsEvaluator;
 import org.apache.iceberg.expressions.UnboundPredicate;
+import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
 import static io.airlift.slice.Slices.utf8Slice;
+import static io.airlift.slice.Slices.wrappedBuffer;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.BooleanType.BOOLEAN;
 import static io.trino.spi.type.DateType.DATE;
@@ -46,6 +59,13 @@ class TestIcebergExpressions
     private static final FreshetColumnHandle DAY = column("day", 5, DATE);
     private static final FreshetColumnHandle PLACED = column("placed", 6, TIMESTAMP_MICROS);
     private static final FreshetColumnHandle CREATED = column("created", 7, TIMESTAMP_TZ_MICROS);
+    private static final FreshetColumnHandle PRICE = column("price", 8, DOUBLE);
+    private static final FreshetColumnHandle RATIO = column("ratio", 9, REAL);
+    private static final DecimalType SHORT_DECIMAL = createDecimalType(10, 2);
+    private static final FreshetColumnHandle AMOUNT = column("amount", 10, SHORT_DECIMAL);
+    private static final DecimalType LONG_DECIMAL = createDecimalType(30, 4);
+    private static final FreshetColumnHandle TOTAL = column("total", 11, LONG_DECIMAL);
+    private static final FreshetColumnHandle PAYLOAD = column("payload", 12, VARBINARY);
 
     private static final Schema SCHEMA = new Schema(
             NestedField.optional(1, "id", Types.LongType.get()),
@@ -54,7 +74,12 @@ class TestIcebergExpressions
             NestedField.optional(4, "paid", Types.BooleanType.get()),
             NestedField.optional(5, "day", Types.DateType.get()),
             NestedField.optional(6, "placed", Types.TimestampType.withoutZone()),
-            NestedField.optional(7, "created", Types.TimestampType.withZone()));
+            NestedField.optional(7, "created", Types.TimestampType.withZone()),
+            NestedField.optional(8, "price", Types.DoubleType.get()),
+            NestedField.optional(9, "ratio", Types.FloatType.get()),
+            NestedField.optional(10, "amount", Types.DecimalType.of(10, 2)),
+            NestedField.optional(11, "total", Types.DecimalType.of(30, 4)),
+            NestedField.optional(12, "payload", Types.BinaryType.get()));
 
     @Test
     void noneAndAll()
@@ -196,22 +221,80 @@ class TestIcebergExpressions
     }
 
     @Test
+    void floatingPointRangesKeepFilesHoldingNaN()
+    {
+        assertThat(expression(PRICE, Domain.singleValue(DOUBLE, 1.5))).isEqualTo("(ref(name=\"price\") == 1.5 or is_nan(ref(name=\"price\")))");
+        Expression ratio = toExpression(RATIO, Domain.create(ValueSet.ofRanges(Range.greaterThan(REAL, (long) Float.floatToIntBits(0.5f))), false));
+        assertThat(literal(((org.apache.iceberg.expressions.Or) ratio).left())).isEqualTo(0.5f);
+        assertThat(matches(ratio, Map.of("ratio", 0.75f))).isTrue();
+        assertThat(matches(ratio, Map.of("ratio", 0.25f))).isFalse();
+
+        // price <> 1.0: a file whose other values are all 1.0 may still hold a NaN, which passes
+        Expression notOne = toExpression(PRICE, Domain.create(ValueSet.ofRanges(Range.lessThan(DOUBLE, 1.0), Range.greaterThan(DOUBLE, 1.0)), false));
+        assertThat(mightMatch(notOne, file(1.0, 1.0, 1L))).isTrue();
+        assertThat(mightMatch(notOne, file(1.0, 1.0, 0L))).isFalse();
+        Expression above = toExpression(PRICE, Domain.create(ValueSet.ofRanges(Range.greaterThan(DOUBLE, 10.0)), false));
+        assertThat(mightMatch(above, file(1.0, 5.0, 0L))).isFalse();
+        assertThat(mightMatch(above, file(1.0, 50.0, 0L))).isTrue();
+    }
+
+    @Test
+    void decimalsOfBothWidths()
+    {
+        Expression amount = toExpression(AMOUNT, Domain.create(ValueSet.ofRanges(Range.greaterThanOrEqual(SHORT_DECIMAL, 1999L)), false));
+        assertThat(literal(amount)).isEqualTo(new BigDecimal("19.99"));
+        assertThat(matches(amount, Map.of("amount", new BigDecimal("19.99")))).isTrue();
+        assertThat(matches(amount, Map.of("amount", new BigDecimal("19.98")))).isFalse();
+
+        Int128 large = Int128.valueOf(new BigInteger("123456789012345678901234"));
+        Expression total = toExpression(TOTAL, Domain.singleValue(LONG_DECIMAL, large));
+        assertThat(literal(total)).isEqualTo(new BigDecimal("12345678901234567890.1234"));
+        assertThat(matches(total, Map.of("total", new BigDecimal("12345678901234567890.1234")))).isTrue();
+    }
+
+    @Test
+    void varbinaryComparesBytes()
+    {
+        Expression payload = toExpression(PAYLOAD, Domain.create(ValueSet.ofRanges(Range.range(VARBINARY, wrappedBuffer((byte) 1), true, wrappedBuffer((byte) 2), false)), false));
+        assertThat(matches(payload, Map.of("payload", ByteBuffer.wrap(new byte[] {1, 7})))).isTrue();
+        assertThat(matches(payload, Map.of("payload", ByteBuffer.wrap(new byte[] {2})))).isFalse();
+        assertThat(matches(payload, Map.of("payload", ByteBuffer.wrap(new byte[] {0, 9})))).isFalse();
+    }
+
+    @Test
     void typesWithoutExactTranslationPruneNothing()
     {
-        assertThat(expression(column("price", 8, DOUBLE), Domain.singleValue(DOUBLE, 1.5))).isEqualTo("true");
-        assertThat(expression(column("ratio", 9, REAL), Domain.singleValue(REAL, (long) Float.floatToIntBits(1.5f)))).isEqualTo("true");
-        assertThat(expression(column("amount", 10, createDecimalType(10, 2)), Domain.singleValue(createDecimalType(10, 2), 1999L))).isEqualTo("true");
-        assertThat(expression(column("payload", 11, VARBINARY), Domain.singleValue(VARBINARY, utf8Slice("x")))).isEqualTo("true");
-        assertThat(expression(column("at", 12, TIMESTAMP_MILLIS), Domain.create(ValueSet.ofRanges(Range.greaterThan(TIMESTAMP_MILLIS, 0L)), true))).isEqualTo("true");
+        assertThat(expression(column("at", 13, TIMESTAMP_MILLIS), Domain.create(ValueSet.ofRanges(Range.greaterThan(TIMESTAMP_MILLIS, 0L)), true))).isEqualTo("true");
         // null tests need no values, so they translate for any type
-        assertThat(expression(column("tags", 13, new ArrayType(BIGINT)), Domain.onlyNull(new ArrayType(BIGINT)))).isEqualTo("is_null(ref(name=\"tags\"))");
+        assertThat(expression(column("tags", 14, new ArrayType(BIGINT)), Domain.onlyNull(new ArrayType(BIGINT)))).isEqualTo("is_null(ref(name=\"tags\"))");
 
         // an untranslatable column leaves the others pruning
-        FreshetColumnHandle price = column("price", 8, DOUBLE);
         Expression expression = IcebergExpressions.toExpression(TupleDomain.withColumnDomains(Map.of(
-                price, Domain.create(ValueSet.ofRanges(Range.greaterThan(DOUBLE, 1.0)), false),
+                column("at", 13, TIMESTAMP_MILLIS), Domain.create(ValueSet.ofRanges(Range.greaterThan(TIMESTAMP_MILLIS, 0L)), false),
                 ID, Domain.singleValue(BIGINT, 1L))));
         assertThat(expression.toString()).isEqualTo("ref(name=\"id\") == 1");
+    }
+
+    /** Whether Iceberg's scan planning would read a data file of price values between the bounds and the given count of NaN. */
+    private static boolean mightMatch(Expression expression, DataFile file)
+    {
+        return new InclusiveMetricsEvaluator(SCHEMA, expression).eval(file);
+    }
+
+    private static DataFile file(double lower, double upper, long nanCount)
+    {
+        int priceId = SCHEMA.findField("price").fieldId();
+        return DataFiles.builder(PartitionSpec.unpartitioned())
+                .withPath("/warehouse/shop/orders/data/f.parquet")
+                .withFileSizeInBytes(1024)
+                .withFormat(FileFormat.PARQUET)
+                .withMetrics(new Metrics(10L, null,
+                        Map.of(priceId, 10L),
+                        Map.of(priceId, 0L),
+                        Map.of(priceId, nanCount),
+                        Map.of(priceId, Conversions.toByteBuffer(Types.DoubleType.get(), lower)),
+                        Map.of(priceId, Conversions.toByteBuffer(Types.DoubleType.get(), upper))))
+                .build();
     }
 
     private static String expression(FreshetColumnHandle column, Domain domain)
