@@ -6,11 +6,11 @@ public final class InvalidNameException
 {
     public InvalidNameException(String message)
     {
-        super(message);
+        super(Kind.INVALID_NAME, message, null);
     }
 
     public InvalidNameException(String message, Throwable cause)
     {
-        super(message, cause);
+        super(Kind.INVALID_NAME, message, cause);
     }
 }

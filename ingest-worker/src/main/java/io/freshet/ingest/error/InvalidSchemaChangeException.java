@@ -6,11 +6,11 @@ public final class InvalidSchemaChangeException
 {
     public InvalidSchemaChangeException(String message)
     {
-        super(message);
+        super(Kind.INVALID_SCHEMA_CHANGE, message, null);
     }
 
     public InvalidSchemaChangeException(String message, Throwable cause)
     {
-        super(message, cause);
+        super(Kind.INVALID_SCHEMA_CHANGE, message, cause);
     }
 }

@@ -6,11 +6,11 @@ public final class InvalidTablePropertyException
 {
     public InvalidTablePropertyException(String message)
     {
-        super(message);
+        super(Kind.INVALID_TABLE_PROPERTY, message, null);
     }
 
     public InvalidTablePropertyException(String message, Throwable cause)
     {
-        super(message, cause);
+        super(Kind.INVALID_TABLE_PROPERTY, message, cause);
     }
 }

@@ -6,11 +6,11 @@ public final class InvalidUpkeepArgumentException
 {
     public InvalidUpkeepArgumentException(String message)
     {
-        super(message);
+        super(Kind.INVALID_UPKEEP_ARGUMENT, message, null);
     }
 
     public InvalidUpkeepArgumentException(String message, Throwable cause)
     {
-        super(message, cause);
+        super(Kind.INVALID_UPKEEP_ARGUMENT, message, cause);
     }
 }

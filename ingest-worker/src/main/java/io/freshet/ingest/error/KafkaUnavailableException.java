@@ -6,11 +6,11 @@ public final class KafkaUnavailableException
 {
     public KafkaUnavailableException(String message)
     {
-        super(message);
+        super(Kind.KAFKA_UNAVAILABLE, message, null);
     }
 
     public KafkaUnavailableException(String message, Throwable cause)
     {
-        super(message, cause);
+        super(Kind.KAFKA_UNAVAILABLE, message, cause);
     }
 }

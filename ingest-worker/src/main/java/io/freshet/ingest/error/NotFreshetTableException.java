@@ -11,7 +11,7 @@ public final class NotFreshetTableException
 {
     public NotFreshetTableException(TableIdentifier identifier)
     {
-        super("Table %s is not a Freshet table (it is bound to no Kafka topic): Freshet drops only the tables it created; drop it with the engine that owns it"
-                .formatted(identifier));
+        super(Kind.NOT_FRESHET_TABLE, "Table %s is not a Freshet table (it is bound to no Kafka topic): Freshet drops only the tables it created; drop it with the engine that owns it"
+                .formatted(identifier), null);
     }
 }

@@ -6,11 +6,11 @@ public final class TransactionLogException
 {
     public TransactionLogException(String message)
     {
-        super(message);
+        super(Kind.TRANSACTION_LOG, message, null);
     }
 
     public TransactionLogException(String message, Throwable cause)
     {
-        super(message, cause);
+        super(Kind.TRANSACTION_LOG, message, cause);
     }
 }

@@ -6,11 +6,11 @@ public final class UnknownTopicException
 {
     public UnknownTopicException(String message)
     {
-        super(message);
+        super(Kind.UNKNOWN_TOPIC, message, null);
     }
 
     public UnknownTopicException(String message, Throwable cause)
     {
-        super(message, cause);
+        super(Kind.UNKNOWN_TOPIC, message, cause);
     }
 }

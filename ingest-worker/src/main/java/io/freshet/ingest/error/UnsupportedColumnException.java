@@ -6,11 +6,11 @@ public final class UnsupportedColumnException
 {
     public UnsupportedColumnException(String message)
     {
-        super(message);
+        super(Kind.UNSUPPORTED_COLUMN, message, null);
     }
 
     public UnsupportedColumnException(String message, Throwable cause)
     {
-        super(message, cause);
+        super(Kind.UNSUPPORTED_COLUMN, message, cause);
     }
 }

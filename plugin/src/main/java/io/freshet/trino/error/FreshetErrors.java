@@ -1,15 +1,6 @@
 package io.freshet.trino.error;
 
 import io.freshet.ingest.error.IngestException;
-import io.freshet.ingest.error.InvalidNameException;
-import io.freshet.ingest.error.InvalidSchemaChangeException;
-import io.freshet.ingest.error.InvalidTablePropertyException;
-import io.freshet.ingest.error.InvalidUpkeepArgumentException;
-import io.freshet.ingest.error.KafkaUnavailableException;
-import io.freshet.ingest.error.NotFreshetTableException;
-import io.freshet.ingest.error.TransactionLogException;
-import io.freshet.ingest.error.UnknownTopicException;
-import io.freshet.ingest.error.UnsupportedColumnException;
 import io.trino.spi.ErrorCodeSupplier;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
@@ -54,16 +45,16 @@ public final class FreshetErrors
     // a new kind of failure does not compile until it has its code here
     static ErrorCodeSupplier errorCode(IngestException exception)
     {
-        return switch (exception) {
-            case InvalidNameException _ -> FRESHET_INVALID_NAME;
-            case InvalidSchemaChangeException _ -> FRESHET_INVALID_SCHEMA_CHANGE;
-            case InvalidTablePropertyException _ -> FRESHET_INVALID_TABLE_PROPERTY;
-            case InvalidUpkeepArgumentException _ -> INVALID_PROCEDURE_ARGUMENT;
-            case KafkaUnavailableException _ -> FRESHET_KAFKA_ERROR;
-            case NotFreshetTableException _ -> FRESHET_NOT_FRESHET_TABLE;
-            case TransactionLogException _ -> FRESHET_CATALOG_ERROR;
-            case UnknownTopicException _ -> FRESHET_UNKNOWN_TOPIC;
-            case UnsupportedColumnException _ -> NOT_SUPPORTED;
+        return switch (exception.kind()) {
+            case INVALID_NAME -> FRESHET_INVALID_NAME;
+            case INVALID_SCHEMA_CHANGE -> FRESHET_INVALID_SCHEMA_CHANGE;
+            case INVALID_TABLE_PROPERTY -> FRESHET_INVALID_TABLE_PROPERTY;
+            case INVALID_UPKEEP_ARGUMENT -> INVALID_PROCEDURE_ARGUMENT;
+            case KAFKA_UNAVAILABLE -> FRESHET_KAFKA_ERROR;
+            case NOT_FRESHET_TABLE -> FRESHET_NOT_FRESHET_TABLE;
+            case TRANSACTION_LOG -> FRESHET_CATALOG_ERROR;
+            case UNKNOWN_TOPIC -> FRESHET_UNKNOWN_TOPIC;
+            case UNSUPPORTED_COLUMN -> NOT_SUPPORTED;
         };
     }
 }

@@ -16,10 +16,8 @@ import io.trino.spi.TrinoException;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import static io.freshet.trino.error.FreshetErrorCode.FRESHET_CATALOG_ERROR;
@@ -51,8 +49,8 @@ final class TestFreshetErrors
     @Test
     void everyKindOfIngestFailureHasItsOwnCode()
     {
-        Set<Class<?>> kinds = Arrays.stream(IngestException.class.getPermittedSubclasses()).collect(Collectors.toSet());
-        assertThat(EXPECTED.keySet().stream().map(Object::getClass).collect(Collectors.toSet())).isEqualTo(kinds);
+        // one exception of each kind
+        assertThat(EXPECTED.keySet().stream().map(IngestException::kind).collect(Collectors.toSet())).containsExactlyInAnyOrder(IngestException.Kind.values());
         EXPECTED.forEach((exception, code) -> {
             TrinoException translated = FreshetErrors.fromIngest(exception);
             assertThat(translated.getErrorCode()).as(exception.getClass().getSimpleName()).isEqualTo(code.toErrorCode());
