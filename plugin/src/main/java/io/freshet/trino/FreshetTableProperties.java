@@ -1,8 +1,8 @@
 package io.freshet.trino;
 
 import io.freshet.ingest.consumer.DataLossPolicy;
-import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.settings.TableBinding;
+import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.trino.spi.TrinoException;
 import io.trino.spi.session.PropertyMetadata;
 import io.trino.spi.type.ArrayType;

@@ -2,10 +2,10 @@ package io.freshet.trino;
 
 import io.freshet.ingest.catalog.SafeNames;
 import io.freshet.ingest.consumer.DataLossPolicy;
+import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.consumer.UnknownTopicException;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import io.freshet.ingest.schema.Partitioning;
-import io.freshet.ingest.settings.TableBinding;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.filesystem.WarehouseProbe;
 import io.freshet.trino.ingestion.IngestionManager;

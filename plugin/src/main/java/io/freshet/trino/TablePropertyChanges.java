@@ -1,8 +1,8 @@
 package io.freshet.trino;
 
 import io.freshet.ingest.consumer.DataLossPolicy;
-import io.freshet.ingest.consumer.UnknownTopicException;
 import io.freshet.ingest.settings.TableBinding;
+import io.freshet.ingest.consumer.UnknownTopicException;
 import io.freshet.trino.catalog.TableCache;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.security.AllowedTopics;

@@ -2,12 +2,12 @@ package io.freshet.trino;
 
 import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
-import io.freshet.ingest.catalog.CatalogType;
-import io.freshet.ingest.catalog.FileIoFactory;
-import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.settings.IngestDefaults;
 import io.freshet.ingest.settings.IngestProperties;
 import io.freshet.ingest.settings.IngestSettings;
+import io.freshet.ingest.catalog.CatalogType;
+import io.freshet.ingest.catalog.FileIoFactory;
+import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.trino.catalog.RestCatalogConfig;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.ingestion.KafkaClientProperties;

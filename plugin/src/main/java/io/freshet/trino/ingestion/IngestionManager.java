@@ -2,13 +2,13 @@ package io.freshet.trino.ingestion;
 
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
+import io.freshet.ingest.settings.IngestSettings;
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.catalog.CatalogSettings;
 import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.catalog.FileIoFactory;
 import io.freshet.ingest.catalog.RestCatalogProperties;
 import io.freshet.ingest.consumer.TableIngester;
-import io.freshet.ingest.settings.IngestSettings;
 import io.freshet.trino.FreshetConfig;
 import io.freshet.trino.catalog.RestCatalogConfig;
 import io.freshet.trino.cluster.ClusterConfig;

@@ -1,8 +1,8 @@
 package io.freshet.trino.security;
 
 import com.google.inject.Inject;
-import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.settings.TableBinding;
+import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.trino.FreshetConfig;
 import io.trino.spi.TrinoException;
 

@@ -1,10 +1,10 @@
 package io.freshet.trino.system;
 
 import com.google.inject.Inject;
-import io.freshet.ingest.upkeep.TableUpkeepTasks;
 import io.freshet.ingest.upkeep.TableUpkeepTasks.UpkeepStatus;
-import io.freshet.trino.cluster.ClusterNodes;
+import io.freshet.ingest.upkeep.TableUpkeepTasks;
 import io.freshet.trino.ingestion.IngestionManager;
+import io.freshet.trino.cluster.ClusterNodes;
 import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;
