@@ -1,21 +1,21 @@
 package io.freshet.benchmarks.memory;
 
+import io.freshet.benchmarks.report.Console;
 import io.freshet.benchmarks.BenchmarkEnvironment;
 import io.freshet.benchmarks.BenchmarkOptions;
 import io.freshet.benchmarks.ingest.IngestBenchmark;
-import io.freshet.benchmarks.report.Console;
 import io.freshet.benchmarks.report.Figure;
 import io.freshet.benchmarks.report.Machine;
 import io.freshet.benchmarks.report.Report;
 import io.freshet.benchmarks.report.Svg;
+import io.freshet.ingest.settings.IngestSettings;
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.buffer.PartitionStatus;
 import io.freshet.ingest.catalog.CatalogSettings;
+import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.settings.IngestSettings;
-import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.settings.UpkeepSettings;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;

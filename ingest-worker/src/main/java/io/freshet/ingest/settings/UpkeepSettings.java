@@ -1,6 +1,5 @@
 package io.freshet.ingest.settings;
 
-
 import java.time.Duration;
 
 import static java.util.Objects.requireNonNull;

@@ -7,9 +7,9 @@ import io.airlift.units.DataSize;
 import io.airlift.units.Duration;
 import io.airlift.units.MinDataSize;
 import io.airlift.units.MinDuration;
+import io.freshet.ingest.settings.IngestDefaults;
 import io.freshet.ingest.catalog.CatalogType;
 import io.freshet.ingest.decoding.BadRecordPolicy;
-import io.freshet.ingest.settings.IngestDefaults;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 

@@ -1,7 +1,7 @@
 package io.freshet.trino.system;
 
-import io.freshet.ingest.commit.LogEntry;
 import io.freshet.ingest.commit.TransactionLog;
+import io.freshet.ingest.commit.LogEntry;
 import io.freshet.ingest.schema.KafkaMetadataColumns;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableMetadata;
@@ -19,11 +19,11 @@ import org.apache.iceberg.io.CloseableIterable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.Set;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import static io.trino.spi.type.BigintType.BIGINT;

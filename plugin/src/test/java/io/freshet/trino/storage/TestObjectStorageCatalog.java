@@ -33,8 +33,8 @@ import java.util.stream.Stream;
 
 import static io.freshet.ingest.testing.TestingIngest.waitUntil;
 import static io.freshet.trino.testing.TestingPostgres.jdbcCatalogProperties;
-import static io.freshet.trino.testing.TestingTrinoPlugins.ICEBERG;
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.freshet.trino.testing.TestingTrinoPlugins.ICEBERG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
