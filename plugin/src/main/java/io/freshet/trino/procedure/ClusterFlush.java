@@ -46,9 +46,16 @@ final class ClusterFlush
     private static final Duration TIME_LIMIT = Duration.ofMinutes(10);
 
     private final Map<String, Object> adminProperties;
+    private final Duration stallLimit;
 
     ClusterFlush(KafkaClientProperties kafkaProperties)
     {
+        this(kafkaProperties, STALL_LIMIT);
+    }
+
+    ClusterFlush(KafkaClientProperties kafkaProperties, Duration stallLimit)
+    {
+        this.stallLimit = requireNonNull(stallLimit, "stallLimit is null");
         Map<String, Object> properties = new HashMap<>(requireNonNull(kafkaProperties, "kafkaProperties is null").properties());
         properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         properties.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
@@ -76,7 +83,7 @@ final class ClusterFlush
         Map<Integer, Long> behind = behind(table, targets);
         while (!behind.isEmpty()) {
             long now = System.nanoTime();
-            if (now - lastProgress > STALL_LIMIT.toNanos() || now - start > TIME_LIMIT.toNanos()) {
+            if (now - lastProgress > stallLimit.toNanos() || now - start > TIME_LIMIT.toNanos()) {
                 throw new TrinoException(FRESHET_INGESTION_NOT_RUNNING, ("Flush of %s did not finish: partitions %s are committed up to offsets %s, not %s. "
                         + "Check that a worker ingests them: SELECT * FROM system.ingest_status WHERE table_name = '%s'")
                         .formatted(name, behind.keySet(), committed(table, behind.keySet()), targetsOf(targets, behind.keySet()), name.getTableName()));

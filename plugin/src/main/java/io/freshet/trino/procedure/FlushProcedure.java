@@ -9,6 +9,7 @@ import io.freshet.trino.error.FreshetErrors;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.ownership.ClusterNodes;
 import io.trino.spi.TrinoException;
+import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.SchemaTableName;
@@ -67,30 +68,33 @@ public class FlushProcedure
 
     public void flush(ConnectorSession session, ConnectorAccessControl accessControl, String schemaName, String tableName)
     {
-        SchemaTableName name = tableName(schemaName, tableName);
-        accessControl.checkCanInsertIntoTable(null, name);
-        TableIdentifier identifier = TableIdentifier.of(name.getSchemaName(), name.getTableName());
-        Optional<TableIngester> ingester = ingestion.ingester(identifier);
-        try {
-            if (ingester.isPresent() && clusterNodes.isOnlyWorker()) {
-                // this node owns every partition
-                ingester.get().flush().get(10, TimeUnit.MINUTES);
+        // the Kafka admin client of a cluster flush loads its classes through the context class loader
+        try (ThreadContextClassLoader _ = new ThreadContextClassLoader(getClass().getClassLoader())) {
+            SchemaTableName name = tableName(schemaName, tableName);
+            accessControl.checkCanInsertIntoTable(null, name);
+            TableIdentifier identifier = TableIdentifier.of(name.getSchemaName(), name.getTableName());
+            Optional<TableIngester> ingester = ingestion.ingester(identifier);
+            try {
+                if (ingester.isPresent() && clusterNodes.isOnlyWorker()) {
+                    // this node owns every partition
+                    ingester.get().flush().get(10, TimeUnit.MINUTES);
+                }
+                else {
+                    Table table = loadTable(name, identifier);
+                    TableBinding binding = TableBinding.fromTableProperties(table.properties()).orElseThrow(() -> FreshetErrors.notFreshetTable(name));
+                    clusterFlush.flush(name, table, binding.topic());
+                }
             }
-            else {
-                Table table = loadTable(name, identifier);
-                TableBinding binding = TableBinding.fromTableProperties(table.properties()).orElseThrow(() -> FreshetErrors.notFreshetTable(name));
-                clusterFlush.flush(name, table, binding.topic());
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TrinoException(GENERIC_INTERNAL_ERROR, "Interrupted while flushing " + name, e);
             }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TrinoException(GENERIC_INTERNAL_ERROR, "Interrupted while flushing " + name, e);
-        }
-        catch (TimeoutException e) {
-            throw new TrinoException(GENERIC_INTERNAL_ERROR, "Flush of %s did not finish within 10 minutes".formatted(name), e);
-        }
-        catch (java.util.concurrent.ExecutionException | CompletionException e) {
-            throw new TrinoException(FRESHET_INGESTION_NOT_RUNNING, "Flush of %s failed: %s".formatted(name, e.getCause().getMessage()), e.getCause());
+            catch (TimeoutException e) {
+                throw new TrinoException(GENERIC_INTERNAL_ERROR, "Flush of %s did not finish within 10 minutes".formatted(name), e);
+            }
+            catch (java.util.concurrent.ExecutionException | CompletionException e) {
+                throw new TrinoException(FRESHET_INGESTION_NOT_RUNNING, "Flush of %s failed: %s".formatted(name, e.getCause().getMessage()), e.getCause());
+            }
         }
     }
 
