@@ -1,5 +1,6 @@
 package io.freshet.ingest;
 
+import io.freshet.ingest.consumer.FlushRequestProperty;
 import io.freshet.ingest.decoding.JsonFieldNames;
 import io.freshet.ingest.settings.TableBinding;
 import org.apache.iceberg.Table;
@@ -54,13 +55,13 @@ final class FreshetTableListing
     /**
      * The {@code freshet.*} table properties whose change restarts ingestion. JSON field mappings are left out: the
      * ingest loop adopts them between two polls, as it adopts a schema change, and Freshet itself writes them when
-     * a column is renamed, which must not restart ingestion and drop the hot buffer.
+     * a column is renamed, which must not restart ingestion and drop the hot buffer. Nor is a flush request.
      */
     static Map<String, String> ingestProperties(Map<String, String> tableProperties)
     {
         Map<String, String> properties = new TreeMap<>();
         tableProperties.forEach((name, value) -> {
-            if (name.startsWith("freshet.") && !name.startsWith(JsonFieldNames.PROPERTY_PREFIX)) {
+            if (name.startsWith("freshet.") && !name.startsWith(JsonFieldNames.PROPERTY_PREFIX) && !name.equals(FlushRequestProperty.NAME)) {
                 properties.put(name, value);
             }
         });

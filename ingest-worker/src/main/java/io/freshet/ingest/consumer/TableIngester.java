@@ -68,6 +68,7 @@ public final class TableIngester
     private final TopicPartitions topicPartitions;
     private final Thread thread;
     private final FlushRequests flushRequests = new FlushRequests();
+    private final FlushRequestProperty flushRequestProperty;
 
     private volatile boolean running = true;
     private volatile State state = State.STARTING;
@@ -87,6 +88,7 @@ public final class TableIngester
         this.partitions = new PartitionConsumer(identifier.toString(), binding, settings, table.schema(), buffer);
         this.router = new RecordRouter(identifier.toString(), table.schema(), table.properties(), binding, settings);
         this.schemaAdoption = new SchemaAdoption(identifier.toString(), table, partitions, router);
+        this.flushRequestProperty = new FlushRequestProperty(table.properties());
         this.backpressure = new Backpressure(rootAllocator, settings.hotBufferMaxBytes(), binding.topic());
         FlushThrottle flushThrottle = new FlushThrottle(FLUSH_CORE_SHARE);
         ParquetFlusher flusher = new ParquetFlusher(table, inFlightFiles, flushThrottle);
@@ -188,6 +190,9 @@ public final class TableIngester
                 if (!flushes.inFlight()) {
                     // the flush thread uses the table object; its commit refreshes it, and the check follows that commit
                     schemaAdoption.adoptChanges();
+                    if (flushRequestProperty.takeNewRequest(table.properties())) {
+                        flush();
+                    }
                 }
                 coalesceSmallBatches();
                 flushes.startIfDue(assignment.epochs(), router.deadLetterPublisher());

@@ -3,6 +3,7 @@ package io.freshet.ingest.cluster;
 import io.freshet.ingest.IngestWorker;
 import io.freshet.ingest.catalog.CatalogConnection;
 import io.freshet.ingest.commit.TransactionLog;
+import io.freshet.ingest.consumer.FlushRequestProperty;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.decoding.BadRecordPolicy;
 import io.freshet.ingest.settings.IngestSettings;
@@ -141,6 +142,50 @@ class TestClusterIngest
             System.out.printf("takeover: the partitions %s of the node that left were claimed %s ms after the node set changed%n", partitionsOfC, claimedMillis);
 
             assertExactlyOnce(settings, table, topic, sent);
+        }
+        finally {
+            nodes.parallelStream().forEach(IngestWorker::close);
+        }
+    }
+
+    @Test
+    void aFlushRequestInTheCatalogMakesEveryOwnerCommitWithoutRestarting()
+            throws Exception
+    {
+        String topic = "orders_flush_request";
+        kafka.createTopic(topic, PARTITIONS);
+        TableIdentifier identifier = TableIdentifier.of("shop", "flushed");
+        // nothing is committed on its own within the test: only the request makes the owners commit
+        IngestSettings settings = settings(kafka.bootstrapServers(), directory.resolve("flush-request"), Duration.ofHours(1), BadRecordPolicy.SKIP);
+        AtomicReference<Set<String>> nodeSet = new AtomicReference<>(Set.of("node-a", "node-b"));
+        List<IngestWorker> nodes = List.of(
+                new IngestWorker(settings, membership("node-a", nodeSet), FAST, () -> {}),
+                new IngestWorker(settings, membership("node-b", nodeSet), FAST, () -> {}));
+        try {
+            nodes.forEach(IngestWorker::startInBackground);
+            waitUntil("every node opened the catalog", Duration.ofSeconds(60), () -> nodes.stream().allMatch(node -> node.catalogStatus().open()));
+            createOrdersTable(nodes.get(0), identifier, topic);
+            PartitionOwnership ownership = new PartitionOwnership(Set.of("node-a", "node-b"));
+            waitUntil("each node holds its own partitions", Duration.ofSeconds(60), () -> holdsOwnPartitions(nodes, List.of("node-a", "node-b"), ownership, identifier),
+                    () -> heldPartitions(nodes, identifier));
+            kafka.sendAll(topic, PARTITIONS, orders(0, 800));
+            List<TableIngester> ingesters = nodes.stream().map(node -> node.ingester(identifier).orElseThrow()).toList();
+            waitUntil("every record is in a hot buffer", Duration.ofSeconds(60), () -> ingesters.stream().mapToLong(ingester -> ingester.status().consumedRecords()).sum() == 800,
+                    () -> heldPartitions(nodes, identifier));
+            Table table = nodes.get(0).catalog().loadTable(identifier);
+            assertThat(committedOffsets(table)).isEmpty();
+
+            table.updateProperties().set(FlushRequestProperty.NAME, FlushRequestProperty.newRequest()).commit();
+            Map<Integer, Long> end = kafka.endOffsets(topic);
+            waitUntil("both owners committed everything they held", Duration.ofSeconds(30), () -> {
+                table.refresh();
+                return new TransactionLog(table).current().watermark().nextOffsets().equals(end);
+            }, () -> heldPartitions(nodes, identifier));
+            // the same ingesters, not restarted by table discovery, and no record consumed twice
+            assertThat(nodes.stream().map(node -> node.ingester(identifier).orElseThrow()).toList()).containsExactlyElementsOf(ingesters);
+            assertThat(ingesters.stream().mapToLong(ingester -> ingester.status().consumedRecords()).sum()).isEqualTo(800);
+            assertThat(ingesters).allSatisfy(ingester -> assertThat(ingester.status().commits()).isPositive());
+            assertExactlyOnce(settings, table, topic, 800);
         }
         finally {
             nodes.parallelStream().forEach(IngestWorker::close);

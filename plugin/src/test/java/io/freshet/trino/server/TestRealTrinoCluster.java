@@ -126,6 +126,10 @@ class TestRealTrinoCluster
             assertThat(splitsPerNode).as("completed splits per node").doesNotContainKey(coordinator.nodeId());
             assertThat(splitsPerNode.keySet()).containsExactlyInAnyOrderElementsOf(workers.stream().map(TrinoServerProcess::nodeId).toList());
 
+            // a flush called on the coordinator, which ingests nothing, reaches both owners through the catalog
+            sql("CALL freshet.system.flush('shop', 'events')");
+            awaitRows("SELECT sum(record_count) FROM freshet.shop.\"events$files\"", List.of(Integer.toString(FIRST_LOAD)), Duration.ofSeconds(10));
+
             // the second load runs while one worker is killed
             CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
                 for (int start = FIRST_LOAD; start < TOTAL; start += 1_000) {
