@@ -189,6 +189,7 @@ public final class FreshnessBenchmark
         if (!row.get(0).isNull()) {
             window.ingestLagP50.add(row.get(0).asDouble());
             window.ingestLagP99.add(row.get(1).asDouble());
+            window.ingestLagSampledAt.add((double) System.currentTimeMillis());
         }
         window.hotRows.add(row.get(2).asDouble());
     }
@@ -234,6 +235,8 @@ public final class FreshnessBenchmark
         detail.put("dashboard_query_ms", window.dashboard);
         detail.put("select_one_ms", window.selectOne);
         detail.put("ingest_lag_p99_ms", window.ingestLagP99);
+        // epoch milliseconds of each sample, to line the lag up with the server's GC log or a JFR recording
+        detail.put("ingest_lag_sampled_at_epoch_ms", window.ingestLagSampledAt);
         report.detail("freshness", detail);
     }
 
@@ -299,6 +302,7 @@ public final class FreshnessBenchmark
         final List<Double> selectOne = new ArrayList<>();
         final List<Double> ingestLagP50 = new ArrayList<>();
         final List<Double> ingestLagP99 = new ArrayList<>();
+        final List<Double> ingestLagSampledAt = new ArrayList<>();
         final List<Double> hotRows = new ArrayList<>();
 
         Window()

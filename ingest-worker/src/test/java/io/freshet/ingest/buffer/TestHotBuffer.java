@@ -15,8 +15,10 @@ import org.apache.iceberg.types.Types.NestedField;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +72,54 @@ class TestHotBuffer
             buffer.publishCommit(new CommittedState(Optional.of(1L), new OffsetWatermark(Map.of(0, 60L))));
             assertThat(buffer.bufferedBytes()).isZero();
             assertThat(buffer.status()).singleElement().satisfies(status -> assertThat(status.hotRows()).isZero());
+        }
+    }
+
+    /** Merged batches merge again with the next small ones; nulls, empty lists and headers survive both copies. */
+    @Test
+    void mergedBatchesMergeAgainWithEveryValue()
+            throws Exception
+    {
+        try (BufferAllocator allocator = new RootAllocator();
+                HotBuffer buffer = new HotBuffer(allocator.newChildAllocator("test", 0, Long.MAX_VALUE), new CommittedState(Optional.empty(), OffsetWatermark.EMPTY))) {
+            JsonRecordDecoder decoder = new JsonRecordDecoder(SCHEMA);
+            HotBatchBuilder builder = new HotBatchBuilder(buffer.allocator(), SCHEMA, 0, 0);
+            long offset = 0;
+            for (int batch = 0; batch < 36; batch++) {
+                // 1 to 7 rows a batch, so that no batch starts at a multiple of a buffer's word
+                for (int row = 0; row <= batch % 7; row++) {
+                    String tags = switch ((int) (offset % 4)) {
+                        case 0 -> "[\"t%d\", null]".formatted(offset);
+                        case 1 -> "[]";
+                        case 2 -> "null";
+                        default -> "[\"%s\"]".formatted("long tag ".repeat((int) (offset % 13)));
+                    };
+                    String value = "{\"id\": %s, \"tags\": %s, \"address\": %s}".formatted(offset % 5 == 0 ? "null" : offset, tags, offset % 3 == 0 ? "{\"city\": \"Oslo\"}" : "null");
+                    decoder.decode(value.getBytes(StandardCharsets.UTF_8), builder.vectors(), builder.nextRow());
+                    RecordHeaders headers = new RecordHeaders();
+                    for (int header = 0; header < offset % 3; header++) {
+                        headers.add("h" + header, offset % 2 == 0 ? null : new byte[] {(byte) offset, (byte) header});
+                    }
+                    builder.completeRow(offset, 1000 + offset, offset % 2 == 0 ? null : ("key-" + offset).getBytes(StandardCharsets.UTF_8), headers);
+                    offset++;
+                }
+                buffer.append(builder.seal());
+                if (batch == 19) {
+                    assertThat(buffer.coalesce(0, 16, 64 * 1024)).isTrue();
+                }
+            }
+            List<List<Object>> before = rows(buffer.cut("before"));
+            assertThat(before.get(7)).contains("7", "null", "key-7", "[h0=[[7, 0]]]");
+
+            // the batch merged before and the 16 small ones after it make one run
+            assertThat(buffer.coalesce(0, 16, 64 * 1024)).isTrue();
+            try (HotCut after = buffer.cut("after")) {
+                assertThat(after.batches(0, 0, offset)).hasSize(1);
+                assertThat(rows(after)).isEqualTo(before).hasSize((int) offset);
+                assertThat(buffer.bufferedBytes()).isEqualTo(after.batches(0, 0, offset).getFirst().sizeInBytes());
+            }
+            buffer.releaseLeases("");
+            builder.close();
         }
     }
 
@@ -266,11 +316,30 @@ class TestHotBuffer
                 List<Object> values = new ArrayList<>();
                 for (int column = 0; column < SCHEMA.columns().size(); column++) {
                     Object value = ArrowRows.value(batch.root().getVector(column), SCHEMA.columns().get(column).type(), row);
-                    values.add(value instanceof Map<?, ?> map ? map.toString() : String.valueOf(value));
+                    values.add(describe(value));
                 }
                 rows.add(values);
             }
         }
         return rows;
+    }
+
+    /** A value as text, with the bytes of binary values (header values) spelled out, which ByteBuffer.toString leaves out. */
+    private static String describe(Object value)
+    {
+        if (value instanceof Map<?, ?> map) {
+            List<String> entries = new ArrayList<>();
+            map.forEach((key, entry) -> entries.add(describe(key) + "=" + describe(entry)));
+            return entries.toString();
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(TestHotBuffer::describe).toList().toString();
+        }
+        if (value instanceof ByteBuffer bytes) {
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.duplicate().get(copy);
+            return Arrays.toString(copy);
+        }
+        return String.valueOf(value);
     }
 }

@@ -184,7 +184,7 @@ public final class TrinoServerProcess
 
     private static List<String> jvmConfig(String heap)
     {
-        return List.of(
+        List<String> config = new ArrayList<>(List.of(
                 "-server",
                 "-Xmx" + heap,
                 "-XX:+UseG1GC",
@@ -203,7 +203,13 @@ public final class TrinoServerProcess
                 "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow",
                 // SQLite JDBC (embedded Iceberg catalog) loads a native library
-                "--enable-native-access=ALL-UNNAMED");
+                "--enable-native-access=ALL-UNNAMED"));
+        // diagnostics for one run (a GC log, a JFR recording), e.g. FRESHET_TRINO_JVM_OPTIONS="-Xlog:gc*:file=/tmp/gc.log"
+        String extra = System.getenv().getOrDefault("FRESHET_TRINO_JVM_OPTIONS", "").strip();
+        if (!extra.isEmpty()) {
+            config.addAll(List.of(extra.split("\\s+")));
+        }
+        return config;
     }
 
     /** Unpacks the zip's jars into {@code target}, as {@code unzip freshet-<version>.zip -d plugin/freshet} does. */
