@@ -190,9 +190,7 @@ public final class TableIngester
                 if (!flushes.inFlight()) {
                     // the flush thread uses the table object; its commit refreshes it, and the check follows that commit
                     schemaAdoption.adoptChanges();
-                    if (flushRequestProperty.takeNewRequest(table.properties())) {
-                        flush();
-                    }
+                    answerFlushRequest();
                 }
                 coalesceSmallBatches();
                 flushes.startIfDue(assignment.epochs(), router.deadLetterPublisher());
@@ -246,6 +244,23 @@ public final class TableIngester
             schemaAdoption.completeRequests();
         }
         return checked;
+    }
+
+    /** Flushes when the table carries a flush request this ingester has not answered (asked by a CALL on another node). */
+    private void answerFlushRequest()
+    {
+        Map<String, String> properties;
+        try {
+            // reading the metadata after a commit whose outcome was unknown refreshes it
+            properties = table.properties();
+        }
+        catch (RuntimeException e) {
+            // a catalog or storage outage: the schema check logged it, and the next round looks again
+            return;
+        }
+        if (flushRequestProperty.takeNewRequest(properties)) {
+            flush();
+        }
     }
 
     private void coalesceSmallBatches()
