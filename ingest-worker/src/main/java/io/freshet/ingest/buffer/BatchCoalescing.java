@@ -16,8 +16,8 @@ final class BatchCoalescing
     /**
      * Collects into {@code run} the batches {@link HotBuffer#coalesce} merges next: consecutive batches that follow
      * one schema and have equal run keys, at least {@code minimumBatches} of them and at most {@code maximumRows}
-     * rows together, none holding more than half of those rows. The first batch that starts such a run starts it,
-     * and the run takes as many batches after it as qualify.
+     * rows together, none holding more than half of those rows. The run starts at the oldest batch that can start
+     * one and takes as many batches after it as qualify.
      * <p>
      * The half rule bounds the copies: a row is copied only into a batch at least twice the size of the one that
      * holds it, so a merged batch joins the small batches after it only once they hold as many rows as it does, and
