@@ -6,40 +6,59 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Which of a partition's small batches {@link HotBuffer#coalesce} merges into one, and how the merged batch takes
- * their place. The caller holds the buffer's lock.
+ * Which of a partition's batches {@link HotBuffer#coalesce} merges into one, and how the merged batch takes their
+ * place. The caller holds the buffer's lock.
  */
 final class BatchCoalescing
 {
     private BatchCoalescing() {}
 
     /**
-     * Collects into {@code small} the first run of at least {@code minimumBatches} consecutive batches below
-     * {@code maximumRows} rows together that follow one schema and have equal run keys, or the last shorter run
-     * found when there is none.
+     * Collects into {@code run} the batches {@link HotBuffer#coalesce} merges next: consecutive batches that follow
+     * one schema and have equal run keys, at least {@code minimumBatches} of them and at most {@code maximumRows}
+     * rows together, none holding more than half of those rows. The run starts at the oldest batch that can start
+     * one and takes as many batches after it as qualify.
+     * <p>
+     * The half rule bounds the copies: a row is copied only into a batch at least twice the size of the one that
+     * holds it, so a merged batch joins the small batches after it only once they hold as many rows as it does, and
+     * until then they merge among themselves. Merged batches thus grow like a binary counter, each row is copied
+     * once per doubling (a few times up to {@code maximumRows}) instead of once per run, and a batch of more than
+     * half of {@code maximumRows} rows is never copied again. Batch sizes may vary freely: nothing asks that a
+     * run's batches be of one size.
      */
-    static void findSmallRun(Deque<HotBatch> partitionBatches, int minimumBatches, int maximumRows, Function<HotBatch, Object> runKey, List<HotBatch> small)
+    static void findRun(Deque<HotBatch> partitionBatches, int minimumBatches, int maximumRows, Function<HotBatch, Object> runKey, List<HotBatch> run)
     {
-        int rows = 0;
-        Object key = null;
-        for (HotBatch batch : partitionBatches) {
-            Object batchKey = batch.rowCount() >= maximumRows ? null : runKey.apply(batch);
-            // a merged batch follows one schema: batches decoded before and after a schema change stay apart
-            boolean joins = batchKey != null && !small.isEmpty() && rows + batch.rowCount() <= maximumRows
-                    && batch.schema().schemaId() == small.getFirst().schema().schemaId() && batchKey.equals(key);
-            if (!joins) {
-                if (small.size() >= minimumBatches) {
+        List<HotBatch> batches = new ArrayList<>(partitionBatches);
+        List<Object> keys = new ArrayList<>(batches.size());
+        for (HotBatch batch : batches) {
+            // a batch of more than half the limit can join no run: it would hold more than half of it
+            keys.add(2L * batch.rowCount() > maximumRows ? null : runKey.apply(batch));
+        }
+        for (int first = 0; first + minimumBatches <= batches.size(); first++) {
+            Object key = keys.get(first);
+            if (key == null) {
+                continue;
+            }
+            int schemaId = batches.get(first).schema().schemaId();
+            long rows = 0;
+            int largest = 0;
+            int last = -1;
+            for (int next = first; next < batches.size(); next++) {
+                HotBatch batch = batches.get(next);
+                // a merged batch follows one schema: batches decoded before and after a schema change stay apart
+                if (!key.equals(keys.get(next)) || batch.schema().schemaId() != schemaId || rows + batch.rowCount() > maximumRows) {
                     break;
                 }
-                small.clear();
-                rows = 0;
-                key = batchKey;
-                if (batchKey == null) {
-                    continue;
+                rows += batch.rowCount();
+                largest = Math.max(largest, batch.rowCount());
+                if (next - first + 1 >= minimumBatches && 2L * largest <= rows) {
+                    last = next;
                 }
             }
-            rows += batch.rowCount();
-            small.add(batch);
+            if (last >= 0) {
+                run.addAll(batches.subList(first, last + 1));
+                return;
+            }
         }
     }
 

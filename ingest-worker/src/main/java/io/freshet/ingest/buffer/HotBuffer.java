@@ -117,51 +117,52 @@ public final class HotBuffer
     }
 
     /**
-     * Merges a partition's small batches into one, so that a high record rate sealed into many small polls
+     * Merges a run of a partition's batches into one, so that a high record rate sealed into many small polls
      * neither wastes vector capacity nor slows scans. Only the writer calls it, and never while a flush is
      * in flight: a merged batch must not mix rows a running flush commits with rows it does not.
      *
-     * @return whether batches were merged
+     * @return the rows copied into the merged batch, 0 when nothing was merged
      */
-    public boolean coalesce(int partition, int minimumBatches, int maximumRows)
+    public int coalesce(int partition, int minimumBatches, int maximumRows)
     {
         return coalesce(partition, minimumBatches, maximumRows, _ -> List.of());
     }
 
     /**
      * Like {@link #coalesce(int, int, int)}, merging the first run of at least {@code minimumBatches} consecutive
-     * small batches that follow one schema and have equal {@code runKey}s: a key of the Iceberg partitions a batch
-     * spans keeps batches of different days apart, so that a query of one day reads that day's batches only.
+     * batches that follow one schema and have equal {@code runKey}s, none holding more than half of the run's rows
+     * (see {@link BatchCoalescing#findRun}): a key of the Iceberg partitions a batch spans keeps batches of different
+     * days apart, so that a query of one day reads that day's batches only.
      */
-    public boolean coalesce(int partition, int minimumBatches, int maximumRows, Function<HotBatch, Object> runKey)
+    public int coalesce(int partition, int minimumBatches, int maximumRows, Function<HotBatch, Object> runKey)
     {
-        List<HotBatch> small = new ArrayList<>();
+        List<HotBatch> run = new ArrayList<>();
         synchronized (this) {
             Deque<HotBatch> partitionBatches = partitions.batches(partition);
             if (partitionBatches == null || partitionBatches.size() < minimumBatches) {
-                return false;
+                return 0;
             }
-            BatchCoalescing.findSmallRun(partitionBatches, minimumBatches, maximumRows, runKey, small);
-            if (small.size() < minimumBatches) {
-                return false;
+            BatchCoalescing.findRun(partitionBatches, minimumBatches, maximumRows, runKey, run);
+            if (run.isEmpty()) {
+                return 0;
             }
-            small.forEach(HotBatch::retain);
+            run.forEach(HotBatch::retain);
         }
         HotBatch merged;
         try {
-            merged = HotBatch.merge(allocator, small);
+            merged = HotBatch.merge(allocator, run);
         }
         finally {
-            small.forEach(HotBatch::release);
+            run.forEach(HotBatch::release);
         }
         synchronized (this) {
             // closed, or a commit dropped some of them meanwhile
-            if (closed || !partitions.replaceRun(partition, small, merged)) {
+            if (closed || !partitions.replaceRun(partition, run, merged)) {
                 merged.release();
-                return false;
+                return 0;
             }
             merged.whenFreed(this::batchFreed);
-            return true;
+            return merged.rowCount();
         }
     }
 

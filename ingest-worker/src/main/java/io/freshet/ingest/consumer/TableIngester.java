@@ -1,5 +1,6 @@
 package io.freshet.ingest.consumer;
 
+import io.freshet.ingest.buffer.BatchCoalescer;
 import io.freshet.ingest.buffer.HotBuffer;
 import io.freshet.ingest.cluster.ClusterMembership;
 import io.freshet.ingest.cluster.ClusterSettings;
@@ -58,6 +59,7 @@ public final class TableIngester
     private final PartitionConsumer partitions;
     private final RecordRouter router;
     private final SchemaAdoption schemaAdoption;
+    private final BatchCoalescer coalescer;
     private final Backpressure backpressure;
     private final InFlightFiles inFlightFiles = new InFlightFiles();
     private final FlushCommitter committer;
@@ -88,6 +90,7 @@ public final class TableIngester
         this.partitions = new PartitionConsumer(identifier.toString(), binding, settings, table.schema(), buffer);
         this.router = new RecordRouter(identifier.toString(), table.schema(), table.properties(), binding, settings);
         this.schemaAdoption = new SchemaAdoption(identifier.toString(), table, partitions, router);
+        this.coalescer = new BatchCoalescer(COALESCE_MINIMUM_BATCHES, COALESCE_MAXIMUM_ROWS, schemaAdoption::timeRangeKey);
         this.flushRequestProperty = new FlushRequestProperty(table.properties());
         this.backpressure = new Backpressure(rootAllocator, settings.hotBufferMaxBytes(), binding.topic());
         FlushThrottle flushThrottle = new FlushThrottle(FLUSH_CORE_SHARE);
@@ -270,9 +273,7 @@ public final class TableIngester
             return;
         }
         long cpu = IngestStages.threadCpuNanos();
-        for (Integer partition : partitions.assigned()) {
-            buffer.coalesce(partition, COALESCE_MINIMUM_BATCHES, COALESCE_MAXIMUM_ROWS, schemaAdoption::timeRangeKey);
-        }
+        coalescer.coalesce(buffer, partitions.assigned());
         stages.charge(IngestStages.Stage.BUFFER, cpu);
     }
 
