@@ -38,16 +38,16 @@ import static java.util.Objects.requireNonNull;
 public final class ClusterCuts
 {
     private final ClusterNodes clusterNodes;
-    private final TopicPartitionCounts partitionCounts;
+    private final KafkaTopicAdmin topicAdmin;
     private final TableCache tableCache;
     private final long snapshotMaxAgeMillis;
     private final boolean ingestionEnabled;
 
     @Inject
-    public ClusterCuts(ClusterNodes clusterNodes, TopicPartitionCounts partitionCounts, TableCache tableCache, ClusterReadConfig config, FreshetConfig freshetConfig)
+    public ClusterCuts(ClusterNodes clusterNodes, KafkaTopicAdmin topicAdmin, TableCache tableCache, ClusterReadConfig config, FreshetConfig freshetConfig)
     {
         this.clusterNodes = requireNonNull(clusterNodes, "clusterNodes is null");
-        this.partitionCounts = requireNonNull(partitionCounts, "partitionCounts is null");
+        this.topicAdmin = requireNonNull(topicAdmin, "topicAdmin is null");
         this.tableCache = requireNonNull(tableCache, "tableCache is null");
         this.snapshotMaxAgeMillis = config.getSnapshotMaxAge().toMillis();
         this.ingestionEnabled = freshetConfig.isIngestionEnabled();
@@ -80,7 +80,7 @@ public final class ClusterCuts
         }
         int partitions;
         try {
-            partitions = partitionCounts.partitionCount(binding.topic());
+            partitions = topicAdmin.partitionCount(binding.topic());
         }
         catch (IngestException e) {
             throw FreshetErrors.fromIngest("Cannot plan the hot rows of %s".formatted(name), e);

@@ -17,7 +17,7 @@ public class ClusterModule
     {
         configBinder(binder).bindConfig(ClusterReadConfig.class);
         binder.bind(ClusterNodes.class).in(Scopes.SINGLETON);
-        binder.bind(TopicPartitionCounts.class).in(Scopes.SINGLETON);
+        binder.bind(KafkaTopicAdmin.class).in(Scopes.SINGLETON);
         binder.bind(ClusterCuts.class).in(Scopes.SINGLETON);
         // eager: owners must keep committed batches from their first commit on
         binder.bind(OwnedHotRanges.class).asEagerSingleton();

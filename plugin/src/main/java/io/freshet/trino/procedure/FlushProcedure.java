@@ -4,7 +4,7 @@ import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.freshet.ingest.consumer.TableIngester;
 import io.freshet.ingest.settings.TableBinding;
-import io.freshet.trino.config.KafkaClientProperties;
+import io.freshet.trino.cluster.KafkaTopicAdmin;
 import io.freshet.trino.error.FreshetErrors;
 import io.freshet.trino.ingestion.IngestionManager;
 import io.freshet.trino.ownership.ClusterNodes;
@@ -49,11 +49,11 @@ public class FlushProcedure
     private final ClusterFlush clusterFlush;
 
     @Inject
-    public FlushProcedure(IngestionManager ingestion, ClusterNodes clusterNodes, KafkaClientProperties kafkaProperties)
+    public FlushProcedure(IngestionManager ingestion, ClusterNodes clusterNodes, KafkaTopicAdmin topicAdmin)
     {
         this.ingestion = requireNonNull(ingestion, "ingestion is null");
         this.clusterNodes = requireNonNull(clusterNodes, "clusterNodes is null");
-        this.clusterFlush = new ClusterFlush(kafkaProperties);
+        this.clusterFlush = new ClusterFlush(topicAdmin);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.freshet.ingest.settings.IngestSettings;
 import io.freshet.ingest.settings.TableBinding;
 import io.freshet.ingest.testing.KafkaExtension;
 import io.freshet.ingest.testing.TestingKafka;
+import io.freshet.trino.cluster.KafkaTopicAdmin;
 import io.freshet.trino.config.KafkaClientProperties;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
@@ -60,7 +61,13 @@ class TestClusterFlush
             assertThat(committedOffsets(table)).isEmpty();
 
             long start = System.nanoTime();
-            new ClusterFlush(new KafkaClientProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))).flush(new SchemaTableName("shop", "flushed"), table, "flushed");
+            KafkaTopicAdmin topicAdmin = topicAdmin(kafka);
+            try {
+                new ClusterFlush(topicAdmin).flush(new SchemaTableName("shop", "flushed"), table, "flushed");
+            }
+            finally {
+                topicAdmin.close();
+            }
             System.out.printf("cluster flush of 400 records returned after %d ms%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
 
             table.refresh();
@@ -83,15 +90,26 @@ class TestClusterFlush
             kafka.sendAll("unowned", 2, records(10));
             Table table = catalogOnly.catalog().loadTable(identifier);
 
-            ClusterFlush flush = new ClusterFlush(new KafkaClientProperties(Map.of("bootstrap.servers", kafka.bootstrapServers())), Duration.ofSeconds(2));
-            assertThatThrownBy(() -> flush.flush(new SchemaTableName("shop", "unowned"), table, "unowned"))
-                    .isInstanceOfSatisfying(TrinoException.class, e -> assertThat(e.getErrorCode()).isEqualTo(FRESHET_INGESTION_NOT_RUNNING.toErrorCode()))
-                    .hasMessageContaining("Flush of shop.unowned did not finish: partitions [0, 1] are committed up to offsets {0=0, 1=0}, not {0=5, 1=5}")
-                    .hasMessageContaining("ingest_status");
+            KafkaTopicAdmin topicAdmin = topicAdmin(kafka);
+            try {
+                ClusterFlush flush = new ClusterFlush(topicAdmin, Duration.ofSeconds(2));
+                assertThatThrownBy(() -> flush.flush(new SchemaTableName("shop", "unowned"), table, "unowned"))
+                        .isInstanceOfSatisfying(TrinoException.class, e -> assertThat(e.getErrorCode()).isEqualTo(FRESHET_INGESTION_NOT_RUNNING.toErrorCode()))
+                        .hasMessageContaining("Flush of shop.unowned did not finish: partitions [0, 1] are committed up to offsets {0=0, 1=0}, not {0=5, 1=5}")
+                        .hasMessageContaining("ingest_status");
+            }
+            finally {
+                topicAdmin.close();
+            }
             // the request is in the catalog for whichever node starts ingesting the table
             table.refresh();
             assertThat(table.properties()).containsKey("freshet.flush-request");
         }
+    }
+
+    private static KafkaTopicAdmin topicAdmin(TestingKafka kafka)
+    {
+        return new KafkaTopicAdmin(new KafkaClientProperties(Map.of("bootstrap.servers", kafka.bootstrapServers())));
     }
 
     private static TableIdentifier createTable(IngestWorker worker, String topic)
